@@ -1,0 +1,60 @@
+# locwork: two commands do all the set-up on a fresh Debian machine.
+#   make run   install system packages and .venv, then serve the app
+#   make test  same set-up, then the whole test suite
+# Both are idempotent: a second run only checks stamps.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.locwork-installed
+SYSTEM_STAMP := $(VENV)/.locwork-system
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PORT ?= 8501
+DOC ?= corpus/sommet-trump-poutine-annule.txt
+
+# Debian packages: gettext (msgfmt, msgcat), the Apertium engine with every
+# pair that reaches French or pivots from Spanish, and Chromium for the
+# browser tests.
+APT_PACKAGES := gettext apertium lttoolbox \
+	apertium-fr-es apertium-fra-cat apertium-eo-fr apertium-oci-fra \
+	apertium-fra-frp apertium-eng-spa apertium-es-pt apertium-spa-ita \
+	apertium-es-gl apertium-spa-cat chromium
+
+.PHONY: run test setup system venv bench clean-venv
+
+run: setup
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true \
+		--browser.gatherUsageStats false -- --doc $(DOC)
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+setup: system venv
+
+# Re-checked on every run (cheap: dpkg-query), so a package removed by hand
+# comes back.
+system:
+	@missing=""; for p in $(APT_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:$$missing"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+bench: setup
+	$(BIN)/pip install -q -e '.[bench]'
+	$(BIN)/python bench/run_all.py
+
+clean-venv:
+	rm -rf $(VENV)
