@@ -1,0 +1,42 @@
+"""Shared test fixtures: paths to the project, its default document and ../shared."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+DEFAULT_DOC = ROOT / "corpus" / "sommet-trump-poutine-annule.txt"
+LOCWORK = [sys.executable, "-m", "locwork.cli"]
+
+
+def shared_path(*parts: str) -> Path:
+    """A file under ../shared, or skip the test with the reason."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is absent: the shared data sets live beside the repository")
+    return path
+
+
+@pytest.fixture
+def run_cli(tmp_path):
+    """Run the real `locwork` command (a subprocess, as a user would)."""
+
+    def run(*args: str, input: bytes | None = None, cwd: Path | None = None, check: bool = False):
+        env = dict(os.environ, PYTHONIOENCODING="utf-8")
+        result = subprocess.run(
+            [*LOCWORK, *args], input=input, capture_output=True, cwd=cwd or tmp_path, env=env,
+            timeout=600,
+        )
+        result.out = result.stdout.decode("utf-8")  # type: ignore[attr-defined]
+        result.err = result.stderr.decode("utf-8")  # type: ignore[attr-defined]
+        if check and result.returncode != 0:
+            raise AssertionError(f"locwork {' '.join(args)} failed: {result.err}")
+        return result
+
+    return run
