@@ -1,0 +1,322 @@
+"""The ``locwork`` command line: a thin layer over the library.
+
+Click gives every command ``--help``, argument checking and exit code 2 on
+usage errors. Exit codes: 0 success, 1 a problem with the input or the
+set-up (one line on stderr, never a traceback), 2 usage error, 3 nothing to
+do because something must be installed first (e.g. no route to a language).
+
+Heavy modules are imported inside commands so that ``locwork --help`` and
+quick commands start fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from locwork import __version__
+from locwork.errors import LocworkError
+
+EXIT_INPUT = 1
+EXIT_MISSING = 3
+
+
+class LocworkGroup(click.Group):
+    """Turns LocworkError into one line on stderr and a non-zero exit."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except LocworkError as error:
+            click.echo(f"locwork: error: {error}", err=True)
+            ctx.exit(getattr(error, "exit_code", EXIT_INPUT))
+        except KeyboardInterrupt:
+            click.echo("locwork: interrupted", err=True)
+            ctx.exit(130)
+
+
+def emit_json(data: Any) -> None:
+    """Print data as JSON on stdout (UTF-8, not ASCII-escaped)."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@click.group(cls=LocworkGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="locwork")
+def cli() -> None:
+    """locwork: segment French documents, translate them offline, review them
+    as gettext PO catalogs."""
+
+
+@cli.command()
+@click.argument("source", type=click.Path(allow_dash=True, path_type=str))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of segments.")
+def segment(source: str, as_json: bool) -> None:
+    """Print the segments of a document (FILE, or - for standard input).
+
+    Headings, sentences and media lines are shown with their id; with
+    --json, each segment has id, kind, text, paragraph and level.
+    """
+    from locwork import document
+
+    if source == "-":
+        doc = document.load_bytes(sys.stdin.buffer.read(), "stdin")
+    else:
+        doc = document.load(Path(source))
+    if as_json:
+        emit_json([s.to_dict() for s in doc.segments])
+        return
+    for seg in doc.segments:
+        click.echo(f"{seg.id}\t{seg.kind}\t{seg.text}")
+
+
+@cli.command()
+@click.argument("catalogs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def stats(catalogs: tuple[Path, ...], as_json: bool) -> None:
+    """Count translated, fuzzy, untranslated and obsolete messages in PO files.
+
+    The message counts agree with ``msgfmt --statistics``; words are the
+    source (msgid) words of each group.
+    """
+    from locwork import catalog
+
+    results = []
+    for path in catalogs:
+        po = catalog.load(path)
+        results.append({"file": str(path), **catalog.stats(po).to_dict()})
+    if as_json:
+        emit_json(results)
+        return
+    header = f"{'translated':>10} {'fuzzy':>6} {'untransl.':>9} {'obsolete':>8} {'words':>7}  file"
+    click.echo(header)
+    for row in results:
+        words = row["translated_words"] + row["fuzzy_words"] + row["untranslated_words"]
+        click.echo(
+            f"{row['translated']:>10} {row['fuzzy']:>6} {row['untranslated']:>9} "
+            f"{row['obsolete']:>8} {words:>7}  {row['file']}"
+        )
+
+
+def progress_bar(total: int, label: str):
+    """A tqdm bar on stderr; silent when stderr is not a terminal."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=label, unit="seg", file=sys.stderr, disable=None,
+                leave=False, dynamic_ncols=True)
+
+
+def split_langs(value: str) -> list[str]:
+    langs = [part.strip() for part in value.split(",") if part.strip()]
+    if not langs:
+        raise click.BadParameter("give at least one language code, e.g. en,es")
+    return langs
+
+
+def parse_route_pins(values: tuple[str, ...], targets: list[str]) -> dict[str, str]:
+    """--route LANG=SPEC or, with a single target, --route SPEC."""
+    pins: dict[str, str] = {}
+    for value in values:
+        if "=" in value:
+            lang, spec = value.split("=", 1)
+            pins[lang.strip()] = spec.strip()
+        elif len(targets) == 1:
+            pins[targets[0]] = value.strip()
+        else:
+            raise click.BadParameter(
+                f"{value!r}: with several targets, write --route LANG=ROUTE", param_hint="--route"
+            )
+    return pins
+
+
+def document_paths(source: Path) -> list[Path]:
+    """A document, or every .txt/.md document of a folder."""
+    from locwork import document
+
+    if source.is_dir():
+        paths = sorted(p for p in source.iterdir() if p.suffix.lower() in document.SUPPORTED_SUFFIXES)
+        if not paths:
+            raise LocworkError(f"{source}: no .txt or .md documents in this folder")
+        return paths
+    return [source]
+
+
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--to", "targets", required=True, help="Target languages, comma-separated (en,es,ca).")
+@click.option("--from", "src", default="fr", show_default=True, help="Source language.")
+@click.option("--engine", type=click.Choice(["argos", "bergamot", "apertium"]),
+              help="Use only this engine (every hop).")
+@click.option("--route", "routes", multiple=True,
+              help="Pin a route: LANG=fr-es-en or LANG=apertium:fr-es,apertium:es-en.")
+@click.option("--glossary", type=click.Path(path_type=Path), help="Glossary CSV (term,lang,translation).")
+@click.option("--max-hops", default=3, show_default=True, type=click.IntRange(1, 5))
+@click.option("--n-best", default=1, show_default=True, type=click.IntRange(1, 8),
+              help="Alternatives to keep per segment (engines that can give them).")
+@click.option("--locales", "locales_dir", default="locales", show_default=True,
+              type=click.Path(path_type=Path), help="Folder of the catalogs.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
+def translate(source: Path, targets: str, src: str, engine: str | None, routes: tuple[str, ...],
+              glossary: Path | None, max_hops: int, n_best: int, locales_dir: Path,
+              as_json: bool) -> None:
+    """Machine-translate a document (or a folder of them) into PO catalogs.
+
+    Writes locales/<lang>/<doc>.po. Machine output is fuzzy and marked as
+    machine-made; approved and edited entries are never touched, and only
+    new or changed segments are translated on a re-run.
+    """
+    from locwork import document, glossary as glossary_mod, pipeline
+    from locwork.engines.registry import Engines
+
+    target_list = split_langs(targets)
+    pins = parse_route_pins(routes, target_list)
+    terms = glossary_mod.load(glossary) if glossary else None
+    docs = [document.load(p) for p in document_paths(source)]
+    reports = []
+    with Engines([engine] if engine else None) as engines:
+        chosen = {
+            lang: pipeline.choose_route(engines, src, lang, engine, pins.get(lang), max_hops)
+            for lang in target_list
+        }
+        for doc in docs:
+            for lang in target_list:
+                total = len(doc.translatable)
+                with progress_bar(total, f"{doc.name} → {lang}") as bar:
+                    report = pipeline.translate_document(
+                        doc, lang, chosen[lang], engines, locales_dir, terms, n_best,
+                        root=Path.cwd(), progress=bar.update,
+                    )
+                reports.append(report)
+                if not as_json:
+                    click.echo(
+                        f"{report.path}: {report.translated} translated, {report.kept} kept "
+                        f"· {report.route} · expected chrF {report.route.expected_chrf:.1f}"
+                    )
+    if as_json:
+        emit_json([r.to_dict() for r in reports])
+
+
+@cli.command()
+@click.argument("catalog_path", metavar="FILE.po", type=click.Path(path_type=Path))
+@click.option("--from", "src", required=True, help="Language of the msgids (e.g. en).")
+@click.option("--to", "tgt", required=True, help="Language of the translations (e.g. fr).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write here instead of in place.")
+@click.option("--engine", type=click.Choice(["argos", "bergamot", "apertium"]))
+@click.option("--route", "route_spec", help="Pin a route, e.g. en-es-fr.")
+@click.option("--glossary", type=click.Path(path_type=Path))
+@click.option("--max-hops", default=3, show_default=True, type=click.IntRange(1, 5))
+@click.option("--json", "as_json", is_flag=True)
+def pretranslate(catalog_path: Path, src: str, tgt: str, output: Path | None, engine: str | None,
+                 route_spec: str | None, glossary: Path | None, max_hops: int,
+                 as_json: bool) -> None:
+    """Fill only the untranslated entries of a PO catalog with MT (fuzzy).
+
+    Every other entry, obsolete entries, comments, flags and the header are
+    kept exactly; placeholders like %s, %(name)s, {0}, <b> and &amp; survive.
+    """
+    from locwork import glossary as glossary_mod, pipeline
+    from locwork.engines.registry import Engines
+    from locwork.pretranslate import pretranslate as run
+
+    terms = glossary_mod.load(glossary) if glossary else None
+    with Engines([engine] if engine else None) as engines:
+        route = pipeline.choose_route(engines, src, tgt, engine, route_spec, max_hops)
+        from locwork import catalog as catalog_mod
+
+        total = sum(1 for _ in catalog_mod.load(catalog_path))
+        with progress_bar(total, catalog_path.name) as bar:
+            report = run(catalog_path, src, tgt, route, engines, output, terms, bar.update)
+    if as_json:
+        emit_json(report.to_dict())
+    else:
+        click.echo(f"{report.output}: {report.filled} filled, {report.skipped} left "
+                   f"(placeholders lost), {report.untouched} untouched · {report.route}")
+
+
+@cli.command()
+@click.option("--from", "src", default="fr", show_default=True)
+@click.option("--to", "targets", help="Only these targets (comma-separated).")
+@click.option("--engine", type=click.Choice(["argos", "bergamot", "apertium"]))
+@click.option("--max-hops", default=3, show_default=True, type=click.IntRange(1, 5))
+@click.option("--all", "show_all", is_flag=True, help="Show every route, not just the best.")
+@click.option("--json", "as_json", is_flag=True)
+def routes(src: str, targets: str | None, engine: str | None, max_hops: int, show_all: bool,
+           as_json: bool) -> None:
+    """List every reachable target language with its route and expected chrF."""
+    from locwork.engines.registry import Engines
+    from locwork.routing import rank_routes
+
+    with Engines([engine] if engine else None) as engines:
+        graph = engines.graph()
+    reachable = sorted({h.tgt for hops in graph.values() for h in hops} - {src})
+    wanted = split_langs(targets) if targets else reachable
+    rows = []
+    for lang in wanted:
+        ranked = rank_routes(graph, src, lang, max_hops, engine)
+        for rank, route in enumerate(ranked if show_all else ranked[:1]):
+            rows.append({"target": lang, "rank": rank + 1, **route.to_dict()})
+    if as_json:
+        emit_json(rows)
+        return
+    for row in rows:
+        route_text = "→".join(row["languages"]) + f" ({', '.join(row['engines'])})"
+        click.echo(f"{row['target']:>4}  chrF {row['expected_chrf']:5.1f} {row['basis']:<9}  {route_text}")
+    missing = [lang for lang in wanted if not any(r["target"] == lang for r in rows)]
+    if missing:
+        click.echo(f"no route to: {', '.join(missing)}", err=True)
+        raise SystemExit(EXIT_MISSING)
+
+
+@cli.group()
+def models() -> None:
+    """List and install translation models."""
+
+
+@models.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def models_list(as_json: bool) -> None:
+    """Show installed engines, their language pairs and model versions."""
+    from locwork.engines.registry import Engines
+
+    rows = []
+    with Engines() as engines:
+        for name, engine in engines.available():
+            for src, tgt in sorted(engine.pairs()):
+                rows.append({"engine": name, "from": src, "to": tgt,
+                             "model": engine.model_version(src, tgt)})
+        problems = dict(engines.problems)
+    if as_json:
+        emit_json({"models": rows, "unavailable": problems})
+        return
+    for row in rows:
+        click.echo(f"{row['engine']:<9} {row['from']:>3} → {row['to']:<4} {row['model']}")
+    for name, problem in problems.items():
+        click.echo(f"{name:<9} unavailable: {problem}", err=True)
+
+
+@models.command("install")
+@click.argument("what", nargs=-1, required=True)
+def models_install(what: tuple[str, ...]) -> None:
+    """Install an argos model: FILE.argosmodel, or SRC TGT from the argos index."""
+    from locwork.engines.argos import ArgosEngine
+
+    engine = ArgosEngine()
+    if len(what) == 1:
+        installed = engine.install_from_path(Path(what[0]))
+    elif len(what) == 2:
+        installed = engine.install_from_index(what[0], what[1])
+    else:
+        raise click.UsageError("give FILE.argosmodel, or SRC TGT (e.g. fr en)")
+    click.echo(f"installed {installed}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="locwork")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,107 @@
+"""Glossaries: do-not-translate terms and forced translations per language.
+
+The file is CSV (the format every spreadsheet and CAT tool exports) with a
+header row ``term,lang,translation[,note]``:
+
+- ``OTAN,en,NATO``: in English, "OTAN" is always rendered "NATO";
+- ``OTAN,es,OTAN``: in Spanish it stays as is;
+- ``Marco Rubio,*,``: ``*`` (or an empty lang) with an empty translation is
+  a do-not-translate term in every language.
+
+Terms are matched case-sensitively on word boundaries, longest first, so
+"Maison Blanche" wins over "Maison".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from locwork.errors import LocworkError
+
+ALL_LANGUAGES = "*"
+
+
+@dataclass(frozen=True)
+class Term:
+    """One glossary line."""
+
+    term: str
+    lang: str  # a language code or "*"
+    translation: str  # empty: do not translate
+    note: str = ""
+
+    def rendering(self) -> str:
+        return self.translation or self.term
+
+
+@dataclass
+class Glossary:
+    """Terms indexed by language, with a compiled matcher per language."""
+
+    terms: list[Term] = field(default_factory=list)
+    source: str = ""
+
+    def for_language(self, lang: str) -> dict[str, Term]:
+        """term → Term for a target language; specific lines beat ``*`` lines."""
+        chosen: dict[str, Term] = {}
+        for term in self.terms:
+            if term.lang == ALL_LANGUAGES and term.term not in chosen:
+                chosen[term.term] = term
+        for term in self.terms:
+            if term.lang == lang:
+                chosen[term.term] = term
+        return chosen
+
+    def pattern(self, lang: str) -> re.Pattern[str] | None:
+        """A regex matching every term of the language, longest first."""
+        terms = sorted(self.for_language(lang), key=len, reverse=True)
+        if not terms:
+            return None
+        alternatives = "|".join(re.escape(t) for t in terms)
+        return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+
+    def find(self, text: str, lang: str) -> list[tuple[int, int, Term]]:
+        """Non-overlapping (start, end, term) occurrences in a source text."""
+        pattern = self.pattern(lang)
+        if pattern is None:
+            return []
+        table = self.for_language(lang)
+        return [(m.start(), m.end(), table[m.group(0)]) for m in pattern.finditer(text)]
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+
+def parse_csv(text: str, source: str = "glossary") -> Glossary:
+    """Read glossary CSV text; one-line errors for malformed files."""
+    reader = csv.reader(io.StringIO(text))
+    rows = [row for row in reader if row and any(cell.strip() for cell in row)]
+    if not rows:
+        raise LocworkError(f"{source}: the glossary is empty")
+    header = [cell.strip().lower() for cell in rows[0]]
+    if header[:2] != ["term", "lang"]:
+        raise LocworkError(f"{source}: the first row must be 'term,lang,translation[,note]'")
+    terms = []
+    for number, row in enumerate(rows[1:], start=2):
+        cells = [cell.strip() for cell in row] + ["", "", ""]
+        term, lang, translation, note = cells[0], cells[1] or ALL_LANGUAGES, cells[2], cells[3]
+        if not term:
+            raise LocworkError(f"{source}:{number}: empty term")
+        terms.append(Term(term, lang, translation, note))
+    return Glossary(terms, source)
+
+
+def load(path: Path | str) -> Glossary:
+    """Read a glossary file (CSV, UTF-8)."""
+    path = Path(path)
+    if not path.is_file():
+        raise LocworkError(f"{path}: no such glossary file")
+    try:
+        text = path.read_text("utf-8-sig")
+    except UnicodeDecodeError:
+        raise LocworkError(f"{path}: the glossary must be UTF-8 CSV") from None
+    return parse_csv(text, str(path))

@@ -1,0 +1,289 @@
+"""Machine translation from source texts to catalogs, for the CLI and the app.
+
+``run_route`` sends sentences through every hop of a route, in chunks (so
+memory stays flat and progress can be shown), protecting names, URLs and
+glossary terms across hops. ``translate_document`` plans what a catalog
+needs, translates only that, and merges the result the way ``msgmerge``
+would, under the catalog's lock, without touching a human's work.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Sequence
+
+import polib
+
+from locwork import catalog, protect
+from locwork.catalog import State
+from locwork.document import Document, Segment
+from locwork.engines.base import Hypothesis
+from locwork.engines.registry import Engines
+from locwork.glossary import Glossary
+from locwork.routing import DEFAULT_MAX_HOPS, Route, best_route, parse_route
+
+CHUNK = 512
+Progress = Callable[[int], None]
+
+
+@dataclass
+class MTResult:
+    """The machine translation of one sentence."""
+
+    text: str
+    alternatives: list[Hypothesis] = field(default_factory=list)
+    lost: list[str] = field(default_factory=list)
+
+
+def chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def route_chunk(
+    engines: Engines,
+    route: Route,
+    texts: Sequence[str],
+    glossary: Glossary | None = None,
+    n_best: int = 1,
+    software: bool = False,
+) -> list[MTResult]:
+    """Translate one batch through every hop of the route."""
+    masks = [protect.mask(text, glossary, route.tgt, software) for text in texts]
+    current = [m.text for m in masks]
+    results: list[MTResult] = []
+    for index, hop in enumerate(route.hops):
+        last = index == len(route.hops) - 1
+        todo = [i for i, text in enumerate(current) if text.strip()]
+        outputs = engines.get(hop.engine).translate_batch(
+            [current[i] for i in todo], hop.src, hop.tgt, n_best=n_best if last else 1
+        )
+        by_index = dict(zip(todo, outputs))
+        if not last:
+            current = [
+                protect.freeze(masks[i], by_index[i][0].text, current[i]) if i in by_index else ""
+                for i in range(len(current))
+            ]
+            continue
+        for i in range(len(current)):
+            hypotheses = by_index.get(i) or [Hypothesis("")]
+            text, lost = protect.unmask(hypotheses[0].text, masks[i])
+            alternatives = [
+                Hypothesis(protect.unmask(h.text, masks[i])[0], h.score) for h in hypotheses
+            ]
+            results.append(MTResult(text, alternatives, lost))
+    return results
+
+
+def run_route(
+    engines: Engines,
+    route: Route,
+    texts: Sequence[str],
+    glossary: Glossary | None = None,
+    n_best: int = 1,
+    progress: Progress | None = None,
+    chunk_size: int = CHUNK,
+    software: bool = False,
+) -> list[MTResult]:
+    """Translate every text through the route, chunk by chunk."""
+    results: list[MTResult] = []
+    for chunk in chunks(texts, chunk_size):
+        results.extend(route_chunk(engines, route, chunk, glossary, n_best, software))
+        if progress is not None:
+            progress(len(chunk))
+    return results
+
+
+def choose_route(
+    engines: Engines,
+    src: str,
+    tgt: str,
+    engine: str | None = None,
+    route_spec: str | None = None,
+    max_hops: int = DEFAULT_MAX_HOPS,
+) -> Route:
+    """The pinned route if any, else the best route (optionally one engine only)."""
+    graph = engines.graph()
+    if route_spec:
+        route = parse_route(route_spec, graph)
+        if route.src != src or route.tgt != tgt:
+            from locwork.errors import LocworkError
+
+            raise LocworkError(f"route {route.spec()} does not go from {src} to {tgt}")
+        return route
+    return best_route(graph, src, tgt, max_hops=max_hops, engine=engine)
+
+
+def model_versions(engines: Engines, route: Route) -> str:
+    return " | ".join(engines.get(h.engine).model_version(h.src, h.tgt) for h in route.hops)
+
+
+# ---------------------------------------------------------------- catalogs
+
+
+def source_reference(doc: Document, root: Path | None = None) -> str:
+    """The document path as it should appear in ``#:`` references."""
+    if doc.path is None:
+        return doc.name
+    path = doc.path.resolve()
+    if root is not None:
+        try:
+            return str(path.relative_to(root.resolve()))
+        except ValueError:
+            pass
+    return str(doc.path)
+
+
+def segment_line(doc: Document, seg: Segment) -> int:
+    return doc.blocks[seg.paragraph].line
+
+
+def plan_entries(po: polib.POFile, doc: Document, reference: str) -> list[polib.POEntry]:
+    """Merge the document into the catalog like msgmerge; return entries needing MT.
+
+    - same text (anywhere in the old catalog): the translation is kept, the
+      entry moves to the new segment id;
+    - same id, changed text: the old text becomes the previous msgid, the
+      entry turns fuzzy; a human translation is kept for the reviewer to
+      adapt, a machine one is redone;
+    - new segments are added untranslated;
+    - segments that disappeared become obsolete, translations kept.
+    """
+    old_by_text: dict[str, polib.POEntry] = {}
+    old_by_id: dict[str, polib.POEntry] = {}
+    for entry in po:
+        if entry.obsolete:
+            continue
+        old_by_text.setdefault(entry.msgid, entry)
+        if entry.msgctxt:
+            old_by_id.setdefault(entry.msgctxt, entry)
+    used: set[int] = set()
+    new_entries: list[polib.POEntry] = []
+    todo: list[polib.POEntry] = []
+    for seg in doc.translatable:
+        occurrence = (reference, str(segment_line(doc, seg)))
+        entry = old_by_text.get(seg.text)
+        if entry is not None and id(entry) not in used:
+            used.add(id(entry))
+            entry.msgctxt = seg.id
+        else:
+            old = old_by_id.get(seg.id)
+            if old is not None and id(old) not in used:
+                used.add(id(old))
+                entry = old
+                entry.previous_msgid = old.msgid
+                entry.msgid = seg.text
+                if catalog.entry_state(entry) in (State.EDITED, State.APPROVED):
+                    catalog.set_state(entry, State.EDITED)
+                else:
+                    entry.msgstr = ""
+                    catalog.set_state(entry, State.UNTRANSLATED)
+            else:
+                entry = polib.POEntry(msgctxt=seg.id, msgid=seg.text, msgstr="")
+        entry.occurrences = [occurrence]
+        catalog.set_meta(entry, "kind", seg.kind)
+        catalog.set_meta(entry, "level", str(seg.level) if seg.level else None)
+        new_entries.append(entry)
+        if catalog.entry_state(entry) == State.UNTRANSLATED or (
+            catalog.entry_state(entry) == State.EDITED and entry.previous_msgid
+        ):
+            todo.append(entry)
+    obsolete = [e for e in po if e.obsolete]
+    for entry in po:
+        if not entry.obsolete and id(entry) not in used and entry.msgstr:
+            entry.obsolete = True
+            obsolete.append(entry)
+    po[:] = new_entries + obsolete
+    return todo
+
+
+def record_mt(entry: polib.POEntry, result: MTResult, route: Route, models: str) -> None:
+    """Store machine output and its provenance in the entry's ``#.`` lines."""
+    human = catalog.entry_state(entry) in (State.EDITED, State.APPROVED)
+    if not human:
+        entry.msgstr = result.text
+        catalog.set_state(entry, State.MACHINE)
+    catalog.set_meta(entry, "mt", result.text)
+    catalog.set_meta(entry, "route", route.spec())
+    catalog.set_meta(entry, "engine", "+".join(route.engines))
+    catalog.set_meta(entry, "model", models)
+    catalog.set_meta(entry, "expected-chrf", f"{route.expected_chrf:.1f}")
+    catalog.set_meta(entry, "mt-lost", "; ".join(result.lost) or None)
+    alternatives = [
+        {"text": h.text, "score": None if h.score is None else round(h.score, 4)}
+        for h in result.alternatives[1:]
+    ]
+    catalog.set_meta(
+        entry, "alternatives", json.dumps(alternatives, ensure_ascii=False) if alternatives else None
+    )
+
+
+@dataclass
+class TranslateReport:
+    """What one document × language run did."""
+
+    lang: str
+    path: Path
+    route: Route
+    translated: int
+    kept: int
+    segments: int
+
+    def to_dict(self) -> dict:
+        return {
+            "lang": self.lang,
+            "catalog": str(self.path),
+            "route": self.route.to_dict(),
+            "translated": self.translated,
+            "kept": self.kept,
+            "segments": self.segments,
+        }
+
+
+def translate_document(
+    doc: Document,
+    lang: str,
+    route: Route,
+    engines: Engines,
+    locales_dir: Path,
+    glossary: Glossary | None = None,
+    n_best: int = 1,
+    root: Path | None = None,
+    progress: Progress | None = None,
+) -> TranslateReport:
+    """Bring ``locales/<lang>/<doc>.po`` up to date with machine translation.
+
+    MT runs outside the catalog lock (it can take a while); the result is
+    then merged into the catalog as it is on disk at that moment, entry by
+    entry, skipping any entry a reviewer touched in the meantime.
+    """
+    path = catalog.catalog_path(locales_dir, lang, doc.name)
+    reference = source_reference(doc, root)
+    snapshot = catalog.load(path) if path.exists() else catalog.new_catalog(lang, doc.name, reference)
+    todo = plan_entries(snapshot, doc, reference)
+    results = run_route(engines, route, [e.msgid for e in todo], glossary, n_best, progress)
+    by_key = {(e.msgctxt, e.msgid): r for e, r in zip(todo, results)}
+    models = model_versions(engines, route) if todo else ""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with catalog.edit(path, create=lambda: catalog.new_catalog(lang, doc.name, reference)) as po:
+        plan_entries(po, doc, reference)
+        for entry in po:
+            result = by_key.get((entry.msgctxt, entry.msgid))
+            if result is None or entry.obsolete:
+                continue
+            state = catalog.entry_state(entry)
+            if state == State.UNTRANSLATED or (state == State.EDITED and entry.previous_msgid):
+                record_mt(entry, result, route, models)
+        if glossary is not None and len(glossary):
+            po.metadata["X-Locwork-Glossary"] = glossary.source
+    return TranslateReport(lang, path, route, len(todo), len(doc.translatable) - len(todo),
+                           len(doc.translatable))
+
+
+def translate_texts(
+    engines: Engines, route: Route, texts: Iterable[str], glossary: Glossary | None = None
+) -> list[str]:
+    """Plain strings in, plain strings out (for the app and tests)."""
+    return [r.text for r in run_route(engines, route, list(texts), glossary)]

@@ -1,0 +1,129 @@
+"""Fill the untranslated entries of an existing software catalog with MT.
+
+For localization engineers' catalogs (glib, vim, Django...): only entries
+with no translation at all are touched; everything else, obsolete entries,
+comments, flags and the header included, is written back as it was read.
+Placeholders (``%s``, ``%(name)s``, ``{0}``, ``<b>``, ``&amp;``) are
+protected, leading and trailing whitespace and line structure are kept,
+and an entry whose placeholders did not survive MT is left untranslated
+rather than written broken.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+
+from locwork import catalog, langs
+from locwork.catalog import State
+from locwork.engines.registry import Engines
+from locwork.glossary import Glossary
+from locwork.pipeline import Progress, model_versions, run_route
+from locwork.routing import Route
+
+EDGES = re.compile(r"^(\s*)(.*?)(\s*)$", re.DOTALL)
+NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
+
+
+@dataclass
+class PretranslateReport:
+    path: Path
+    output: Path
+    route: Route
+    filled: int
+    skipped: int
+    untouched: int
+
+    def to_dict(self) -> dict:
+        return {
+            "catalog": str(self.path),
+            "output": str(self.output),
+            "route": self.route.to_dict(),
+            "filled": self.filled,
+            "skipped": self.skipped,
+            "untouched": self.untouched,
+        }
+
+
+def is_untranslated(entry: polib.POEntry) -> bool:
+    if entry.obsolete or entry.msgid == "":
+        return False
+    if entry.msgid_plural:
+        return not any(entry.msgstr_plural.values())
+    return not entry.msgstr
+
+
+def split_lines(text: str) -> list[tuple[str, str, str]]:
+    """Each line as (leading space, core, trailing space)."""
+    return [EDGES.match(line).groups() for line in text.split("\n")]  # type: ignore[union-attr]
+
+
+def nplurals(po: polib.POFile, lang: str) -> int:
+    match = NPLURALS.search(po.metadata.get("Plural-Forms", "")) or NPLURALS.search(
+        langs.plural_forms(lang)
+    )
+    return int(match.group(1)) if match else 2
+
+
+def pretranslate(
+    path: Path,
+    src: str,
+    tgt: str,
+    route: Route,
+    engines: Engines,
+    output: Path | None = None,
+    glossary: Glossary | None = None,
+    progress: Progress | None = None,
+) -> PretranslateReport:
+    """Translate the untranslated entries of ``path`` into ``output`` (default: in place)."""
+    output = output or path
+    po = catalog.load(path)
+    todo = [e for e in po if is_untranslated(e)]
+    cores: dict[str, None] = {}
+    for entry in todo:
+        for text in (entry.msgid, entry.msgid_plural):
+            for _, core, _ in split_lines(text or ""):
+                if core:
+                    cores.setdefault(core)
+    unique = list(cores)
+    results = run_route(engines, route, unique, glossary, progress=progress, software=True)
+    translated = {core: r for core, r in zip(unique, results)}
+
+    def render(text: str) -> str | None:
+        lines = []
+        for lead, core, trail in split_lines(text):
+            if not core:
+                lines.append(lead + trail)
+                continue
+            result = translated[core]
+            if result.lost or not result.text.strip():
+                return None
+            lines.append(lead + result.text.strip() + trail)
+        return "\n".join(lines)
+
+    models = model_versions(engines, route) if todo else ""
+    filled = skipped = 0
+    count = nplurals(po, tgt)
+    for entry in todo:
+        singular = render(entry.msgid)
+        plural = render(entry.msgid_plural) if entry.msgid_plural else None
+        if singular is None or (entry.msgid_plural and plural is None):
+            skipped += 1
+            continue
+        if entry.msgid_plural:
+            entry.msgstr_plural = {
+                i: (singular if i == 0 and count > 1 else plural) for i in range(count)
+            }
+        else:
+            entry.msgstr = singular
+        catalog.set_state(entry, State.MACHINE)
+        catalog.set_meta(entry, "route", route.spec())
+        catalog.set_meta(entry, "model", models)
+        filled += 1
+    if output != path or filled:
+        catalog.save(po, output)
+    untouched = sum(1 for e in po if e.msgid != "") - filled
+    return PretranslateReport(path, output, route, filled, skipped, untouched)

@@ -1,0 +1,145 @@
+"""Keep names, URLs and glossary terms intact across every hop of a route.
+
+Protected spans are replaced by placeholders before a hop and put back
+after the last one. Placeholders look like ``Zx1``: short capitalised
+nonsense that Apertium passes through as an unknown word and that the
+Bergamot/Marian models copy as a name (both checked in the tests). Glossary
+terms come back as the target language's forced translation.
+
+Names are found without a name list, by what the engines do: a capitalised
+sequence (not an acronym) that a hop *copied unchanged* from its input to
+its output is a name the engine chose not to translate ("Marco Rubio",
+"Sergueï Lavrov"). It is frozen from then on, so a later hop cannot turn
+"Rubio" into "Loiro" (Portuguese for blond) and then "Blond". Names the
+first hop *did* translate with its own dictionary ("Poutine" → "Putin",
+"Moscou" → "Moscú") are left to the next hops, which know them too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from locwork.glossary import Glossary
+
+URL = re.compile(r"\b(?:https?://|ftp://|www\.)[^\s<>«»\"]+[^\s<>«»\".,;:!?)\]’']")
+EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+PLACEHOLDER = re.compile(r"\bZx(\d+)\b")
+# Software strings: printf (%s, %1$d, %(name)s), Python/ICU braces ({0},
+# {name}), markup tags and character entities must come back byte for byte,
+# or msgfmt --check (and the program) fails.
+PRINTF = re.compile(r"%(?:\d+\$|\([^)]+\))?[-+ 0#']*(?:\d+|\*)?(?:\.(?:\d+|\*))?[hlLqjzt]*[diouxXeEfFgGcrsaAp%]")
+BRACE = re.compile(r"\{[^{}\s]*\}")
+TAG = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>")
+ENTITY = re.compile(r"&(?:[A-Za-z][\w.]*|#\d+|#x[0-9A-Fa-f]+);")
+UPPER = "A-ZÀ-ÖØ-ÞŒ"
+WORD = rf"[{UPPER}][\w’'-]*\w"
+# "Marco Rubio", "Elmendorf-Richardson", "Rus’ de Kiev" is not one (lowercase
+# particle inside): particles would let sentences glue onto names.
+NAME = re.compile(rf"(?<![\w-]){WORD}(?:[ \u00a0]{WORD})*(?![\w-])")
+
+
+@dataclass
+class Masked:
+    """A text with placeholders and what each placeholder stands for."""
+
+    text: str
+    slots: dict[str, str] = field(default_factory=dict)
+
+    def add(self, original: str, restored: str | None = None) -> str:
+        token = f"Zx{len(self.slots) + 1}"
+        self.slots[token] = restored if restored is not None else original
+        return token
+
+
+def _replace_spans(masked: Masked, spans: list[tuple[int, int, str]]) -> None:
+    """Replace non-overlapping (start, end, restored) spans, left to right."""
+    spans = sorted(spans)
+    kept: list[tuple[int, int, str]] = []
+    for span in spans:
+        if kept and span[0] < kept[-1][1]:
+            continue  # overlaps an earlier, longer-or-equal match
+        kept.append(span)
+    pieces, last = [], 0
+    for start, end, restored in kept:
+        pieces.append(masked.text[last:start])
+        pieces.append(masked.add(masked.text[start:end], restored))
+        last = end
+    pieces.append(masked.text[last:])
+    masked.text = "".join(pieces)
+
+
+def mask(
+    text: str, glossary: Glossary | None = None, target: str = "", software: bool = False
+) -> Masked:
+    """Protect URLs, e-mail addresses and glossary terms of a source text.
+
+    With ``software``, also printf and brace placeholders, tags and entities.
+    """
+    masked = Masked(text)
+    spans: list[tuple[int, int, str]] = []
+    if software:
+        for pattern in (PRINTF, BRACE, TAG, ENTITY):
+            spans += [(m.start(), m.end(), m.group(0)) for m in pattern.finditer(text)]
+    if glossary is not None and target:
+        spans += [(s, e, term.rendering()) for s, e, term in glossary.find(text, target)]
+    spans += [(m.start(), m.end(), m.group(0)) for m in URL.finditer(text)]
+    spans += [(m.start(), m.end(), m.group(0)) for m in EMAIL.finditer(text)]
+    # Longest first at equal start, so a glossary term containing a URL wins.
+    spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
+    _replace_spans(masked, spans)
+    return masked
+
+
+def copied_names(before: str, after: str) -> list[str]:
+    """Capitalised sequences of ``after`` that appear verbatim in ``before``.
+
+    Acronyms (OTAN, UE) are left out: dictionaries translate them (NATO,
+    EU). A single word at the very start of the sentence is left out too,
+    since it is capitalised for being first ("La" in French and Spanish).
+    """
+    names = []
+    for match in NAME.finditer(after):
+        name = match.group(0)
+        if name.isupper() or PLACEHOLDER.fullmatch(name):
+            continue
+        if match.start() == 0 and " " not in name and "\u00a0" not in name:
+            continue
+        if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", before):
+            names.append(name)
+    return names
+
+
+def freeze(masked: Masked, translated: str, before: str) -> str:
+    """Replace names the hop copied by placeholders, for the next hops."""
+    names = sorted(set(copied_names(before, translated)), key=len, reverse=True)
+    if not names:
+        return translated
+    pattern = re.compile(
+        rf"(?<![\w-])(?:{'|'.join(re.escape(n) for n in names)})(?![\w-])"
+    )
+    tokens: dict[str, str] = {}
+
+    def substitute(match: re.Match[str]) -> str:
+        name = match.group(0)
+        if name not in tokens:
+            tokens[name] = masked.add(name)
+        return tokens[name]
+
+    return pattern.sub(substitute, translated)
+
+
+def unmask(text: str, masked: Masked) -> tuple[str, list[str]]:
+    """Put protected spans back; return the text and the spans the MT lost."""
+    seen: set[str] = set()
+
+    def restore(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if token in masked.slots:
+            seen.add(token)
+            return masked.slots[token]
+        return token
+
+    restored = PLACEHOLDER.sub(restore, text)
+    lost = [value for token, value in masked.slots.items() if token not in seen]
+    return restored, lost

@@ -1,0 +1,244 @@
+"""Pick, per target language, the chain of engines with the best expected quality.
+
+Every installed engine contributes its language pairs as edges of one
+graph. A *route* is a path of hops from the source to the target language;
+hops are limited (``max_hops``, 3 by default) and a language is never
+visited twice.
+
+Expected quality is the chrF a route is expected to reach. It comes from
+``data/quality.json``, written by ``bench/measure_quality.py`` on
+newstest2013 (fr, en, es, de):
+
+- ``routes``: chrF measured end to end against the reference, for routes
+  whose endpoints have references (fr→en, fr→es, fr→de);
+- ``hops``: chrF of single hops, measured against references where both
+  sides have them, otherwise estimated from a round trip
+  (``method: round-trip``) and calibrated on hops that have both.
+
+A measured route figure wins; otherwise the route's figure is the product of
+its hops' figures (each hop keeps a fraction of the quality of its input),
+which is pessimistic but ranks routes to the same target consistently. A
+hop with no figure at all gets a per-engine prior, and the route says so.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable, Mapping, Sequence
+
+from locwork.errors import LocworkError
+
+DEFAULT_MAX_HOPS = 3
+# Used only for a hop nobody has measured (e.g. a newly installed argos
+# package): a rule-based hop between unrelated languages is poor, a neural
+# one is better. Shown as "prior" in `locwork routes`.
+ENGINE_PRIORS = {"apertium": 50.0, "bergamot": 55.0, "argos": 55.0}
+DEFAULT_PRIOR = 45.0
+
+
+class NoRouteError(LocworkError):
+    """No installed engine chain reaches the target language."""
+
+    exit_code = 3
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One engine translating one language pair."""
+
+    engine: str
+    src: str
+    tgt: str
+
+    def key(self) -> str:
+        return f"{self.engine}:{self.src}-{self.tgt}"
+
+
+@dataclass(frozen=True)
+class Route:
+    """A chain of hops with its expected chrF and where that figure comes from."""
+
+    hops: tuple[Hop, ...]
+    expected_chrf: float
+    basis: str  # "measured", "estimated" or "prior"
+
+    @property
+    def src(self) -> str:
+        return self.hops[0].src
+
+    @property
+    def tgt(self) -> str:
+        return self.hops[-1].tgt
+
+    @property
+    def languages(self) -> list[str]:
+        return [self.hops[0].src] + [h.tgt for h in self.hops]
+
+    @property
+    def engines(self) -> list[str]:
+        return [h.engine for h in self.hops]
+
+    def spec(self) -> str:
+        """Machine-readable form, accepted back by ``parse_route``."""
+        return ",".join(h.key() for h in self.hops)
+
+    def __str__(self) -> str:
+        langs = "→".join(self.languages)
+        return f"{langs} ({', '.join(self.engines)})"
+
+    def to_dict(self) -> dict:
+        return {
+            "route": self.spec(),
+            "languages": self.languages,
+            "engines": self.engines,
+            "expected_chrf": round(self.expected_chrf, 1),
+            "basis": self.basis,
+        }
+
+
+@lru_cache(maxsize=1)
+def quality_table() -> dict:
+    """The measured figures shipped with locwork (empty if never measured)."""
+    try:
+        text = resources.files("locwork").joinpath("data/quality.json").read_text("utf-8")
+    except FileNotFoundError:
+        return {"hops": {}, "routes": {}}
+    return json.loads(text)
+
+
+def hop_quality(hop: Hop, table: Mapping) -> tuple[float, str]:
+    """A hop's chrF and its basis: measured, estimated (round trip) or prior."""
+    entry = table.get("hops", {}).get(hop.key())
+    if entry is None:
+        return ENGINE_PRIORS.get(hop.engine, DEFAULT_PRIOR), "prior"
+    return float(entry["chrf"]), "measured" if entry.get("method") == "reference" else "estimated"
+
+
+def score_route(hops: Sequence[Hop], table: Mapping | None = None) -> Route:
+    """Attach the expected chrF to a chain of hops."""
+    table = quality_table() if table is None else table
+    hops = tuple(hops)
+    routes = table.get("routes", {})
+    # Start from the longest prefix measured end to end, then let each
+    # further hop keep its fraction of the quality.
+    for cut in range(len(hops), 1, -1):
+        measured = routes.get(",".join(h.key() for h in hops[:cut]))
+        if measured is not None:
+            value, basis, rest = float(measured["chrf"]), "measured", hops[cut:]
+            break
+    else:
+        value, basis = hop_quality(hops[0], table)
+        rest = hops[1:]
+    for hop in rest:
+        chrf, hop_basis = hop_quality(hop, table)
+        value *= chrf / 100.0
+        basis = "prior" if "prior" in (basis, hop_basis) else "estimated"
+    return Route(hops, value, basis)
+
+
+def build_graph(pairs_by_engine: Mapping[str, Iterable[tuple[str, str]]]) -> dict[str, list[Hop]]:
+    """Adjacency list: source language → hops leaving it."""
+    graph: dict[str, list[Hop]] = {}
+    for engine, pairs in pairs_by_engine.items():
+        for src, tgt in pairs:
+            if src != tgt:
+                graph.setdefault(src, []).append(Hop(engine, src, tgt))
+    return graph
+
+
+def enumerate_routes(
+    graph: Mapping[str, list[Hop]],
+    src: str,
+    tgt: str,
+    max_hops: int = DEFAULT_MAX_HOPS,
+    engine: str | None = None,
+) -> list[list[Hop]]:
+    """Every simple path from src to tgt with at most max_hops hops."""
+    found: list[list[Hop]] = []
+
+    def walk(lang: str, path: list[Hop], seen: set[str]) -> None:
+        if len(path) >= max_hops:
+            return
+        for hop in graph.get(lang, []):
+            if engine is not None and hop.engine != engine:
+                continue
+            if hop.tgt in seen:
+                continue
+            if hop.tgt == tgt:
+                found.append(path + [hop])
+            else:
+                walk(hop.tgt, path + [hop], seen | {hop.tgt})
+
+    walk(src, [], {src})
+    return found
+
+
+def rank_routes(
+    graph: Mapping[str, list[Hop]],
+    src: str,
+    tgt: str,
+    max_hops: int = DEFAULT_MAX_HOPS,
+    engine: str | None = None,
+    table: Mapping | None = None,
+) -> list[Route]:
+    """All routes to tgt, best expected quality first (fewer hops on ties)."""
+    routes = [score_route(p, table) for p in enumerate_routes(graph, src, tgt, max_hops, engine)]
+    return sorted(routes, key=lambda r: (-round(r.expected_chrf, 3), len(r.hops), r.spec()))
+
+
+def best_route(
+    graph: Mapping[str, list[Hop]],
+    src: str,
+    tgt: str,
+    max_hops: int = DEFAULT_MAX_HOPS,
+    engine: str | None = None,
+    table: Mapping | None = None,
+) -> Route:
+    """The route to use, or NoRouteError saying what to install."""
+    routes = rank_routes(graph, src, tgt, max_hops, engine, table)
+    if not routes:
+        via = f" with engine {engine!r}" if engine else ""
+        raise NoRouteError(
+            f"no route from {src} to {tgt}{via} within {max_hops} hops; install an "
+            f"argos package (`locwork models install FILE.argosmodel`), an Apertium "
+            f"pair (`apt-get install apertium-{src}-{tgt}` or a pivot through es), "
+            f"or raise --max-hops"
+        )
+    return routes[0]
+
+
+def parse_route(spec: str, graph: Mapping[str, list[Hop]], table: Mapping | None = None) -> Route:
+    """Read a pinned route.
+
+    Two forms: ``apertium:fr-es,bergamot:es-en`` names every hop's engine;
+    ``fr-es-en`` names only the languages and takes the best engine per hop.
+    """
+    spec = spec.strip()
+    hops: list[Hop] = []
+    if ":" in spec:
+        for part in spec.split(","):
+            try:
+                engine, pair = part.strip().split(":", 1)
+                src, tgt = pair.split("-", 1)
+            except ValueError:
+                raise LocworkError(f"bad route hop {part!r}; expected ENGINE:SRC-TGT") from None
+            hop = Hop(engine.strip(), src.strip(), tgt.strip())
+            if hop not in graph.get(hop.src, []):
+                raise NoRouteError(f"route hop {hop.key()} is not installed")
+            hops.append(hop)
+    else:
+        langs = [p.strip() for p in spec.replace("→", "-").replace(">", "-").split("-") if p.strip()]
+        if len(langs) < 2:
+            raise LocworkError(f"bad route {spec!r}; expected e.g. fr-es-en or apertium:fr-es,...")
+        for src, tgt in zip(langs, langs[1:]):
+            candidates = [h for h in graph.get(src, []) if h.tgt == tgt]
+            if not candidates:
+                raise NoRouteError(f"no installed engine translates {src} to {tgt}")
+            hops.append(max(candidates, key=lambda h: hop_quality(h, table or quality_table())[0]))
+    for first, second in zip(hops, hops[1:]):
+        if first.tgt != second.src:
+            raise LocworkError(f"route {spec!r} is not a chain: {first.key()} then {second.key()}")
+    return score_route(hops, table)
