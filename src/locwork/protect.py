@@ -94,19 +94,27 @@ def mask(
 def copied_names(before: str, after: str) -> list[str]:
     """Capitalised sequences of ``after`` that appear verbatim in ``before``.
 
-    Acronyms (OTAN, UE) are left out: dictionaries translate them (NATO,
-    EU). A single word at the very start of the sentence is left out too,
-    since it is capitalised for being first ("La" in French and Spanish).
+    Acronyms (OTAN, UE) split sequences and are left out: dictionaries
+    translate them (NATO, EU). At the start of a sentence a short first
+    word (La, El, Le) is capitalised for being first, not for being a name.
     """
     names = []
     for match in NAME.finditer(after):
-        name = match.group(0)
-        if name.isupper() or PLACEHOLDER.fullmatch(name):
-            continue
-        if match.start() == 0 and " " not in name and "\u00a0" not in name:
-            continue
-        if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", before):
-            names.append(name)
+        words = re.split(r"[ \u00a0]", match.group(0))
+        runs: list[list[str]] = [[]]
+        for word in words:
+            if word.isupper() or PLACEHOLDER.fullmatch(word):
+                runs.append([])
+            else:
+                runs[-1].append(word)
+        if match.start() == 0 and runs[0] and (len(runs[0]) == 1 or len(runs[0][0]) <= 3):
+            runs[0] = runs[0][1:]
+        for run in runs:
+            if not run:
+                continue
+            name = " ".join(run)
+            if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", before.replace("\u00a0", " ")):
+                names.append(name)
     return names
 
 
@@ -130,16 +138,21 @@ def freeze(masked: Masked, translated: str, before: str) -> str:
 
 
 def unmask(text: str, masked: Masked) -> tuple[str, list[str]]:
-    """Put protected spans back; return the text and the spans the MT lost."""
+    """Put protected spans back; return the text and the spans the MT lost.
+
+    Tokens are replaced longest first and without word boundaries, since a
+    placeholder may be glued to text (``<b>Yes</b>`` → ``Zx1YesZx2``).
+    """
+    if not masked.slots:
+        return text, []
+    tokens = sorted(masked.slots, key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(t) for t in tokens))
     seen: set[str] = set()
 
     def restore(match: re.Match[str]) -> str:
-        token = match.group(0)
-        if token in masked.slots:
-            seen.add(token)
-            return masked.slots[token]
-        return token
+        seen.add(match.group(0))
+        return masked.slots[match.group(0)]
 
-    restored = PLACEHOLDER.sub(restore, text)
+    restored = pattern.sub(restore, text)
     lost = [value for token, value in masked.slots.items() if token not in seen]
     return restored, lost

@@ -1,0 +1,165 @@
+"""Measure the quality of every hop and route; write the router's figures.
+
+Run: ``.venv/bin/python bench/measure_quality.py [--lines 1000]``
+
+On the first N lines of ``../shared/data/mt-dev/newstest2013.{fr,en,es,de}``:
+
+1. every route from French to a language with references (en, es, de), up
+   to 3 hops, through the real pipeline (protection included): chrF and
+   BLEU end to end (sacrebleu);
+2. every installed hop between two languages with references: chrF against
+   the reference (``method: reference``);
+3. every other hop (one side without references, e.g. es→pt, pt→en):
+   a round trip a→b→a compared with the input, turned into an estimate on
+   the reference scale by a factor fitted on the hops that have both.
+
+Writes ``src/locwork/data/quality.json`` (read by ``locwork.routing``) and
+``bench/results/quality.json`` + a Markdown table on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+import sacrebleu
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data" / "mt-dev"
+REFERENCE_LANGS = ("fr", "en", "es", "de")
+sys.path.insert(0, str(ROOT / "src"))
+
+from locwork.engines.registry import Engines  # noqa: E402
+from locwork.pipeline import run_route  # noqa: E402
+from locwork.routing import Hop, Route, enumerate_routes, score_route  # noqa: E402
+
+
+def read_lines(lang: str, count: int) -> list[str]:
+    path = SHARED / f"newstest2013.{lang}"
+    with path.open(encoding="utf-8") as handle:
+        return [line.rstrip("\n") for _, line in zip(range(count), handle)]
+
+
+def chrf(hyps: list[str], refs: list[str]) -> float:
+    return sacrebleu.corpus_chrf(hyps, [refs]).score
+
+
+def translate(engines: Engines, hops: list[Hop], texts: list[str]) -> list[str]:
+    route = Route(tuple(hops), 0.0, "bench")
+    return [r.text for r in run_route(engines, route, texts)]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", type=int, default=1000)
+    parser.add_argument("--max-hops", type=int, default=3)
+    parser.add_argument("--no-write", action="store_true", help="Do not update the router's data.")
+    args = parser.parse_args()
+    if not SHARED.exists():
+        print(f"skipped: {SHARED} is absent (the shared MT dev set lives beside the repository)")
+        return 0
+    data = {lang: read_lines(lang, args.lines) for lang in REFERENCE_LANGS}
+    results: dict = {"lines": args.lines, "sacrebleu": sacrebleu.__version__,
+                     "chrf_signature": str(sacrebleu.CHRF().get_signature()),
+                     "bleu_signature": str(sacrebleu.BLEU().get_signature()),
+                     "hops": {}, "routes": {}}
+    with Engines() as engines:
+        graph = engines.graph()
+        all_hops = [hop for hops in graph.values() for hop in hops]
+
+        # 1. Routes from French to every language with references.
+        for target in REFERENCE_LANGS[1:]:
+            for hops in enumerate_routes(graph, "fr", target, args.max_hops):
+                start = time.perf_counter()
+                output = translate(engines, hops, data["fr"])
+                seconds = time.perf_counter() - start
+                spec = ",".join(h.key() for h in hops)
+                results["routes"][spec] = {
+                    "chrf": round(chrf(output, data[target]), 2),
+                    "bleu": round(sacrebleu.corpus_bleu(output, [data[target]]).score, 2),
+                    "seconds": round(seconds, 2),
+                    "target": target,
+                }
+                print(f"route {spec}: chrF {results['routes'][spec]['chrf']}", file=sys.stderr)
+
+        # 2. Hops with references on both sides.
+        for hop in all_hops:
+            if hop.src in REFERENCE_LANGS and hop.tgt in REFERENCE_LANGS:
+                output = translate(engines, [hop], data[hop.src])
+                results["hops"][hop.key()] = {
+                    "chrf": round(chrf(output, data[hop.tgt]), 2), "method": "reference"}
+
+        # 3. Round trips for the rest, and for the reference hops (calibration).
+        def source_text(lang: str) -> list[str] | None:
+            if lang in data:
+                return data[lang]
+            for pivot in ("es", "fr", "en"):
+                for hop in graph.get(pivot, []):
+                    if hop.tgt == lang:
+                        return translate(engines, [hop], data[pivot])
+            return None
+
+        sources: dict[str, list[str] | None] = {}
+        round_trips: dict[str, float] = {}
+        for hop in all_hops:
+            back = next((h for h in graph.get(hop.tgt, []) if h.tgt == hop.src
+                         and h.engine == hop.engine), None) or next(
+                (h for h in graph.get(hop.tgt, []) if h.tgt == hop.src), None)
+            if back is None:
+                continue
+            if hop.src not in sources:
+                sources[hop.src] = source_text(hop.src)
+            texts = sources[hop.src]
+            if texts is None:
+                continue
+            there = translate(engines, [hop], texts)
+            again = translate(engines, [back], there)
+            round_trips[hop.key()] = chrf(again, texts)
+        pairs = [(results["hops"][k]["chrf"], math.sqrt(v / 100) * 100)
+                 for k, v in round_trips.items() if k in results["hops"]]
+        factor = sum(r for r, _ in pairs) / sum(t for _, t in pairs) if pairs else 0.6
+        results["round_trip_factor"] = round(factor, 4)
+        for key, value in round_trips.items():
+            if key not in results["hops"]:
+                results["hops"][key] = {"chrf": round(factor * math.sqrt(value / 100) * 100, 2),
+                                        "method": "round-trip", "round_trip_chrf": round(value, 2)}
+            else:
+                results["hops"][key]["round_trip_chrf"] = round(value, 2)
+
+    out = ROOT / "bench" / "results" / "quality.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    if not args.no_write:
+        table = {"source": "bench/measure_quality.py", "lines": args.lines,
+                 "chrf_signature": results["chrf_signature"],
+                 "hops": results["hops"],
+                 "routes": {k: {"chrf": v["chrf"]} for k, v in results["routes"].items()}}
+        target = ROOT / "src" / "locwork" / "data" / "quality.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(table, indent=2, ensure_ascii=False) + "\n", "utf-8")
+
+    print(f"| route (fr→…) | chrF | BLEU | s / {args.lines} lines |")
+    print("|---|---:|---:|---:|")
+    for spec, row in sorted(results["routes"].items(), key=lambda kv: (kv[1]["target"], -kv[1]["chrf"])):
+        route = score_route([Hop(*_split(k)) for k in spec.split(",")], {"hops": {}, "routes": {}})
+        print(f"| {route} | {row['chrf']:.1f} | {row['bleu']:.1f} | {row['seconds']:.1f} |")
+    print()
+    print("| hop | chrF | method | round-trip chrF |")
+    print("|---|---:|---|---:|")
+    for key, row in sorted(results["hops"].items()):
+        print(f"| {key} | {row['chrf']:.1f} | {row['method']} | {row.get('round_trip_chrf', '')} |")
+    return 0
+
+
+def _split(key: str) -> tuple[str, str, str]:
+    engine, pair = key.split(":", 1)
+    src, tgt = pair.split("-", 1)
+    return engine, src, tgt
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,76 @@
+"""Protection of names, URLs, placeholders and glossary terms (pure functions)."""
+
+from __future__ import annotations
+
+import pytest
+
+from locwork import glossary, protect
+from locwork.errors import LocworkError
+
+GLOSSARY = glossary.parse_csv(
+    "term,lang,translation\nOTAN,en,NATO\nOTAN,es,OTAN\nMaison Blanche,en,White House\n"
+    "Marco Rubio,*,\n"
+)
+
+
+def test_glossary_languages_and_do_not_translate():
+    assert GLOSSARY.for_language("en")["OTAN"].rendering() == "NATO"
+    assert GLOSSARY.for_language("es")["OTAN"].rendering() == "OTAN"
+    assert GLOSSARY.for_language("de")["Marco Rubio"].rendering() == "Marco Rubio"
+    assert "OTAN" not in GLOSSARY.for_language("de")
+
+
+def test_glossary_errors():
+    with pytest.raises(LocworkError, match="first row"):
+        glossary.parse_csv("a,b\nc,d\n")
+    with pytest.raises(LocworkError, match="empty"):
+        glossary.parse_csv("")
+    with pytest.raises(LocworkError, match="no such glossary"):
+        glossary.load("/nonexistent.csv")
+
+
+def test_mask_and_unmask_round_trip():
+    text = "L’OTAN et Marco Rubio, voir https://example.org/a.b?c=d. Écrire à jean.dupont@example.fr."
+    masked = protect.mask(text, GLOSSARY, "en")
+    assert "OTAN" not in masked.text and "Rubio" not in masked.text
+    assert "https://" not in masked.text and "@" not in masked.text
+    assert masked.text.endswith(".")  # the sentence's full stop is not part of the URL
+    restored, lost = protect.unmask(masked.text, masked)
+    assert lost == []
+    assert restored == text.replace("OTAN", "NATO")
+
+
+def test_unmask_reports_lost_spans():
+    masked = protect.mask("Voir https://example.org/x maintenant.")
+    restored, lost = protect.unmask("See now.", masked)
+    assert lost == ["https://example.org/x"]
+
+
+def test_software_placeholders():
+    text = "Delete %s (%(count)d files) in {0}? <b>Yes</b> &amp; %1$s 100%%"
+    masked = protect.mask(text, software=True)
+    for token in ("%s", "%(count)d", "{0}", "<b>", "</b>", "&amp;", "%1$s", "%%"):
+        assert token not in masked.text
+    assert protect.unmask(masked.text, masked)[0] == text
+
+
+def test_copied_names_are_frozen_and_translated_names_are_not():
+    before = "El secretario Marco Rubio y Vladimir Putin en Moscú, cerca de la Casa Blanca."
+    after = "O secretário Marco Rubio e Vladimir Putin em Moscovo, perto da Casa Branca."
+    names = protect.copied_names(before, after)
+    assert "Marco Rubio" in names and "Vladimir Putin" in names
+    assert not any("Moscovo" in n or "Casa" in n for n in names)
+
+
+def test_acronyms_and_sentence_initial_words_are_not_names():
+    assert protect.copied_names("La OTAN y la UE.", "La OTAN y la UE.") == []
+    assert protect.copied_names("Budapest es grande.", "Budapest é grande.") == []
+    assert protect.copied_names("Donald Trump llegó.", "Donald Trump chegou.") == ["Donald Trump"]
+
+
+def test_freeze_replaces_names_with_placeholders():
+    masked = protect.mask("Le secrétaire Marco Rubio.")
+    frozen = protect.freeze(masked, "El secretario Marco Rubio.", "Le secrétaire Marco Rubio.")
+    assert "Rubio" not in frozen
+    assert protect.unmask(frozen.replace("El secretario", "The secretary"), masked)[0] == \
+        "The secretary Marco Rubio."
