@@ -52,7 +52,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
+BENCH_APT := libicu-dev pkg-config
+
 bench: setup
+	@dpkg-query -W -f='$${Status}' $(BENCH_APT) 2>/dev/null | grep -c "install ok installed" | grep -q 2 || \
+		{ $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(BENCH_APT); }
 	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python bench/run_all.py
 
