@@ -313,6 +313,17 @@ def models_install(what: tuple[str, ...]) -> None:
     click.echo(f"installed {installed}")
 
 
+def _register_plugins() -> None:
+    """Commands that live in their own modules (each imports lazily)."""
+    from locwork.cli_export import export, import_xliff
+
+    cli.add_command(export)
+    cli.add_command(import_xliff)
+
+
+_register_plugins()
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="locwork")

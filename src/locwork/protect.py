@@ -109,13 +109,29 @@ def copied_names(before: str, after: str) -> list[str]:
                 runs[-1].append(word)
         if match.start() == 0 and runs[0] and (len(runs[0]) == 1 or len(runs[0][0]) <= 3):
             runs[0] = runs[0][1:]
+        plain = before.replace("\u00a0", " ")
         for run in runs:
-            if not run:
-                continue
-            name = " ".join(run)
-            if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", before.replace("\u00a0", " ")):
-                names.append(name)
+            names.extend(_copied_subruns(run, plain))
     return names
+
+
+def _copied_subruns(run: list[str], before: str) -> list[str]:
+    """Longest contiguous pieces of a run of words found verbatim in ``before``.
+
+    "Estado Marco Rubio" (Spanish output) yields "Marco Rubio" when the
+    French input said "État Marco Rubio".
+    """
+    found, start = [], 0
+    while start < len(run):
+        for end in range(len(run), start, -1):
+            name = " ".join(run[start:end])
+            if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", before):
+                found.append(name)
+                start = end
+                break
+        else:
+            start += 1
+    return found
 
 
 def freeze(masked: Masked, translated: str, before: str) -> str:
