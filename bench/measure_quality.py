@@ -9,9 +9,11 @@ On the first N lines of ``../shared/data/mt-dev/newstest2013.{fr,en,es,de}``:
    BLEU end to end (sacrebleu);
 2. every installed hop between two languages with references: chrF against
    the reference (``method: reference``);
-3. every other hop (one side without references, e.g. es→pt, pt→en):
-   a round trip a→b→a compared with the input, turned into an estimate on
-   the reference scale by a factor fitted on the hops that have both.
+3. every hop's round trip a→b→a compared with its input. Its square root
+   is the hop's *retention*, the share of quality it keeps when it follows
+   another hop; for hops without references on both sides, it also gives
+   an estimate on the reference scale, by a factor fitted on the hops that
+   have both.
 
 Writes ``src/locwork/data/quality.json`` (read by ``locwork.routing``) and
 ``bench/results/quality.json`` + a Markdown table on stdout.
@@ -44,8 +46,12 @@ def read_lines(lang: str, count: int) -> list[str]:
         return [line.rstrip("\n") for _, line in zip(range(count), handle)]
 
 
+CHRF = sacrebleu.CHRF()
+BLEU = sacrebleu.BLEU()
+
+
 def chrf(hyps: list[str], refs: list[str]) -> float:
-    return sacrebleu.corpus_chrf(hyps, [refs]).score
+    return CHRF.corpus_score(hyps, [refs]).score
 
 
 def translate(engines: Engines, hops: list[Hop], texts: list[str]) -> list[str]:
@@ -64,8 +70,6 @@ def main() -> int:
         return 0
     data = {lang: read_lines(lang, args.lines) for lang in REFERENCE_LANGS}
     results: dict = {"lines": args.lines, "sacrebleu": sacrebleu.__version__,
-                     "chrf_signature": str(sacrebleu.CHRF().get_signature()),
-                     "bleu_signature": str(sacrebleu.BLEU().get_signature()),
                      "hops": {}, "routes": {}}
     with Engines() as engines:
         graph = engines.graph()
@@ -80,7 +84,7 @@ def main() -> int:
                 spec = ",".join(h.key() for h in hops)
                 results["routes"][spec] = {
                     "chrf": round(chrf(output, data[target]), 2),
-                    "bleu": round(sacrebleu.corpus_bleu(output, [data[target]]).score, 2),
+                    "bleu": round(BLEU.corpus_score(output, [data[target]]).score, 2),
                     "seconds": round(seconds, 2),
                     "target": target,
                 }
@@ -126,10 +130,13 @@ def main() -> int:
         for key, value in round_trips.items():
             if key not in results["hops"]:
                 results["hops"][key] = {"chrf": round(factor * math.sqrt(value / 100) * 100, 2),
-                                        "method": "round-trip", "round_trip_chrf": round(value, 2)}
-            else:
-                results["hops"][key]["round_trip_chrf"] = round(value, 2)
+                                        "method": "round-trip"}
+            results["hops"][key]["round_trip_chrf"] = round(value, 2)
+            # The share of quality a hop keeps when it follows another one.
+            results["hops"][key]["retention"] = round(math.sqrt(value / 100), 4)
 
+    results["chrf_signature"] = str(CHRF.get_signature())
+    results["bleu_signature"] = str(BLEU.get_signature())
     out = ROOT / "bench" / "results" / "quality.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", "utf-8")

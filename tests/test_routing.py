@@ -6,7 +6,7 @@ import pytest
 
 from locwork.errors import LocworkError
 from locwork.routing import (
-    Hop, NoRouteError, best_route, build_graph, parse_route, rank_routes, score_route,
+    PRIOR_RETENTION, Hop, NoRouteError, best_route, build_graph, parse_route, rank_routes, score_route,
 )
 
 GRAPH = build_graph({
@@ -52,7 +52,8 @@ def test_estimates_multiply_from_longest_measured_prefix():
     assert route.basis == "estimated"
     extended = score_route([Hop("apertium", "fr", "es"), Hop("apertium", "es", "pt"),
                             Hop("bergamot", "pt", "en"), Hop("bergamot", "en", "pt")], TABLE)
-    assert extended.expected_chrf == pytest.approx(52.0 * 0.55)  # bergamot en-pt is a prior
+    assert extended.expected_chrf == pytest.approx(52.0 * PRIOR_RETENTION)  # en-pt: a prior
+    assert extended.basis == "prior"
 
 
 def test_ranking_and_no_revisits():
@@ -82,3 +83,12 @@ def test_parse_route_forms():
         parse_route("bergamot:fr-es", GRAPH, TABLE)
     with pytest.raises(LocworkError, match="not a chain"):
         parse_route("apertium:fr-es,bergamot:pt-en", GRAPH, TABLE)
+
+
+def test_retention_scales_later_hops():
+    table = {"hops": {"apertium:fr-es": {"chrf": 55.6, "method": "reference"},
+                      "apertium:es-en": {"chrf": 50.0, "method": "reference", "retention": 0.882}},
+             "routes": {}}
+    route = score_route([Hop("apertium", "fr", "es"), Hop("apertium", "es", "en")], table)
+    assert route.expected_chrf == pytest.approx(55.6 * 0.882)
+    assert route.basis == "estimated"

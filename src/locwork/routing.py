@@ -11,14 +11,17 @@ newstest2013 (fr, en, es, de):
 
 - ``routes``: chrF measured end to end against the reference, for routes
   whose endpoints have references (fr→en, fr→es, fr→de);
-- ``hops``: chrF of single hops, measured against references where both
-  sides have them, otherwise estimated from a round trip
-  (``method: round-trip``) and calibrated on hops that have both.
+- ``hops``: per hop, its chrF (against the reference where both sides have
+  one, ``method: reference``; otherwise estimated from a round trip,
+  ``method: round-trip``) and its *retention*, the square root of its
+  round-trip chrF: the share of quality it keeps when it follows another
+  hop.
 
-A measured route figure wins; otherwise the route's figure is the product of
-its hops' figures (each hop keeps a fraction of the quality of its input),
-which is pessimistic but ranks routes to the same target consistently. A
-hop with no figure at all gets a per-engine prior, and the route says so.
+A route's figure starts from its longest prefix measured end to end (or its
+first hop's chrF) and is multiplied by the retention of each further hop.
+On the measured routes this model is within a few points: fr→es (55.6) ×
+retention of es→en (0.88) predicts 49.0 for fr→es→en, measured 47.9. A hop
+with no figure at all gets a per-engine prior, and the route says so.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ DEFAULT_MAX_HOPS = 3
 # one is better. Shown as "prior" in `locwork routes`.
 ENGINE_PRIORS = {"apertium": 50.0, "bergamot": 55.0, "argos": 55.0}
 DEFAULT_PRIOR = 45.0
+PRIOR_RETENTION = 0.85
 
 
 class NoRouteError(LocworkError):
@@ -117,6 +121,16 @@ def hop_quality(hop: Hop, table: Mapping) -> tuple[float, str]:
     return float(entry["chrf"]), "measured" if entry.get("method") == "reference" else "estimated"
 
 
+def hop_retention(hop: Hop, table: Mapping) -> tuple[float, str]:
+    """The share of quality a hop keeps when it follows another hop."""
+    entry = table.get("hops", {}).get(hop.key())
+    if entry is None:
+        return PRIOR_RETENTION, "prior"
+    if "retention" in entry:
+        return float(entry["retention"]), "estimated"
+    return float(entry["chrf"]) / 100.0, "estimated"
+
+
 def score_route(hops: Sequence[Hop], table: Mapping | None = None) -> Route:
     """Attach the expected chrF to a chain of hops."""
     table = quality_table() if table is None else table
@@ -133,8 +147,8 @@ def score_route(hops: Sequence[Hop], table: Mapping | None = None) -> Route:
         value, basis = hop_quality(hops[0], table)
         rest = hops[1:]
     for hop in rest:
-        chrf, hop_basis = hop_quality(hop, table)
-        value *= chrf / 100.0
+        retention, hop_basis = hop_retention(hop, table)
+        value *= retention
         basis = "prior" if "prior" in (basis, hop_basis) else "estimated"
     return Route(hops, value, basis)
 
