@@ -13,7 +13,8 @@ On the first N lines of ``../shared/data/mt-dev/newstest2013.{fr,en,es,de}``:
    is the hop's *retention*, the share of quality it keeps when it follows
    another hop; for hops without references on both sides, it also gives
    an estimate on the reference scale, by a factor fitted on the hops that
-   have both.
+   have both. A first hop measured inside a longer route (fr→ca inside
+   fr→ca→es) takes its figure from that route instead.
 
 Writes ``src/locwork/data/quality.json`` (read by ``locwork.routing``) and
 ``bench/results/quality.json`` + a Markdown table on stdout.
@@ -134,6 +135,20 @@ def main() -> int:
             results["hops"][key]["round_trip_chrf"] = round(value, 2)
             # The share of quality a hop keeps when it follows another one.
             results["hops"][key]["retention"] = round(math.sqrt(value / 100), 4)
+
+    # A first hop without references, measured inside a route that has one
+    # (fr→ca inside fr→ca→es): its chrF is the route's divided by what the
+    # later hops keep. That is direct evidence, better than the calibration.
+    for spec, row in sorted(results["routes"].items(), key=lambda kv: len(kv[0])):
+        first, *rest = spec.split(",")
+        entry = results["hops"].get(first)
+        if entry is None or entry["method"] == "reference" or not rest:
+            continue
+        if entry["method"] == "route" or not all("retention" in results["hops"].get(k, {})
+                                                 for k in rest):
+            continue
+        kept = math.prod(results["hops"][k]["retention"] for k in rest)
+        entry.update(chrf=round(row["chrf"] / kept, 2), method="route", route=spec)
 
     results["chrf_signature"] = str(CHRF.get_signature())
     results["bleu_signature"] = str(BLEU.get_signature())
