@@ -1,62 +1,52 @@
-"""locwork's Streamlit app: a thin layer over the ``locwork`` package.
+"""locwork's review workbench: a thin Streamlit layer over the ``locwork`` package.
 
-Run with ``make run`` (or ``streamlit run app.py -- --doc FILE``).
+Run with ``make run`` (or ``streamlit run app.py -- --doc FILE``). Documents
+and catalogs live under ``$LOCWORK_ROOT`` (default: this folder):
+``corpus/`` and ``locales/<lang>/<doc>.po``.
+
+Pages (``ui/``): Document (choose, upload, fix the segmentation),
+Translate (routes and machine translation), Review (the main screen),
+Export (download buttons for every format) and Models (installed engines,
+argos packages).
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
-import streamlit as st
-
-from locwork import document
-from locwork.errors import LocworkError
-
 ROOT = Path(__file__).resolve().parent
-CORPUS = ROOT / "corpus"
-DEFAULT_DOC = CORPUS / "sommet-trump-poutine-annule.txt"
+if str(ROOT) not in sys.path:  # the ui package sits beside this file
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from ui import common  # noqa: E402
 
 
-def default_document() -> Path:
-    """The document named by ``-- --doc FILE`` on the command line, if any."""
-    parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--doc", type=Path, default=DEFAULT_DOC)
-    args, _ = parser.parse_known_args(sys.argv[1:])
-    return args.doc if args.doc.is_absolute() else ROOT / args.doc
-
-
-@st.cache_data(show_spinner=False)
-def load_document(path: str, mtime: float) -> document.Document:
-    """Segment once per file version (mtime is part of the cache key)."""
-    return document.load(path)
+STYLE = """<style>
+[data-testid="stAppDeployButton"] { display: none; }
+.block-container { padding-top: 3.6rem; }
+</style>"""
 
 
 def main() -> None:
-    st.set_page_config(page_title="locwork", layout="wide")
-    st.title("locwork")
-    docs = sorted(p for p in CORPUS.iterdir() if p.suffix in document.SUPPORTED_SUFFIXES)
-    default = default_document()
-    index = docs.index(default) if default in docs else 0
-    chosen = st.selectbox("Document", docs, index=index, format_func=lambda p: p.name)
-    try:
-        doc = load_document(str(chosen), chosen.stat().st_mtime)
-    except LocworkError as error:
-        st.error(str(error))
-        return
-    counts = {k: sum(1 for s in doc.segments if s.kind == k) for k in document.KINDS}
-    st.caption(
-        f"{len(doc.blocks)} blocks · {counts['heading']} headings · "
-        f"{counts['sentence']} sentences · {counts['media']} media · {doc.encoding}"
-    )
-    for seg in doc.segments:
-        if seg.kind == "heading":
-            (st.header if seg.level == 1 else st.subheader)(seg.text)
-        elif seg.kind == "media":
-            st.info(f"[{seg.text}]", icon="🖼️")
-        else:
-            st.markdown(f"`{seg.id}` {seg.text}")
+    st.set_page_config(page_title="locwork", page_icon=":material/translate:", layout="wide")
+    pages = [
+        st.Page("ui/review.py", title="Review", icon=":material/rate_review:", url_path="review", default=True),
+        st.Page("ui/translate.py", title="Translate", icon=":material/translate:", url_path="translate"),
+        st.Page("ui/document.py", title="Document", icon=":material/description:", url_path="document"),
+        st.Page("ui/export.py", title="Export", icon=":material/download:", url_path="export"),
+        st.Page("ui/models.py", title="Models", icon=":material/extension:", url_path="models"),
+    ]
+    page = st.navigation(pages)
+    st.html(STYLE)
+    st.sidebar.markdown("### locwork")
+    path = common.document_choice()
+    st.session_state["doc_path"] = str(path) if path else ""
+    common.reviewer_box()
+    st.sidebar.caption(f"Project: `{common.project().root}`")
+    page.run()
 
 
 main()

@@ -169,7 +169,7 @@ def test_no_route_says_what_to_install(run_cli, tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (["translate", "missing.txt", "--to", "es"], "no such file"),
-    (["translate", "empty", "--to", "es"], "no .txt or .md documents"),
+    (["translate", "empty", "--to", "es"], "no .txt, .md or .html documents"),
     (["translate", "a.txt", "--to", "es", "--route", "bogus"], "bad route"),
     (["translate", "a.txt", "--to", "es", "--glossary", "none.csv"], "no such glossary"),
     (["pretranslate", "a.txt", "--from", "en", "--to", "fr"], "a.txt"),

@@ -60,12 +60,12 @@ def segment(source: str, as_json: bool) -> None:
     Headings, sentences and media lines are shown with their id; with
     --json, each segment has id, kind, text, paragraph and level.
     """
-    from locwork import document
+    from locwork import document, workspace
 
     if source == "-":
         doc = document.load_bytes(sys.stdin.buffer.read(), "stdin")
     else:
-        doc = document.load(Path(source))
+        doc = workspace.load_document(Path(source))
     if as_json:
         emit_json([s.to_dict() for s in doc.segments])
         return
@@ -133,13 +133,16 @@ def parse_route_pins(values: tuple[str, ...], targets: list[str]) -> dict[str, s
 
 
 def document_paths(source: Path) -> list[Path]:
-    """A document, or every .txt/.md document of a folder."""
+    """A document, or every .txt/.md/.html document of a folder."""
     from locwork import document
+    from locwork.html_import import HTML_SUFFIXES
 
+    suffixes = (*document.SUPPORTED_SUFFIXES, *HTML_SUFFIXES)
     if source.is_dir():
-        paths = sorted(p for p in source.iterdir() if p.suffix.lower() in document.SUPPORTED_SUFFIXES)
+        paths = sorted(p for p in source.iterdir()
+                       if p.suffix.lower() in suffixes and not p.name.startswith("."))
         if not paths:
-            raise LocworkError(f"{source}: no .txt or .md documents in this folder")
+            raise LocworkError(f"{source}: no .txt, .md or .html documents in this folder")
         return paths
     return [source]
 
@@ -168,13 +171,14 @@ def translate(source: Path, targets: str, src: str, engine: str | None, routes: 
     machine-made; approved and edited entries are never touched, and only
     new or changed segments are translated on a re-run.
     """
-    from locwork import document, glossary as glossary_mod, pipeline
+    from locwork import glossary as glossary_mod, pipeline, workspace
     from locwork.engines.registry import Engines
 
     target_list = split_langs(targets)
     pins = parse_route_pins(routes, target_list)
     terms = glossary_mod.load(glossary) if glossary else None
-    docs = [document.load(p) for p in document_paths(source)]
+    # Segmentation corrections made in the app apply here too.
+    docs = [workspace.load_document(p) for p in document_paths(source)]
     reports = []
     with Engines([engine] if engine else None) as engines:
         chosen = {

@@ -1,0 +1,532 @@
+"""Reviewing a catalog: what the review screen shows, and saving without losing an edit.
+
+Reading
+    :func:`load_rows` pairs every translatable segment of a document with
+    its catalog entry: the current text, the review state, the provenance
+    (raw MT, route, n-best alternatives, quality scores) and the QA warnings
+    (:mod:`locwork.qa`). :func:`filter_rows`, :func:`progress`,
+    :func:`diff_html` and :func:`other_routes` serve the rest of the screen.
+
+Writing: no edit is ever lost
+    :func:`save` is the only way the app changes a translation. It works
+    under :func:`locwork.catalog.edit`, which locks the file, re-reads it
+    from disk and writes it back atomically, so the app never holds a stale
+    copy of the catalog that it writes back. It uses optimistic
+    concurrency: the caller passes ``base``, the text the reviewer started
+    from. If the entry's text on disk is neither ``base`` nor the new text,
+    someone else changed it in the meantime: nothing is written and a
+    :class:`Conflict` is returned with their text, name and time. The
+    reviewer then keeps theirs, or saves again with ``base`` = their text.
+    Two reviewers working on different segments never conflict: each save
+    changes one entry of the file as it is on disk at that moment.
+
+    Every save records who and when three times: the PO header
+    (``Last-Translator``, ``PO-Revision-Date``), the entry
+    (``#. locwork-reviewer``/``locwork-reviewed-at``) and the catalog's
+    append-only history (:mod:`locwork.history`).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from html import escape
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import polib
+
+from locwork import atomic, catalog, history, qa
+from locwork.catalog import State
+from locwork.document import Document
+from locwork.errors import LocworkError
+from locwork.glossary import Glossary
+
+SOURCE_LANG = "fr"
+STATES = tuple(s.value for s in State)
+SCORE_KEYS = ("qe", "hter")
+
+
+# ------------------------------------------------------------------ reading
+
+
+@dataclass
+class Row:
+    """One segment on the review screen."""
+
+    id: str
+    kind: str
+    level: int | None
+    source: str
+    target: str
+    state: str
+    mt: str = ""
+    alternatives: list[dict] = field(default_factory=list)
+    route: str = ""
+    engine: str = ""
+    model: str = ""
+    expected_chrf: float | None = None
+    qe: float | None = None
+    hter: float | None = None
+    reviewer: str = ""
+    reviewed_at: str = ""
+    previous_source: str = ""
+    lost: str = ""
+    warnings: list[qa.QAWarning] = field(default_factory=list)
+
+    def score(self, key: str) -> float | None:
+        return {"qe": self.qe, "hter": self.hter}.get(key)
+
+
+def catalog_for(locales_dir: Path, lang: str, doc_name: str) -> Path:
+    return catalog.catalog_path(locales_dir, lang, doc_name)
+
+
+def languages(locales_dir: Path, doc_name: str) -> list[str]:
+    """Languages that have a catalog for the document."""
+    locales_dir = Path(locales_dir)
+    if not locales_dir.is_dir():
+        return []
+    return sorted(d.name for d in locales_dir.iterdir() if (d / f"{doc_name}.po").is_file())
+
+
+def find_entry(po: polib.POFile, segment_id: str) -> polib.POEntry | None:
+    """The live (not obsolete) entry of a segment."""
+    for entry in po:
+        if not entry.obsolete and entry.msgctxt == segment_id:
+            return entry
+    return None
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        return float(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _alternatives(value: str | None) -> list[dict]:
+    if not value:
+        return []
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return []
+    return [a for a in data if isinstance(a, dict) and isinstance(a.get("text"), str)]
+
+
+@lru_cache(maxsize=8192)
+def _cached_check(source: str, target: str, lang: str, lost: str) -> tuple[qa.QAWarning, ...]:
+    return tuple(qa.check(source, target, lang, None, lost or None))
+
+
+def check_row(source: str, target: str, lang: str, glossary: Glossary | None = None,
+              lost: str = "") -> list[qa.QAWarning]:
+    """QA warnings of one segment (cached when there is no glossary)."""
+    if glossary is None or not len(glossary):
+        return list(_cached_check(source, target, lang, lost))
+    return qa.check(source, target, lang, glossary, lost or None)
+
+
+def rows_from_catalog(doc: Document, po: polib.POFile | None, lang: str,
+                      glossary: Glossary | None = None) -> list[Row]:
+    """A Row for every translatable segment, in document order."""
+    entries = {}
+    if po is not None:
+        entries = {e.msgctxt: e for e in po if not e.obsolete and e.msgctxt}
+    rows = []
+    for seg in doc.translatable:
+        entry = entries.get(seg.id)
+        if entry is None or entry.msgid != seg.text:
+            rows.append(Row(seg.id, seg.kind, seg.level, seg.text, "", State.UNTRANSLATED.value,
+                            warnings=[qa.QAWarning("empty", "not in the catalog yet: translate the document")]))
+            continue
+        info = catalog.meta(entry)
+        state = catalog.entry_state(entry).value
+        target = entry.msgstr
+        lost = info.get("mt-lost", "")
+        rows.append(Row(
+            id=seg.id, kind=seg.kind, level=seg.level, source=seg.text, target=target, state=state,
+            mt=info.get("mt", ""), alternatives=_alternatives(info.get("alternatives")),
+            route=info.get("route", ""), engine=info.get("engine", ""), model=info.get("model", ""),
+            expected_chrf=_float(info.get("expected-chrf")), qe=_float(info.get("qe")),
+            hter=_float(info.get("hter")), reviewer=info.get("reviewer", ""),
+            reviewed_at=info.get("reviewed-at", ""), previous_source=entry.previous_msgid or "",
+            lost=lost, warnings=check_row(seg.text, target, lang, glossary, lost),
+        ))
+    return rows
+
+
+def load_rows(doc: Document, locales_dir: Path, lang: str,
+              glossary: Glossary | None = None) -> list[Row]:
+    """Rows of the document's catalog in ``lang`` (all untranslated if there is none)."""
+    path = catalog_for(locales_dir, lang, doc.name)
+    po = catalog.load(path) if path.exists() else None
+    return rows_from_catalog(doc, po, lang, glossary)
+
+
+def filter_rows(
+    rows: Iterable[Row],
+    states: Sequence[str] = (),
+    warning_codes: Sequence[str] = (),
+    with_warnings: bool = False,
+    score_key: str | None = None,
+    score_range: tuple[float, float] | None = None,
+    query: str = "",
+) -> list[Row]:
+    """Rows matching every given criterion.
+
+    ``states``: any of them; ``warning_codes``: at least one warning of
+    these kinds; ``with_warnings``: at least one warning of any kind;
+    ``score_key``/``score_range``: rows with that score in the closed range
+    (rows without the score are left out); ``query``: case-insensitive, in
+    the source or the target (or the segment id).
+    """
+    needle = query.casefold().strip()
+    out = []
+    for row in rows:
+        if states and row.state not in states:
+            continue
+        codes = qa.codes(row.warnings)
+        if with_warnings and not codes:
+            continue
+        if warning_codes and not codes & set(warning_codes):
+            continue
+        if score_key and score_range is not None:
+            value = row.score(score_key)
+            if value is None or not score_range[0] <= value <= score_range[1]:
+                continue
+        if needle and needle not in row.source.casefold() and needle not in row.target.casefold() \
+                and needle != row.id.casefold():
+            continue
+        out.append(row)
+    return out
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int
+    counts: dict
+
+    @property
+    def approved(self) -> int:
+        return self.counts.get("approved", 0)
+
+    @property
+    def fraction(self) -> float:
+        return self.approved / self.total if self.total else 0.0
+
+
+def progress(rows: Sequence[Row]) -> Progress:
+    counts = Counter(r.state for r in rows)
+    return Progress(len(rows), {s: counts.get(s, 0) for s in STATES})
+
+
+def next_segment(rows: Sequence[Row], current: str, skip_approved: bool = True) -> str | None:
+    """The segment after ``current`` (wrapping), preferring ones not yet approved."""
+    ids = [r.id for r in rows]
+    if not ids:
+        return None
+    start = ids.index(current) + 1 if current in ids else 0
+    order = [r for r in list(rows[start:]) + list(rows[:start]) if r.id != current]
+    if not order:
+        return None
+    if skip_approved:
+        for row in order:
+            if row.state != State.APPROVED.value:
+                return row.id
+    return order[0].id
+
+
+# ------------------------------------------------------------------- diffs
+
+_TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+
+
+def diff_html(old: str, new: str) -> str:
+    """Word-level diff, every piece of text escaped: ``<del>`` old, ``<ins>`` new."""
+    a, b = _TOKEN.findall(old or ""), _TOKEN.findall(new or "")
+    out = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            out.append(escape("".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            out.append(f"<del>{escape(''.join(a[i1:i2]))}</del>")
+        if j2 > j1:
+            out.append(f"<ins>{escape(''.join(b[j1:j2]))}</ins>")
+    return "".join(out)
+
+
+# ------------------------------------------------------------------ writing
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A save that went through."""
+
+    segment: str
+    text: str
+    old: str
+    state: str
+    reviewer: str
+    time: str
+    action: str
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Someone else changed the segment since the reviewer opened it; nothing was written."""
+
+    segment: str
+    base: str
+    mine: str
+    theirs: str
+    their_reviewer: str | None
+    their_time: str | None
+    their_state: str
+
+
+class _Abort(Exception):
+    def __init__(self, conflict: Conflict) -> None:
+        self.conflict = conflict
+
+
+def _now() -> _dt.datetime:
+    return _dt.datetime.now().astimezone()
+
+
+def clean_reviewer(name: str | None) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise LocworkError("enter your name first: every edit records its reviewer")
+    if len(name) > 100:
+        raise LocworkError("the reviewer name is too long (100 characters at most)")
+    return name
+
+
+def clean_text(text: str, msgid: str) -> str:
+    """Normalise line ends; keep leading/trailing newlines only where the msgid has them
+    (``msgfmt --check`` requires both to agree)."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    if not msgid.endswith("\n"):
+        text = text.rstrip("\n")
+    if not msgid.startswith("\n"):
+        text = text.lstrip("\n")
+    return text
+
+
+def save(
+    path: Path | str,
+    segment_id: str,
+    text: str,
+    base: str,
+    reviewer: str,
+    approve: bool = False,
+    when: _dt.datetime | None = None,
+    source: str | None = None,
+) -> Saved | Conflict:
+    """Save one segment's translation (and approve it if asked).
+
+    ``base`` is the text the reviewer started from. If the text on disk is
+    neither ``base`` nor ``text``, nothing is written and a
+    :class:`Conflict` comes back. Saving keeps the entry fuzzy (state
+    ``edited``; an empty text makes it ``untranslated``); approving clears
+    fuzzy (state ``approved``).
+    ``source``, if given, is the source text the reviewer saw: if the
+    catalog's msgid differs (the document changed and the catalog was not
+    re-translated yet), nothing is written and LocworkError says so.
+    """
+    path = Path(path)
+    reviewer = clean_reviewer(reviewer)
+    when = (when or _now()).astimezone()
+    stamp = when.isoformat(timespec="seconds")
+    action = "approve" if approve else "save"
+    if not path.exists():
+        raise LocworkError(f"{path}: no catalog yet; translate the document first")
+    try:
+        with atomic.locked(path):  # re-entrant: catalog.edit takes it again inside
+            with catalog.edit(path, touch=False) as po:
+                entry = find_entry(po, segment_id)
+                if entry is None:
+                    raise LocworkError(f"segment {segment_id} is not in {path.name} (re-translate the document)")
+                if source is not None and entry.msgid != source:
+                    raise LocworkError(
+                        f"the source of {segment_id} changed since the catalog was made; "
+                        "translate the document again (Translate page) before editing it")
+                new = clean_text(text, entry.msgid)
+                current = entry.msgstr
+                if current != clean_text(base, entry.msgid) and current != new:
+                    raise _Abort(Conflict(
+                        segment=segment_id, base=base, mine=new, theirs=current,
+                        their_reviewer=catalog.get_meta(entry, "reviewer"),
+                        their_time=catalog.get_meta(entry, "reviewed-at"),
+                        their_state=catalog.entry_state(entry).value,
+                    ))
+                if approve and not new.strip():
+                    raise LocworkError("an empty translation cannot be approved")
+                if not new.strip():
+                    catalog.set_state(entry, State.UNTRANSLATED)
+                else:
+                    entry.msgstr = new
+                    catalog.set_state(entry, State.APPROVED if approve else State.EDITED)
+                state = catalog.entry_state(entry).value
+                catalog.set_meta(entry, "reviewer", reviewer)
+                catalog.set_meta(entry, "reviewed-at", stamp)
+                po.metadata["Last-Translator"] = reviewer
+                po.metadata["PO-Revision-Date"] = catalog.gettext_date(when)
+            history.append(path, {
+                "time": stamp, "reviewer": reviewer, "segment": segment_id, "action": action,
+                "old": current, "new": new, "state": state,
+            })
+    except _Abort as abort:
+        return abort.conflict
+    return Saved(segment_id, new, current, state, reviewer, stamp, action)
+
+
+def current(path: Path | str, segment_id: str) -> Row | None:
+    """The segment as it is on disk now (text, state, reviewer), or None."""
+    po = catalog.load(path)
+    entry = find_entry(po, segment_id)
+    if entry is None:
+        return None
+    info = catalog.meta(entry)
+    return Row(segment_id, info.get("kind", "sentence"), None, entry.msgid, entry.msgstr,
+               catalog.entry_state(entry).value, mt=info.get("mt", ""),
+               reviewer=info.get("reviewer", ""), reviewed_at=info.get("reviewed-at", ""))
+
+
+# ------------------------------------------------------- engines and routes
+
+
+def reachable_languages(graph: dict, src: str = SOURCE_LANG, max_hops: int = 3) -> list[str]:
+    """Every language some route of at most ``max_hops`` reaches."""
+    seen, frontier = {src}, {src}
+    for _ in range(max_hops):
+        frontier = {hop.tgt for lang in frontier for hop in graph.get(lang, [])} - seen
+        seen |= frontier
+    return sorted(seen - {src})
+
+
+@dataclass
+class Alternative:
+    """Another route's translation of one segment."""
+
+    route: str
+    spec: str
+    expected_chrf: float
+    text: str = ""
+    error: str = ""
+
+
+def other_routes(engines, lang: str, source: str, glossary: Glossary | None = None,
+                 exclude: str | None = None, limit: int = 3) -> list[Alternative]:
+    """Translate one segment through the best ``limit`` routes other than ``exclude``."""
+    from locwork import pipeline, routing
+
+    found = []
+    for route in routing.rank_routes(engines.graph(), SOURCE_LANG, lang):
+        if route.spec() == exclude:
+            continue
+        if len(found) >= limit:
+            break
+        alternative = Alternative(str(route), route.spec(), route.expected_chrf)
+        try:
+            alternative.text = pipeline.run_route(engines, route, [source], glossary)[0].text
+        except LocworkError as error:
+            alternative.error = str(error)
+        found.append(alternative)
+    return found
+
+
+def catalog_route(path: Path) -> str | None:
+    """The route most entries of a catalog were translated with."""
+    if not path.exists():
+        return None
+    routes = Counter(catalog.get_meta(e, "route") for e in catalog.load(path) if not e.obsolete)
+    routes.pop(None, None)
+    return routes.most_common(1)[0][0] if routes else None
+
+
+def follow_segmentation(doc: Document, locales_dir: Path, engines=None, root: Path | None = None,
+                        glossary: Glossary | None = None) -> list[str]:
+    """Bring every catalog of the document in line with its (re-cut) segments.
+
+    With engines, new and changed segments are machine-translated through
+    the route the catalog was made with (``pipeline.translate_document``,
+    as ``locwork translate`` does); without, they are only merged in, as
+    untranslated entries. Human translations are never lost: an edited
+    segment whose text changed keeps its translation, fuzzy, with the old
+    source as previous msgid; segments that disappeared become obsolete.
+    Returns one line per catalog.
+    """
+    from locwork import pipeline
+
+    done = []
+    for lang in languages(locales_dir, doc.name):
+        path = catalog_for(locales_dir, lang, doc.name)
+        if engines is not None:
+            spec = catalog_route(path)
+            try:
+                route = pipeline.choose_route(engines, SOURCE_LANG, lang, route_spec=spec)
+            except LocworkError:
+                route = pipeline.choose_route(engines, SOURCE_LANG, lang)
+            report = pipeline.translate_document(doc, lang, route, engines, locales_dir, glossary,
+                                                 root=root)
+            done.append(f"{lang}: {report.translated} segment(s) translated through {route}")
+        else:
+            reference = pipeline.source_reference(doc, root)
+            with catalog.edit(path) as po:
+                todo = pipeline.plan_entries(po, doc, reference)
+            done.append(f"{lang}: {len(todo)} segment(s) to translate")
+    return done
+
+
+# ------------------------------------------------------------------ models
+
+
+@dataclass
+class ModelRow:
+    engine: str
+    src: str
+    tgt: str
+    version: str
+
+
+def installed_models(engines) -> tuple[list[ModelRow], dict[str, str]]:
+    """Every (engine, pair, model version) that starts, and the engines that do not."""
+    rows = []
+    for name, engine in engines.available():
+        try:
+            pairs = sorted(engine.pairs())
+        except LocworkError as error:
+            engines.problems[name] = str(error)
+            continue
+        for src, tgt in pairs:
+            try:
+                version = engine.model_version(src, tgt)
+            except LocworkError as error:
+                version = f"? ({error})"
+            rows.append(ModelRow(name, src, tgt, version))
+    return rows, dict(engines.problems)
+
+
+def install_argos_upload(name: str, data: bytes, engine=None):
+    """Install an uploaded ``.argosmodel``; return what was installed."""
+    import tempfile
+
+    if not name.lower().endswith(".argosmodel"):
+        raise LocworkError(f"{name}: expected an .argosmodel file")
+    if engine is None:
+        from locwork.engines.argos import ArgosEngine
+
+        engine = ArgosEngine()
+    with tempfile.TemporaryDirectory(prefix="locwork-upload-") as tmp:
+        path = Path(tmp) / "upload.argosmodel"
+        path.write_bytes(data)
+        return engine.install_from_path(path)

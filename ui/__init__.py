@@ -1,0 +1,1 @@
+"""The Streamlit pages of locwork's app (a thin layer over ``locwork``)."""

@@ -1,0 +1,51 @@
+"""Models: installed engines, their language pairs and model versions; install an argos package."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from locwork import review
+from locwork.errors import LocworkError
+from ui import common
+
+
+def on_install() -> None:
+    uploaded = st.session_state.get("argos_upload")
+    if uploaded is None:
+        return
+    try:
+        with common.engines_session() as engines:
+            engine = engines.get("argos")
+            info = review.install_argos_upload(uploaded.name, uploaded.getvalue(), engine)
+    except LocworkError as error:
+        st.session_state["models_msg"] = ("error", str(error))
+        return
+    st.session_state["models_msg"] = ("success", f"Installed {info}")
+
+
+def page() -> None:
+    st.markdown("#### Models")
+    message = st.session_state.pop("models_msg", None)
+    if message:
+        (st.error if message[0] == "error" else st.success)(message[1])
+    try:
+        with common.engines_session() as engines:
+            rows, problems = review.installed_models(engines)
+    except LocworkError as error:
+        st.error(str(error))
+        return
+    if rows:
+        st.dataframe(
+            {"engine": [r.engine for r in rows], "from": [r.src for r in rows],
+             "to": [r.tgt for r in rows], "model": [r.version for r in rows]},
+            hide_index=True, width="stretch",
+        )
+    else:
+        st.info("No engine is installed.")
+    for name, problem in problems.items():
+        st.caption(f":orange[**{name}**]: {problem}")
+    st.file_uploader("Install an argos package (.argosmodel)", type=["argosmodel"],
+                     key="argos_upload", on_change=on_install)
+
+
+page()

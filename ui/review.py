@@ -1,0 +1,441 @@
+"""Review: source and translation side by side, states, QA, alternatives, live preview.
+
+Every change goes through :func:`locwork.review.save` (optimistic
+concurrency under the catalog lock); this page only keeps, per session, the
+segment being edited and the text the reviewer started from (``base``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from html import escape
+from pathlib import Path
+
+import streamlit as st
+
+from locwork import history, preview, qa, review
+from locwork.errors import LocworkError
+from ui import common
+
+EDITOR = "target_editor"
+DIFF_STYLE = """<style>
+.lw-diff { font-size: .9rem; line-height: 1.6; padding: .5rem .7rem; border-radius: .5rem;
+  background: #fafafa; border: 1px solid #e6e6e6; }
+.lw-diff del { background: #fde2e1; color: #9b1c1c; text-decoration: line-through; }
+.lw-diff ins { background: #dcf5e3; color: #14662f; text-decoration: none; }
+.lw-src { font-size: .875rem; line-height: 1.5; padding: .5rem .75rem; border-radius: .5rem;
+  background: #f6f7f9; border: 1px solid #e3e6ea; color: #1f2430; overflow: auto;
+  box-sizing: border-box; }
+.lw-label { font-size: 14px; min-height: 1.5rem; display: flex; align-items: center;
+  margin-bottom: .25rem; color: rgb(49, 51, 63); }
+.lw-meta { font-size: .78rem; color: #6b7280; }
+</style>"""
+
+
+# --------------------------------------------------------------- data
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _rows(doc_path: str, doc_version: tuple, catalog_path: str, catalog_version: tuple, lang: str,
+          glossary_version: tuple) -> list[review.Row]:
+    doc = common.load_document(Path(doc_path))
+    return review.load_rows(doc, Path(catalog_path).parents[1], lang, common.glossary())
+
+
+def load_rows(doc_path: Path, doc, lang: str) -> list[review.Row]:
+    proj = common.project()
+    path = review.catalog_for(proj.locales, lang, doc.name)
+    from locwork import segment_overrides
+
+    version = (common._mtime(doc_path), common._mtime(segment_overrides.overrides_path(doc_path)))
+    return _rows(str(doc_path), version, str(path), common._mtime(path), lang,
+                 common._mtime(proj.root / "glossary.csv"))
+
+
+# ------------------------------------------------------------ actions
+
+
+def open_segment(seg: str) -> None:
+    st.session_state["seg"] = seg
+    st.session_state["editor_for"] = None
+    st.session_state.pop("conflict", None)
+
+
+def use_text(text: str) -> None:
+    st.session_state[EDITOR] = text
+
+
+def do_save(path: str, seg: str, approve: bool, next_id: str | None, source: str) -> None:
+    """Button callback: save (or approve) the editor's text; on a conflict keep both texts."""
+    text = st.session_state.get(EDITOR, "")
+    base = st.session_state.get("editor_base", "")
+    _save(path, seg, text, base, approve, next_id, source)
+
+
+def _save(path: str, seg: str, text: str, base: str, approve: bool, next_id: str | None,
+          source: str | None = None) -> None:
+    try:
+        result = review.save(path, seg, text, base, common.reviewer(), approve=approve,
+                             source=source)
+    except LocworkError as error:
+        st.session_state["flash"] = ("error", str(error))
+        return
+    if isinstance(result, review.Conflict):
+        st.session_state["conflict"] = {**asdict(result), "approve": approve, "next": next_id,
+                                        "path": path, "source": source}
+        return
+    st.session_state.pop("conflict", None)
+    st.session_state["editor_base"] = result.text
+    verb = "Approved" if result.state == "approved" else "Saved"
+    st.session_state["flash"] = ("success", f"{verb} {seg} ({result.state})")
+    if next_id:
+        open_segment(next_id)
+    else:
+        st.session_state[EDITOR] = result.text
+
+
+def keep_mine() -> None:
+    conflict = st.session_state.get("conflict")
+    if conflict:
+        _save(conflict["path"], conflict["segment"], conflict["mine"], conflict["theirs"],
+              conflict["approve"], conflict["next"], conflict.get("source"))
+
+
+def take_theirs() -> None:
+    conflict = st.session_state.pop("conflict", None)
+    if conflict:
+        st.session_state["editor_base"] = conflict["theirs"]
+        st.session_state[EDITOR] = conflict["theirs"]
+        st.session_state["flash"] = ("info", f"Loaded the current text of {conflict['segment']}")
+
+
+def reload_current(text: str) -> None:
+    st.session_state["editor_base"] = text
+    st.session_state[EDITOR] = text
+
+
+def compute_other_routes(lang: str, row_id: str, source: str, exclude: str) -> None:
+    try:
+        with common.engines_session() as engines:
+            found = review.other_routes(engines, lang, source, common.glossary(), exclude=exclude)
+    except LocworkError as error:
+        st.session_state["flash"] = ("error", str(error))
+        return
+    st.session_state.setdefault("route_outputs", {})[f"{lang}:{row_id}"] = [asdict(a) for a in found]
+
+
+# --------------------------------------------------------------- page
+
+
+def flash() -> None:
+    message = st.session_state.pop("flash", None)
+    if message:
+        kind, text = message
+        icon = {"success": ":material/check_circle:", "error": ":material/error:"}.get(
+            kind, ":material/info:")
+        st.toast(text, icon=icon)
+        if kind == "error":
+            st.error(text)
+
+
+def language_bar(proj, doc, languages: list[str]) -> str:
+    wanted = st.session_state.get("review_lang") or st.query_params.get("lang")
+    if wanted not in languages:
+        wanted = languages[0]
+    st.session_state["review_lang"] = wanted
+
+    def label(code: str) -> str:
+        stats = common.catalog_stats(review.catalog_for(proj.locales, code, doc.name))
+        return f"{common.lang_name(code)} · {stats.approved}/{stats.total}"
+
+    st.segmented_control("Language", languages, key="review_lang", format_func=label,
+                         required=True, label_visibility="collapsed")
+    return st.session_state["review_lang"]
+
+
+def filters(rows: list[review.Row]) -> list[review.Row]:
+    c1, c2, c3, c4 = st.columns([2.2, 1.6, 1.6, 2])
+    states = c1.multiselect("State", review.STATES, key="f_states", placeholder="all states")
+    qa_options = ["any", "with warnings", *qa.CODES]
+    qa_choice = c2.selectbox("QA", qa_options, key="f_qa",
+                             format_func=lambda c: qa.LABELS.get(c, c))
+    score_key, score_range = None, None
+    with_scores = [k for k in review.SCORE_KEYS if any(r.score(k) is not None for r in rows)]
+    if with_scores:
+        score_key = c3.selectbox("Score", ["—", *with_scores], key="f_score")
+        if score_key != "—":
+            values = [r.score(score_key) for r in rows if r.score(score_key) is not None]
+            lo, hi = float(min(values)), float(max(values))
+            if hi > lo:
+                score_range = c3.slider("range", lo, hi, (lo, hi), key=f"f_range_{score_key}",
+                                        label_visibility="collapsed")
+            else:
+                score_range = (lo, hi)
+        else:
+            score_key = None
+    else:
+        c3.selectbox("Score", ["no scores"], key="f_score_none", disabled=True,
+                     help="Segments get scores when QE or HTER is computed (locwork-qe, locwork-hter)")
+    query = c4.text_input("Search", key="f_query", placeholder="in source and translation")
+    return review.filter_rows(
+        rows, states=states,
+        warning_codes=[qa_choice] if qa_choice in qa.CODES else [],
+        with_warnings=qa_choice == "with warnings",
+        score_key=score_key, score_range=score_range, query=query,
+    )
+
+
+def editor(row: review.Row, rows: list[review.Row], shown: list[review.Row], lang: str,
+           path: Path) -> None:
+    key = f"{lang}:{row.id}"
+    if st.session_state.get("editor_for") != key:
+        st.session_state["editor_for"] = key
+        st.session_state["editor_base"] = row.target
+        st.session_state[EDITOR] = row.target
+    base = st.session_state["editor_base"]
+    next_id = review.next_segment(shown or rows, row.id)
+    ids = [r.id for r in (shown or rows)]
+    position = ids.index(row.id) if row.id in ids else -1
+
+    with st.container(border=True, key="editor_box"):
+        head, nav = st.columns([1, 1.25], vertical_alignment="center")
+        kind = f"heading {row.level}" if row.kind == "heading" else row.kind
+        head.markdown(f"**{row.id}** · {kind} &nbsp; {common.state_badge(row.state)}")
+        prev_id = ids[position - 1] if position > 0 else None
+        after_id = ids[position + 1] if 0 <= position < len(ids) - 1 else None
+        with nav.container(horizontal=True, horizontal_alignment="right", gap="small"):
+            st.button("Prev", key="prev", icon=":material/arrow_upward:", disabled=prev_id is None,
+                      on_click=open_segment, args=(prev_id,), shortcut="Alt+Up",
+                      help="Previous segment in the list")
+            st.button("Next", key="next", icon=":material/arrow_downward:", disabled=after_id is None,
+                      on_click=open_segment, args=(after_id,), shortcut="Alt+Down",
+                      help="Next segment in the list")
+        if row.reviewer:
+            st.html(f"<div class='lw-meta'>last reviewed by <b>{escape(row.reviewer)}</b> · "
+                    f"{escape(row.reviewed_at.replace('T', ' ')[:16])}</div>")
+
+        if row.previous_source:
+            st.warning("The source changed since this was translated:", icon=":material/edit_note:")
+            st.html(DIFF_STYLE + f"<div class='lw-diff'>{review.diff_html(row.previous_source, row.source)}</div>")
+
+        conflict = st.session_state.get("conflict")
+        if conflict and conflict["segment"] == row.id:
+            conflict_panel(conflict)
+        elif row.target != base:
+            st.info(f"{row.reviewer or 'Someone'} changed this segment since you opened it.",
+                    icon=":material/sync_problem:")
+            st.button("Load the current text", key="reload_current", on_click=reload_current,
+                      args=(row.target,))
+
+        height = max(120, min(360, 24 * (len(row.source) // 36 + 2)))
+        with st.form("editor_form", border=False, enter_to_submit=False):
+            left, right = st.columns(2, gap="small")
+            with left:
+                st.html(f"<div class='lw-label'>Source · French</div><div class='lw-src' lang='fr' "
+                        f"style='height:{height}px'>{escape(row.source)}</div>")
+            with right:
+                st.text_area(f"Translation · {common.lang_name(lang)}", key=EDITOR, height=height)
+            can_save = bool(common.reviewer())
+            with st.container(horizontal=True, horizontal_alignment="right", gap="small"):
+                if not can_save:
+                    st.caption("Enter your name in the sidebar to save.")
+                st.form_submit_button("Save", key="save", icon=":material/save:", disabled=not can_save,
+                                      on_click=do_save, args=(str(path), row.id, False, None, row.source),
+                                      help="Keep the edit: state edited, still fuzzy")
+                st.form_submit_button("Approve", key="approve", icon=":material/check:",
+                                      disabled=not can_save,
+                                      on_click=do_save, args=(str(path), row.id, True, None, row.source),
+                                      help="Approve this translation (clears fuzzy)")
+                st.form_submit_button("Approve & next", key="approve_next", type="primary",
+                                      icon=":material/done_all:", disabled=not can_save,
+                                      shortcut="Ctrl+Enter",
+                                      on_click=do_save, args=(str(path), row.id, True, next_id, row.source),
+                                      help="Approve, then open the next segment to review")
+
+        details(row, lang, path)
+
+
+def conflict_panel(conflict: dict) -> None:
+    who = conflict.get("their_reviewer") or "Someone"
+    when = (conflict.get("their_time") or "meanwhile").replace("T", " ")[:16]
+    st.error(f"**Conflict** — {who} changed this segment ({when}) after you opened it. "
+             "Nothing was saved. Choose which text to keep.", icon=":material/warning:")
+    c1, c2 = st.columns(2)
+    c1.markdown(f"**Theirs** ({conflict.get('their_state')})")
+    c1.html(DIFF_STYLE + f"<div class='lw-src'>{escape(conflict['theirs'])}</div>")
+    c2.markdown("**Yours**")
+    c2.html(DIFF_STYLE + f"<div class='lw-src'>{escape(conflict['mine'])}</div>")
+    st.html(DIFF_STYLE + "<div class='lw-meta'>theirs → yours</div><div class='lw-diff'>"
+            f"{review.diff_html(conflict['theirs'], conflict['mine'])}</div>")
+    b1, b2, _ = st.columns([1, 1, 2])
+    b1.button("Keep mine", key="keep_mine", type="primary", on_click=keep_mine, width="stretch")
+    b2.button("Take theirs", key="take_theirs", on_click=take_theirs, width="stretch")
+
+
+def details(row: review.Row, lang: str, path: Path) -> None:
+    n_warn = len(row.warnings)
+    tabs = st.tabs([f":orange[QA warnings ({n_warn})]" if n_warn else ":green[QA ✓]", "Alternatives", "Diff with MT",
+                    "History", "Provenance"])
+    with tabs[0]:
+        if not row.warnings:
+            st.caption("No QA warning.")
+        for warning in row.warnings:
+            st.markdown(f"- **{qa.LABELS.get(warning.code, warning.code)}** — {warning.message}")
+    with tabs[1]:
+        if row.alternatives:
+            st.caption("N-best from the engine")
+            for i, alt in enumerate(row.alternatives):
+                c1, c2 = st.columns([6, 1], vertical_alignment="center")
+                score = f" · score {alt['score']:.3f}" if isinstance(alt.get("score"), (int, float)) else ""
+                c1.markdown(f"{escape(alt['text'])}<span class='lw-meta'>{score}</span>",
+                            unsafe_allow_html=True)
+                c2.button("Use", key=f"use_nbest_{i}", on_click=use_text, args=(alt["text"],))
+        others = st.session_state.get("route_outputs", {}).get(f"{lang}:{row.id}")
+        if others is None:
+            st.button("Translate this segment with the other routes", key="other_routes",
+                      on_click=compute_other_routes, args=(lang, row.id, row.source, row.route))
+        elif not others:
+            st.caption("No other route to this language.")
+        for i, alt in enumerate(others or []):
+            c1, c2 = st.columns([6, 1], vertical_alignment="center")
+            if alt["error"]:
+                c1.caption(f"{alt['route']}: {alt['error']}")
+                continue
+            c1.markdown(f"{escape(alt['text'])}<br><span class='lw-meta'>{escape(alt['route'])} · "
+                        f"expected chrF {alt['expected_chrf']:.1f}</span>", unsafe_allow_html=True)
+            c2.button("Use", key=f"use_route_{i}", on_click=use_text, args=(alt["text"],))
+        if row.mt and row.mt != st.session_state.get(EDITOR):
+            st.button("Back to the raw machine translation", key="use_mt", on_click=use_text,
+                      args=(row.mt,))
+    with tabs[2]:
+        if row.mt:
+            st.html(DIFF_STYLE + "<div class='lw-meta'>raw MT → saved text</div>"
+                    f"<div class='lw-diff'>{review.diff_html(row.mt, row.target)}</div>")
+        else:
+            st.caption("No machine translation recorded for this segment.")
+    with tabs[3]:
+        records = history.read(path, row.id)
+        if not records:
+            st.caption("No edit yet.")
+        for record in reversed(records[-20:]):
+            st.html(DIFF_STYLE + f"<div class='lw-meta'><b>{escape(str(record.get('reviewer')))}</b> · "
+                    f"{escape(str(record.get('action')))} · {escape(str(record.get('time')))}</div>"
+                    f"<div class='lw-diff'>{review.diff_html(record.get('old', ''), record.get('new', ''))}</div>")
+    with tabs[4]:
+        st.markdown(
+            f"- route: `{row.route or '—'}`\n- engine: `{row.engine or '—'}`\n"
+            f"- model: `{row.model or '—'}`\n"
+            f"- expected chrF: {row.expected_chrf if row.expected_chrf is not None else '—'}\n"
+            f"- QE: {row.qe if row.qe is not None else '—'} · HTER: {row.hter if row.hter is not None else '—'}"
+        )
+
+
+def segment_table(shown: list[review.Row], current: str, lang: str) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame({
+        "state": [r.state for r in shown],
+        "id": [r.id for r in shown],
+        "source": [r.source for r in shown],
+        "translation": [r.target for r in shown],
+        "QA": [len(r.warnings) or None for r in shown],
+    })
+    styled = frame.style.map(
+        lambda state: f"color: {common.STATE_HEX[state]}; font-weight: 600", subset=["state"]
+    ).map(lambda n: "color: #b45309" if n else "", subset=["QA"]).apply(
+        lambda r: ["background-color: #fff7cc" if r["id"] == current else "" for _ in r], axis=1)
+    table_key = f"seg_table_{lang}_{hash(tuple(frame['id']))}"
+    event = st.dataframe(
+        styled, key=table_key, on_select="rerun", selection_mode="single-row", hide_index=True,
+        height=min(38 + 35 * len(shown), 420),
+        column_config={
+            "state": st.column_config.TextColumn(width=85),
+            "id": st.column_config.TextColumn(width=55),
+            "source": st.column_config.TextColumn(width="medium"),
+            "translation": st.column_config.TextColumn(width="medium"),
+            "QA": st.column_config.NumberColumn("QA ⚠", width=50, format="%d"),
+        },
+    )
+    selected = event.selection.rows if event and event.selection else []
+    if selected:
+        chosen = shown[selected[0]].id
+        if st.session_state.get("table_pick") != (table_key, chosen):
+            st.session_state["table_pick"] = (table_key, chosen)
+            if chosen != current:
+                open_segment(chosen)
+                st.rerun()
+
+
+def page() -> None:
+    st.html(DIFF_STYLE)
+    path, doc = common.current_document()
+    if doc is None:
+        st.info("Choose or upload a document first.")
+        st.page_link("ui/document.py", label="Go to Document", icon=":material/description:")
+        return
+    proj = common.project()
+    languages = review.languages(proj.locales, doc.name)
+    flash()
+    title, lang_col = st.columns([1, 5], vertical_alignment="center")
+    title.markdown("##### Review")
+    if not languages:
+        st.info("No translation of this document yet: translate it first.")
+        st.page_link("ui/translate.py", label="Translate", icon=":material/translate:")
+        return
+    with lang_col:
+        lang = language_bar(proj, doc, languages)
+    catalog_path = review.catalog_for(proj.locales, lang, doc.name)
+    rows = load_rows(path, doc, lang)
+    prog = review.progress(rows)
+    st.progress(prog.fraction, text=(
+        f"**{prog.approved} / {prog.total} approved** · " + " · ".join(
+            f":{common.STATE_COLOURS[s]}[{prog.counts[s]} {s}]" for s in review.STATES if s != "approved")
+    ))
+    shown = filters(rows)
+
+    ids = [r.id for r in rows]
+    seg = st.session_state.get("seg") or st.query_params.get("seg")
+    if seg not in ids:
+        pick = next((r.id for r in shown if r.state != "approved"), None) or \
+            (shown[0].id if shown else ids[0] if ids else None)
+        seg = pick
+    if seg is None:
+        st.info("This document has no translatable segment.")
+        return
+    st.session_state["seg"] = seg
+    if st.query_params.get("seg") != seg or st.query_params.get("lang") != lang:
+        st.query_params["lang"] = lang
+        st.query_params["seg"] = seg
+    row = next(r for r in rows if r.id == seg)
+
+    main, side = st.columns([3, 2], gap="medium")
+    with main:
+        editor(row, rows, shown, lang, catalog_path)
+        st.caption(f"{len(shown)} of {len(rows)} segments shown · click a row to open it")
+        if shown:
+            segment_table(shown, seg, lang)
+        else:
+            st.info("No segment matches the filters.")
+    with side:
+        legend = " ".join(
+            f"<span style='border-bottom:2px solid {colour};margin-left:.6rem"
+            f"{';font-style:italic;color:#9e9e9e' if s == 'untranslated' else ''}'>{s}</span>"
+            for s, colour in (("untranslated", "transparent"), ("machine", "#f3d19c"),
+                              ("edited", "#9cc3f3"), ("approved", "transparent")))
+        st.html(f"<div class='lw-label'><b>Preview</b>&nbsp;· {escape(common.lang_name(lang))}"
+                f"<span class='lw-meta' style='margin-left:auto'>{legend}</span></div>")
+        with st.container(height=760, border=True, key="preview_box"):
+            translations = {r.id: (r.target, r.state) for r in rows}
+            st.html(preview.render(doc, translations, highlight=seg, lang=lang))
+        st.html(
+            "<script>setTimeout(function(){const root=document.querySelector('.st-key-preview_box');"
+            "const el=root&&root.querySelector('.lw-seg.current');if(!el)return;let box=el.parentElement;"
+            "while(box&&box!==root.parentElement){const o=getComputedStyle(box).overflowY;"
+            "if((o==='auto'||o==='scroll')&&box.scrollHeight>box.clientHeight+2)break;box=box.parentElement;}"
+            "if(!box||box===root.parentElement)return;box.scrollTop+=el.getBoundingClientRect().top-"
+            "box.getBoundingClientRect().top-box.clientHeight/3;},150);</script>",
+            unsafe_allow_javascript=True,
+        )
+
+
+page()

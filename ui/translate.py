@@ -1,0 +1,110 @@
+"""Translate: pick target languages and routes, run the pipeline with a progress bar.
+
+The route list comes from :func:`locwork.routing.rank_routes` (best
+expected chrF first: the router's pick); the run is
+:func:`locwork.pipeline.translate_document`, the code ``locwork translate``
+uses, which never touches an edited or approved segment.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from locwork import pipeline, review, routing
+from locwork.errors import LocworkError
+from ui import common
+
+
+def route_label(route: routing.Route, best: bool) -> str:
+    pick = " — router's pick" if best else ""
+    return f"{route} · expected chrF {route.expected_chrf:.1f} ({route.basis}){pick}"
+
+
+def page() -> None:
+    path, doc = common.current_document()
+    if doc is None:
+        st.info("Choose or upload a document first.")
+        return
+    proj = common.project()
+    st.markdown(f"#### Translate · {doc.name}")
+    st.caption(f"{len(doc.translatable)} segments to translate from French. Machine output is "
+               "stored as fuzzy; edited and approved segments are never overwritten.")
+    try:
+        with common.engines_session() as engines:
+            graph = engines.graph()
+            problems = dict(engines.problems)
+    except LocworkError as error:
+        st.error(str(error))
+        return
+    targets = review.reachable_languages(graph)
+    if not targets:
+        st.error("No translation engine is installed: see the Models page.")
+        return
+    existing = review.languages(proj.locales, doc.name)
+    if "t_langs" not in st.session_state:
+        wanted = [lang for lang in (existing or ["es"]) if lang in targets]
+        st.session_state["t_langs"] = wanted or targets[:1]
+    chosen = st.multiselect("Target languages", targets, key="t_langs", format_func=common.lang_name)
+    routes: dict[str, routing.Route] = {}
+    for lang in chosen:
+        ranked = routing.rank_routes(graph, review.SOURCE_LANG, lang)
+        if not ranked:
+            st.warning(f"{common.lang_name(lang)}: no route")
+            continue
+        c1, c2 = st.columns([1, 4], vertical_alignment="center")
+        c1.markdown(f"**{common.lang_name(lang)}**")
+        if st.session_state.get(f"t_route_{lang}", 0) >= len(ranked):
+            st.session_state[f"t_route_{lang}"] = 0
+        choice = c2.selectbox(
+            f"Route to {lang}", list(range(len(ranked))), key=f"t_route_{lang}", format_func=lambda i, r=ranked: route_label(r[i], i == 0),
+            label_visibility="collapsed",
+        )
+        routes[lang] = ranked[choice]
+    n_best = st.number_input("Alternatives to keep per segment (n-best)", 1, 8, 1, key="t_nbest",
+                             help="Engines that can give several hypotheses (neural ones) keep them "
+                                  "for the review screen.")
+    glossary = common.glossary()
+    if glossary is not None:
+        st.caption(f"Glossary: {glossary.source} ({len(glossary)} terms)")
+    if problems:
+        with st.expander("Engines that did not start"):
+            for name, problem in problems.items():
+                st.caption(f"**{name}**: {problem}")
+    if not st.button("Translate", type="primary", key="t_run", disabled=not routes):
+        for report in st.session_state.get("t_reports", []):
+            st.success(report)
+        if st.session_state.get("t_reports"):
+            st.page_link("ui/review.py", label="Review the translations", icon=":material/rate_review:")
+        return
+    reports = []
+    total = max(len(doc.translatable), 1)
+    for lang, route in routes.items():
+        bar = st.progress(0.0, text=f"{common.lang_name(lang)}: starting")
+        done = [0]
+
+        def advance(n: int, bar=bar, lang=lang, done=done) -> None:
+            done[0] += n
+            bar.progress(min(done[0] / total, 1.0),
+                         text=f"{common.lang_name(lang)}: {done[0]} / {total} segments")
+
+        try:
+            with common.engines_session() as engines:
+                report = pipeline.translate_document(
+                    doc, lang, route, engines, proj.locales, glossary, int(n_best),
+                    root=proj.root, progress=advance,
+                )
+        except LocworkError as error:
+            bar.empty()
+            st.error(f"{common.lang_name(lang)}: {error}")
+            continue
+        bar.progress(1.0, text=f"{common.lang_name(lang)}: done")
+        reports.append(f"{common.lang_name(lang)}: {report.translated} translated, {report.kept} kept "
+                       f"· {report.route} · expected chrF {report.route.expected_chrf:.1f}")
+    st.session_state["t_reports"] = reports
+    for report in reports:
+        st.success(report)
+    if reports:
+        st.page_link("ui/review.py", label="Review the translations", icon=":material/rate_review:")
+
+
+page()
