@@ -111,8 +111,16 @@ def copied_names(before: str, after: str) -> list[str]:
             runs[0] = runs[0][1:]
         plain = before.replace("\u00a0", " ")
         for run in runs:
-            names.extend(_copied_subruns(run, plain))
+            for name in _copied_subruns(run, plain):
+                # One word cut from a longer name ("Casa" of "Casa Branca")
+                # counts only if it stands alone in the input as well.
+                if " " in name or len(run) == 1 or name in _whole_runs(plain):
+                    names.append(name)
     return names
+
+
+def _whole_runs(text: str) -> set[str]:
+    return {m.group(0) for m in NAME.finditer(text)}
 
 
 def _copied_subruns(run: list[str], before: str) -> list[str]:
