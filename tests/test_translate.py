@@ -143,6 +143,8 @@ def test_changed_approved_sentence_keeps_human_text_as_fuzzy(project, run_cli, t
     assert entry.previous_msgid == old_msgid and "fuzzy" in entry.flags
     assert catalog.entry_state(entry) == State.EDITED
     assert catalog.get_meta(entry, "mt")  # the new MT is there for the reviewer to pick
+    again = run_cli("translate", f"corpus/{DOC}", "--to", "es", "--json", cwd=work)
+    assert json.loads(again.out)[0]["translated"] == 0  # nothing left to do
 
 
 def test_glossary_forced_and_kept_terms(run_cli, tmp_path):

@@ -140,6 +140,15 @@ def segment_line(doc: Document, seg: Segment) -> int:
     return doc.blocks[seg.paragraph].line
 
 
+def needs_mt(entry: polib.POEntry) -> bool:
+    """Untranslated, or a human translation of a changed source with no fresh MT yet."""
+    state = catalog.entry_state(entry)
+    if state == State.UNTRANSLATED:
+        return True
+    return state == State.EDITED and bool(entry.previous_msgid) and \
+        catalog.get_meta(entry, "mt") is None
+
+
 def plan_entries(po: polib.POFile, doc: Document, reference: str) -> list[polib.POEntry]:
     """Merge the document into the catalog like msgmerge; return entries needing MT.
 
@@ -177,6 +186,7 @@ def plan_entries(po: polib.POFile, doc: Document, reference: str) -> list[polib.
                 entry.msgid = seg.text
                 if catalog.entry_state(entry) in (State.EDITED, State.APPROVED):
                     catalog.set_state(entry, State.EDITED)
+                    catalog.set_meta(entry, "mt", None)  # it was for the old source
                 else:
                     entry.msgstr = ""
                     catalog.set_state(entry, State.UNTRANSLATED)
@@ -186,9 +196,7 @@ def plan_entries(po: polib.POFile, doc: Document, reference: str) -> list[polib.
         catalog.set_meta(entry, "kind", seg.kind)
         catalog.set_meta(entry, "level", str(seg.level) if seg.level else None)
         new_entries.append(entry)
-        if catalog.entry_state(entry) == State.UNTRANSLATED or (
-            catalog.entry_state(entry) == State.EDITED and entry.previous_msgid
-        ):
+        if needs_mt(entry):
             todo.append(entry)
     obsolete = [e for e in po if e.obsolete]
     for entry in po:
@@ -273,8 +281,7 @@ def translate_document(
             result = by_key.get((entry.msgctxt, entry.msgid))
             if result is None or entry.obsolete:
                 continue
-            state = catalog.entry_state(entry)
-            if state == State.UNTRANSLATED or (state == State.EDITED and entry.previous_msgid):
+            if needs_mt(entry):
                 record_mt(entry, result, route, models)
         if glossary is not None and len(glossary):
             po.metadata["X-Locwork-Glossary"] = glossary.source
