@@ -320,9 +320,11 @@ def models_install(what: tuple[str, ...]) -> None:
 def _register_plugins() -> None:
     """Commands that live in their own modules (each imports lazily)."""
     from locwork.cli_export import export, import_xliff
+    from locwork.cli_score import score
 
     cli.add_command(export)
     cli.add_command(import_xliff)
+    cli.add_command(score)
 
 
 _register_plugins()

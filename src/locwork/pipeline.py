@@ -219,6 +219,8 @@ def record_mt(entry: polib.POEntry, result: MTResult, route: Route, models: str)
     catalog.set_meta(entry, "model", models)
     catalog.set_meta(entry, "expected-chrf", f"{route.expected_chrf:.1f}")
     catalog.set_meta(entry, "mt-lost", "; ".join(result.lost) or None)
+    best = result.alternatives[0].score if result.alternatives else None
+    catalog.set_meta(entry, "mt-score", None if best is None else f"{best:.4f}")
     alternatives = [
         {"text": h.text, "score": None if h.score is None else round(h.score, 4)}
         for h in result.alternatives[1:]

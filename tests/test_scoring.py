@@ -1,0 +1,320 @@
+"""Quality scores (locwork.scoring, `locwork score`) against sacrebleu called directly."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import polib
+import pytest
+from click.testing import CliRunner
+from sacrebleu.metrics import BLEU, CHRF, TER
+
+from locwork import catalog, scoring
+from locwork.catalog import State
+from locwork.cli_score import score as score_command
+from locwork.errors import LocworkError
+
+from conftest import LOCWORK
+
+# (msgctxt, source, raw MT or None, current text, state)
+ENTRIES = [
+    ("p1.s1", "Le sommet est annulé.", "The summit is cancelled.", "The summit is cancelled.",
+     State.APPROVED),
+    ("p1.s2", "Il pleut sur Paris depuis trois jours.", "It rains on Paris since three days.",
+     "It has been raining in Paris for three days.", State.APPROVED),
+    ("p2.s1", "Le président a parlé.", "The president has spoken.", "the President spoke.",
+     State.EDITED),
+    ("p2.s2", "Rien ne va plus.", "Nothing goes more.", "Nothing goes more.", State.MACHINE),
+    ("p3.s1", "Une phrase écrite à la main.", None, "A sentence written by hand.", State.APPROVED),
+    ("p3.s2", "Pas encore traduit.", None, "", State.UNTRANSLATED),
+]
+
+
+def make_catalog(path, entries=ENTRIES):
+    po = catalog.new_catalog("en", "doc", "corpus/doc.txt")
+    for ctxt, src, mt, text, state in entries:
+        entry = polib.POEntry(msgctxt=ctxt, msgid=src, msgstr=text)
+        if mt is not None:
+            catalog.set_meta(entry, "mt", mt)
+        if state is not State.UNTRANSLATED:
+            catalog.set_state(entry, state)
+        po.append(entry)
+    catalog.save(po, path)
+    return path
+
+
+@pytest.fixture
+def po_path(tmp_path):
+    path = tmp_path / "locales" / "en" / "doc.po"
+    return make_catalog(path)
+
+
+def sentence(metric, hyp, ref):
+    return metric.sentence_score(hyp, [ref]).score
+
+
+PAIRS = [
+    ("The summit is cancelled.", "The summit is cancelled."),
+    ("It rains on Paris since three days.", "It has been raining in Paris for three days."),
+    ("The president has spoken.", "the President spoke."),
+    ("a b c d e f", "f e d c b a"),
+    ("Ceci n'est pas une pipe !", "Ceci n’est pas une pipe !"),
+    ("x", "a completely different and much longer sentence, with (brackets) and 12,5 %"),
+    ("(hi) there", "(hi) there"),
+    ("Oui.", "Oui ."),
+    ("Un  deux\ttrois", "Un deux trois"),
+    ("Ünïcödé wörds and ÉCOLE", "Ünïcödé words and école"),
+]
+
+
+def test_segment_and_corpus_scores_equal_sacrebleu():
+    hyps, refs = zip(*PAIRS)
+    stats = scoring.pair_stats(hyps, refs)
+    ter, chrf, chrfpp = TER(case_sensitive=True), CHRF(), CHRF(word_order=2)
+    for i, (h, r) in enumerate(PAIRS):
+        assert stats.hter(i) == pytest.approx(sentence(ter, h, r), abs=1e-9)
+        assert stats.chrf(i) == pytest.approx(sentence(chrf, h, r), abs=1e-9)
+        assert stats.chrfpp_score(i) == pytest.approx(sentence(chrfpp, h, r), abs=1e-9)
+    corpus = stats.corpus()
+    assert corpus["bleu"] == pytest.approx(BLEU().corpus_score(list(hyps), [list(refs)]).score)
+    assert corpus["chrf"] == pytest.approx(CHRF().corpus_score(list(hyps), [list(refs)]).score)
+    assert corpus["chrf++"] == pytest.approx(
+        CHRF(word_order=2).corpus_score(list(hyps), [list(refs)]).score)
+    assert corpus["ter"] == pytest.approx(
+        TER(case_sensitive=True).corpus_score(list(hyps), [list(refs)]).score)
+    # the public helpers agree with the statistics
+    assert scoring.segment_scores(hyps, refs)[1]["hter"] == pytest.approx(stats.hter(1))
+    assert scoring.corpus_scores(hyps, refs) == corpus
+
+
+def test_worker_processes_give_identical_statistics(monkeypatch):
+    hyps = [h for h, _ in PAIRS] * 30
+    refs = [r for _, r in PAIRS] * 30
+    monkeypatch.setattr(scoring, "PARALLEL_MIN", 10)
+    parallel = scoring.pair_stats(hyps, refs, workers=2)
+    serial = scoring.pair_stats(hyps, refs, workers=1)
+    assert parallel.ter == serial.ter and parallel.chrfpp == serial.chrfpp
+    assert parallel.bleu == serial.bleu
+
+
+def test_signatures_are_sacrebleu_signatures():
+    sigs = scoring.metrics().signatures()
+    ter = TER(case_sensitive=True)
+    ter.corpus_score(["a"], [["a"]])
+    assert sigs["ter"] == ter.get_signature().format()
+    assert sigs["ter"].startswith("nrefs:1|case:mixed|tok:tercom|")
+    assert "nw:2" in sigs["chrf++"] and "nw:0" in sigs["chrf"]
+    assert sigs["bleu"].startswith("nrefs:1|case:mixed|eff:no|tok:13a|")
+
+
+def test_score_catalog_writes_scores_and_passes_msgfmt(po_path):
+    report = scoring.score_catalog(po_path)
+    assert report.segments == 6 and report.with_mt == 4 and report.reviewed == 3
+    assert report.approved == 2 and report.approved_unchanged == 1
+    assert report.approved_unchanged_share == 0.5
+    hyps = [e[2] for e in ENTRIES if e[2] is not None]
+    refs = [e[3] for e in ENTRIES if e[2] is not None]
+    assert report.corpus["bleu"] == pytest.approx(BLEU().corpus_score(hyps, [refs]).score)
+    assert report.corpus["ter"] == pytest.approx(TER(case_sensitive=True).corpus_score(hyps, [refs]).score)
+    reviewed = [(e[2], e[3]) for e in ENTRIES if e[2] is not None and e[4] is not State.MACHINE]
+    assert report.corpus_reviewed["chrf"] == pytest.approx(
+        CHRF().corpus_score([h for h, _ in reviewed], [[r for _, r in reviewed]]).score)
+
+    catalog.check(po_path)  # msgfmt --check
+    po = catalog.load(po_path)
+    by_id = {e.msgctxt: e for e in po}
+    edited = by_id["p2.s1"]
+    mt, text = ENTRIES[2][2], ENTRIES[2][3]
+    assert catalog.get_meta(edited, "hter") == f"{sentence(TER(case_sensitive=True), mt, text):.1f}"
+    assert catalog.get_meta(edited, "chrf") == f"{sentence(CHRF(), mt, text):.1f}"
+    assert catalog.get_meta(edited, "chrfpp") == f"{sentence(CHRF(word_order=2), mt, text):.1f}"
+    assert catalog.get_meta(edited, "sig-ter") == scoring.metrics().signature("ter")
+    assert catalog.get_meta(edited, "sig-chrf").startswith("nrefs:1|case:mixed|eff:yes|nc:6|nw:0|")
+    assert catalog.get_meta(edited, "sig-chrfpp").startswith("nrefs:1|case:mixed|eff:yes|nc:6|nw:2|")
+    assert catalog.get_meta(by_id["p1.s1"], "hter") == "0.0"
+    assert catalog.get_meta(by_id["p1.s1"], "chrf") == "100.0"
+    # unreviewed machine text, human text without MT, untranslated: no scores
+    for ctxt in ("p2.s2", "p3.s1", "p3.s2"):
+        assert catalog.get_meta(by_id[ctxt], "hter") is None
+    # states untouched
+    assert catalog.entry_state(edited) is State.EDITED
+    assert "#. locwork-hter: " in po_path.read_text("utf-8")
+
+
+def test_rescoring_removes_stale_scores_and_keeps_other_changes(po_path):
+    scoring.score_catalog(po_path)
+    with catalog.edit(po_path) as po:  # a re-translation made p2.s1 machine text again
+        entry = next(e for e in po if e.msgctxt == "p2.s1")
+        entry.msgstr = catalog.get_meta(entry, "mt")
+        catalog.set_state(entry, State.MACHINE)
+    scoring.score_catalog(po_path)
+    po = catalog.load(po_path)
+    entry = next(e for e in po if e.msgctxt == "p2.s1")
+    assert catalog.get_meta(entry, "hter") is None and catalog.get_meta(entry, "sig-ter") is None
+    assert catalog.get_meta(next(e for e in po if e.msgctxt == "p1.s2"), "hter") is not None
+    catalog.check(po_path)
+
+
+def test_a_review_saved_while_scoring_is_kept_and_scored(po_path, monkeypatch):
+    real_load = catalog.load
+    calls = []
+
+    def load(path):
+        po = real_load(path)
+        if not calls:  # right after the snapshot is read, a reviewer saves a change
+            calls.append(path)
+            with catalog.edit(path) as fresh:
+                entry = next(e for e in fresh if e.msgctxt == "p2.s1")
+                entry.msgstr = "The President has spoken."
+        return po
+
+    monkeypatch.setattr(catalog, "load", load)
+    report = scoring.score_catalog(po_path)
+    monkeypatch.undo()
+    po = catalog.load(po_path)
+    entry = next(e for e in po if e.msgctxt == "p2.s1")
+    assert entry.msgstr == "The President has spoken."
+    expected = sentence(TER(case_sensitive=True), "The president has spoken.", "The President has spoken.")
+    assert catalog.get_meta(entry, "hter") == f"{expected:.1f}"
+    assert next(s for s in report.per_segment if s.id == "p2.s1").hter == pytest.approx(expected)
+
+
+def test_no_write_leaves_the_file_alone(po_path):
+    before = po_path.read_bytes()
+    report = scoring.score_catalog(po_path, write=False)
+    assert report.reviewed == 3
+    assert po_path.read_bytes() == before
+
+
+def test_reference_text_file(po_path, tmp_path):
+    refs = ["The summit has been called off.", "It has rained on Paris for three days.",
+            "The president spoke.", "Nothing works any more.", "A handwritten sentence.",
+            "Not translated yet."]
+    ref = tmp_path / "ref.en"
+    ref.write_text("\n".join(refs) + "\n", "utf-8")
+    report = scoring.score_catalog(po_path, ref=ref).reference
+    assert report["matched"] == 6
+    current = [e[3] for e in ENTRIES]
+    idx = [i for i, t in enumerate(current) if t]
+    expected = BLEU().corpus_score([current[i] for i in idx], [[refs[i] for i in idx]]).score
+    assert report["systems"]["current"]["segments"] == 5
+    assert report["systems"]["current"]["bleu"] == round(expected, 2)
+    mt_idx = [i for i, e in enumerate(ENTRIES) if e[2]]
+    expected = CHRF().corpus_score([ENTRIES[i][2] for i in mt_idx], [[refs[i] for i in mt_idx]]).score
+    assert report["systems"]["mt"]["chrf"] == round(expected, 2)
+    assert report["systems"]["mt"]["segments"] == 4
+    assert {row["id"] for row in report["per_segment"]} == {e[0] for e in ENTRIES[:5]}
+
+
+def test_reference_line_count_mismatch_is_a_clear_error(po_path, tmp_path):
+    ref = tmp_path / "ref.en"
+    ref.write_text("one\ntwo\n", "utf-8")
+    with pytest.raises(LocworkError, match=r"has 2 lines but the catalog has 6 translatable segments"):
+        scoring.score_catalog(po_path, ref=ref)
+    with pytest.raises(LocworkError, match="no such reference file"):
+        scoring.score_catalog(po_path, ref=tmp_path / "missing.txt")
+    ref.write_bytes(b"\xff\xfe bad\n")
+    with pytest.raises(LocworkError, match="not UTF-8"):
+        scoring.score_catalog(po_path, ref=ref)
+
+
+def test_reference_po_matched_by_context_then_msgid(po_path, tmp_path):
+    ref_po = polib.POFile()
+    ref_po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "en"}
+    # different order; p1.s2's context changed (matched by msgid); p2.s1 fuzzy (ignored)
+    ref_po.append(polib.POEntry(msgctxt="p2.s2", msgid="Rien ne va plus.", msgstr="Nothing works."))
+    ref_po.append(polib.POEntry(msgctxt="p9.s9", msgid="Il pleut sur Paris depuis trois jours.",
+                                msgstr="It has rained in Paris for three days."))
+    ref_po.append(polib.POEntry(msgctxt="p2.s1", msgid="Le président a parlé.", msgstr="He spoke.",
+                                flags=["fuzzy"]))
+    ref_po.append(polib.POEntry(msgctxt="p1.s1", msgid="Le sommet est annulé.",
+                                msgstr="The summit is off."))
+    ref_po.append(polib.POEntry(msgctxt="p3.s1", msgid="Autre chose.", msgstr="Something else."))
+    path = tmp_path / "ref.po"
+    ref_po.save(str(path))
+    po = catalog.load(po_path)
+    texts = scoring.reference_texts(po, path)
+    assert texts == ["The summit is off.", "It has rained in Paris for three days.", None,
+                     "Nothing works.", None, None]
+    report = scoring.reference_report(po, path)
+    assert report["matched"] == 3 and report["systems"]["mt"]["segments"] == 3
+    hyps = [ENTRIES[i][2] for i in (0, 1, 3)]
+    refs = [texts[i] for i in (0, 1, 3)]
+    assert report["systems"]["mt"]["ter"] == round(
+        TER(case_sensitive=True).corpus_score(hyps, [refs]).score, 2)
+    unrelated = tmp_path / "unrelated.po"
+    polib.POFile().save(str(unrelated))
+    unrelated.write_text('msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                         'msgid "x"\nmsgstr "y"\n', "utf-8")
+    with pytest.raises(LocworkError, match="no translated entry matches"):
+        scoring.reference_texts(po, unrelated)
+
+
+def test_compare_systems_side_by_side():
+    refs = ["The summit is off.", "It rained.", None, "Nothing works."]
+    systems = {
+        "apertium:fr-es,apertium:es-en": ["The summit is cancelled.", "It rained.", "x", "Nothing goes."],
+        "other": ["Summit off.", "It has rained.", "y", ""],
+    }
+    result = scoring.compare_systems(systems, refs)
+    assert result["segments"] == 2  # a reference and an output from every system
+    for name, hyps in systems.items():
+        h, r = [hyps[0], hyps[1]], [refs[0], refs[1]]
+        assert result["systems"][name]["chrf"] == round(CHRF().corpus_score(h, [r]).score, 2)
+        assert result["systems"][name]["ter"] == round(
+            TER(case_sensitive=True).corpus_score(h, [r]).score, 2)
+    table = scoring.comparison_table(result)
+    assert table.splitlines()[0].startswith("| system | BLEU")
+    assert len(table.splitlines()) == 4
+    with pytest.raises(LocworkError, match="outputs for 4 references"):
+        scoring.compare_systems({"short": ["a"]}, refs)
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def test_cli_table_json_and_errors(po_path, tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(score_command, [str(po_path)])
+    assert result.exit_code == 0, result.output
+    assert "approved unchanged: 1/2 (50.0 %)" in result.output
+    assert "reviewed only" in result.output
+    result = runner.invoke(score_command, [str(po_path), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["reviewed"] == 3 and len(data["per_segment"]) == 3
+    assert set(data["per_segment"][0]) >= {"id", "hter", "chrf", "chrf++", "state"}
+    assert data["signatures"]["ter"].startswith("nrefs:1|case:mixed|tok:tercom")
+
+    ref = tmp_path / "ref.txt"
+    ref.write_text("only one line\n", "utf-8")
+    result = runner.invoke(score_command, [str(po_path), "--ref", str(ref)])
+    assert result.exit_code == 1
+    assert result.output.strip().count("\n") == 0
+    assert "has 1 lines but the catalog has 6" in result.output
+    result = runner.invoke(score_command, [str(tmp_path / "nope.po")])
+    assert result.exit_code == 1 and "no such catalog" in result.output
+    broken = tmp_path / "broken.po"
+    broken.write_text("this is not a catalog\n", "utf-8")
+    result = runner.invoke(score_command, [str(broken)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+
+
+def _score_registered() -> bool:
+    out = subprocess.run([*LOCWORK, "--help"], capture_output=True, text=True, timeout=120)
+    return out.returncode == 0 and "\n  score " in out.stdout
+
+
+def test_cli_subprocess(po_path, tmp_path, run_cli):
+    if not _score_registered():
+        pytest.skip("`locwork --help` does not list `score` yet (the lead registers it)")
+    result = run_cli("score", str(po_path), "--json")
+    assert result.returncode == 0, result.err
+    assert json.loads(result.out)["approved_unchanged"] == 1
+    bad = tmp_path / "ref.txt"
+    bad.write_text("x\n", "utf-8")
+    result = run_cli("score", str(po_path), "--ref", str(bad))
+    assert result.returncode == 1
+    assert result.err.strip().startswith("locwork: error:") and len(result.err.strip().splitlines()) == 1
