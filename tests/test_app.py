@@ -1,0 +1,272 @@
+"""The Streamlit pages, driven by streamlit.testing.v1.AppTest in a temporary project.
+
+``LOCWORK_ROOT`` points the app at a temp copy of the corpus, so nothing is
+written to the repository's own ``locales/``. The engines are real: the
+app's ``Engines()`` (``ui.common._engines``) is made to hand out this
+module's ``Engines(["apertium", "argos"])`` (test_review.engines: Apertium
+and the tiny real argos fr→es test package, in an isolated argos home), so
+the pages and the tests share one set of started engines. Translated
+projects are made once per module and copied per test.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("streamlit")
+
+import streamlit as st  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from argos_fixtures import argos_home  # noqa: E402,F401  (fixtures are used by name)
+from locwork import catalog, history, pipeline, review, routing, segment_overrides  # noqa: E402
+from locwork.catalog import State  # noqa: E402
+from test_review import (  # noqa: E402,F401  (fixtures are used by name)
+    ARGOS_MODEL,
+    ARGOS_ROUTE,
+    DOC_NAME,
+    apertium_es,
+    argos_es,
+    argos_fr_es,
+    assert_apertium_version,
+    copy_project,
+    engines,
+    make_project,
+)
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@pytest.fixture
+def app_root(tmp_path, monkeypatch, engines):
+    """The app's project root, with the app using the module's real engines."""
+    monkeypatch.setenv("LOCWORK_ROOT", str(tmp_path))
+    monkeypatch.setattr("locwork.engines.registry.Engines", lambda *a, **k: engines)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield tmp_path
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def project(app_root):
+    """The article alone, not translated yet."""
+    return make_project(app_root)
+
+
+@pytest.fixture
+def translated(app_root, apertium_es):
+    """(project, document, es catalog): translated through the router's pick (Apertium)."""
+    return copy_project(apertium_es, app_root)
+
+
+@pytest.fixture
+def translated_nbest(app_root, argos_es):
+    """(project, document, es catalog): translated through argos, 3-best."""
+    return copy_project(argos_es, app_root)
+
+
+def start(reviewer: str | None = None, **params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    if reviewer:
+        at.sidebar.text_input[0].input(reviewer).run()
+        assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [e.value for e in at.info] + [e.value for e in at.error]
+    parts += [e.value for e in at.success] + [e.value for e in at.warning] + [c.value for c in at.caption]
+    return "\n".join(str(p) for p in parts)
+
+
+def state_of(path: Path, seg: str) -> str:
+    return catalog.entry_state(review.find_entry(catalog.load(path), seg)).value
+
+
+def test_review_without_catalog_says_translate_first(project):
+    at = start()
+    assert "No translation of this document yet" in texts(at)
+
+
+def test_review_shows_the_first_segment_and_needs_a_name(translated):
+    proj, doc, path = translated
+    at = start()
+    first = doc.translatable[0]
+    assert at.session_state["seg"] == first.id
+    mt = review.find_entry(catalog.load(path), first.id).msgstr
+    assert mt.strip() and mt != first.text  # Apertium's Spanish
+    assert at.text_area(key="target_editor").value == mt
+    assert at.button(key="save").disabled and at.button(key="approve_next").disabled
+    assert "0 / 54 approved" in at.get("progress")[0].proto.text
+    assert "machine" in texts(at)
+
+
+def test_save_then_approve_and_next(translated):
+    proj, doc, path = translated
+    at = start("Ana")
+    first, second = doc.translatable[0].id, doc.translatable[1]
+    at.text_area(key="target_editor").input("Mi versión.")
+    at.button(key="save").click().run()
+    assert not at.exception
+    assert state_of(path, first) == "edited"
+    assert [t.value for t in at.toast][-1].startswith("Saved " + first)
+    assert at.text_area(key="target_editor").value == "Mi versión."
+    at.button(key="approve_next").click().run()
+    assert state_of(path, first) == "approved"
+    assert at.session_state["seg"] == second.id
+    mt = review.find_entry(catalog.load(path), second.id).msgstr
+    assert mt.strip() and mt != second.text
+    assert at.text_area(key="target_editor").value == mt
+    records = history.read(path)
+    assert [(r["action"], r["reviewer"]) for r in records] == [("save", "Ana"), ("approve", "Ana")]
+    assert catalog.load(path).metadata["Last-Translator"] == "Ana"
+
+
+def test_a_concurrent_edit_shows_a_conflict(translated):
+    proj, doc, path = translated
+    seg = doc.translatable[0].id
+    at = start("Ana")
+    base = at.text_area(key="target_editor").value
+    assert isinstance(review.save(path, seg, "La de Bea.", base, "Bea"), review.Saved)
+    at.text_area(key="target_editor").input("La de Ana.")
+    at.button(key="approve").click().run()
+    assert not at.exception
+    assert "Conflict" in texts(at) and "Bea" in texts(at)
+    assert review.find_entry(catalog.load(path), seg).msgstr == "La de Bea."
+    at.button(key="keep_mine").click().run()
+    assert review.find_entry(catalog.load(path), seg).msgstr == "La de Ana."
+    assert state_of(path, seg) == "approved"
+    assert "Conflict" not in texts(at)
+
+
+def test_take_theirs_loads_their_text(translated):
+    proj, doc, path = translated
+    seg = doc.translatable[0].id
+    at = start("Ana")
+    base = at.text_area(key="target_editor").value
+    review.save(path, seg, "La de Bea.", base, "Bea")
+    at.text_area(key="target_editor").input("La de Ana.")
+    at.button(key="save").click().run()
+    at.button(key="take_theirs").click().run()
+    assert at.text_area(key="target_editor").value == "La de Bea."
+    assert review.find_entry(catalog.load(path), seg).msgstr == "La de Bea."
+    assert len(history.read(path)) == 1
+
+
+def test_url_opens_a_segment_and_alternatives_fill_the_editor(translated_nbest, engines):
+    proj, doc, path = translated_nbest
+    at = start("Ana", lang="es", seg="p4.s1")
+    assert at.session_state["seg"] == "p4.s1"
+    row = next(r for r in review.load_rows(doc, proj.locales, "es") if r.id == "p4.s1")
+    assert at.text_area(key="target_editor").value == row.target
+    # argos's n-best, with their scores: one click puts one in the editor.
+    assert len(row.alternatives) == 2
+    assert f"score {row.alternatives[0]['score']:.3f}" in texts(at)
+    at.button(key="use_nbest_0").click().run()
+    assert at.text_area(key="target_editor").value == row.alternatives[0]["text"] != row.target
+    # The other routes, on demand: real translations of the segment.
+    at.button(key="other_routes").click().run()
+    assert not at.exception
+    outputs = at.session_state["route_outputs"]["es:p4.s1"]
+    ranked = [r for r in routing.rank_routes(engines.graph(), "fr", "es") if r.spec() != ARGOS_ROUTE]
+    assert [o["spec"] for o in outputs] == [r.spec() for r in ranked][:3]
+    assert all(o["spec"].startswith("apertium:") and not o["error"] for o in outputs)
+    assert outputs[0]["route"] in texts(at)
+    at.button(key="use_route_0").click().run()
+    route = pipeline.choose_route(engines, "fr", "es", route_spec=outputs[0]["spec"])
+    expected = pipeline.translate_texts(engines, route, [row.source])[0]
+    assert expected.strip() and expected != row.source
+    assert at.text_area(key="target_editor").value == outputs[0]["text"] == expected
+
+
+def test_filters_narrow_the_list(translated):
+    proj, doc, path = translated
+
+    def name_warnings():
+        rows = review.load_rows(doc, proj.locales, "es")
+        return [r.id for r in review.filter_rows(rows, warning_codes=["name"])]
+
+    assert "p3.s1" not in name_warnings()  # Apertium kept the names of the title
+    base = review.find_entry(catalog.load(path), "p3.s1").msgstr
+    review.save(path, "p3.s1", "Segunda cumbre anulada", base, "Bea", approve=True)
+    flagged = name_warnings()
+    assert "p3.s1" in flagged  # "Trump-Poutine" is gone
+    at = start("Ana")
+    at.multiselect(key="f_states").set_value(["approved"]).run()
+    assert at.dataframe[0].value["id"].tolist() == ["p3.s1"]
+    at.multiselect(key="f_states").set_value([]).run()
+    at.text_input(key="f_query").input("Budapest").run()
+    sources = at.dataframe[0].value["source"].tolist()
+    assert sources and all("Budapest" in s for s in sources)
+    at.text_input(key="f_query").input("").run()
+    at.selectbox(key="f_qa").set_value("name").run()
+    assert at.dataframe[0].value["id"].tolist() == flagged
+
+
+def test_translate_page_runs_the_pipeline(project, engines):
+    at = start()
+    at.switch_page("ui/translate.py").run()
+    assert not at.exception, at.exception
+    assert at.multiselect(key="t_langs").value == ["es"]
+    labels = at.selectbox(key="t_route_es").options
+    ranked = routing.rank_routes(engines.graph(), "fr", "es")
+    assert [label.split(" · ")[0] for label in labels] == [str(r) for r in ranked]
+    assert "router's pick" in labels[0] and "router's pick" not in "".join(labels[1:])
+    assert any("(argos)" in label for label in labels)
+    at.multiselect(key="t_langs").set_value(["es", "en"]).run()
+    at.button(key="t_run").click().run()
+    assert not at.exception, at.exception
+    assert len(at.success) == 2
+    assert review.languages(project.locales, DOC_NAME) == ["en", "es"]
+    targets = {}
+    for lang in ("es", "en"):
+        route = pipeline.choose_route(engines, "fr", lang)  # the router's pick was run
+        assert any(str(route) in s.value for s in at.success)
+        path = review.catalog_for(project.locales, lang, DOC_NAME)
+        assert review.catalog_route(path) == route.spec()
+        entries = [e for e in catalog.load(path) if not e.obsolete]
+        assert len(entries) == 54
+        assert all(e.msgstr.strip() and catalog.entry_state(e) is State.MACHINE for e in entries)
+        targets[lang] = review.find_entry(catalog.load(path), "p2.s1").msgstr
+    assert targets["es"] != targets["en"]
+
+
+def test_document_page_merges_and_catalogs_follow(translated, engines):
+    proj, doc, path = translated
+    old = review.find_entry(catalog.load(path), "p10.s1").msgstr
+    at = start()
+    at.switch_page("ui/document.py").run()
+    assert not at.exception, at.exception
+    at.selectbox(key="d_seg").set_value("p10.s1").run()
+    at.button(key="d_merge").click().run()
+    assert not at.exception, at.exception
+    assert segment_overrides.overrides_path(proj.corpus / f"{DOC_NAME}.txt").exists()
+    assert "Segmentation updated" in texts(at)
+    po = catalog.load(path)
+    assert review.find_entry(po, "p10.s2") is None
+    # The merged sentence was machine-translated again, through the catalog's route.
+    merged = review.find_entry(po, "p10.s1")
+    assert merged.msgid.startswith(doc.segments[[s.id for s in doc.segments].index("p10.s1")].text)
+    assert catalog.entry_state(merged) is State.MACHINE
+    assert merged.msgstr.strip() and merged.msgstr != old and len(merged.msgstr) > len(old)
+    assert catalog.get_meta(merged, "route") == pipeline.choose_route(engines, "fr", "es").spec()
+
+
+def test_models_page_lists_pairs(project):
+    at = start()
+    at.switch_page("ui/models.py").run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    assert set(table["engine"]) == {"apertium", "argos"}
+    models = {(e, s, t): m for e, s, t, m in zip(table["engine"], table["from"], table["to"],
+                                                 table["model"])}
+    assert_apertium_version(models[("apertium", "fr", "es")], "apertium-fr-es", "fr-es")
+    assert ("apertium", "fr", "ca") in models and ("apertium", "ca", "es") in models
+    assert models[("argos", "fr", "es")] == ARGOS_MODEL
