@@ -45,6 +45,7 @@ import codecs
 import contextlib
 import datetime as _dt
 import enum
+import functools
 import os
 import re
 import shutil
@@ -717,7 +718,16 @@ def _is_cjk_encoding(encoding: str) -> bool:
 
 
 def _wrap(prefix: str, name: str, value: str, *, cjk: bool = False, wrap: bool = True) -> list[str]:
+    """``name "value"`` as gettext writes it; see ``_wrap_lines``."""
+    return list(_wrap_lines(prefix, name, value, cjk, wrap))
+
+
+@functools.lru_cache(maxsize=65536)
+def _wrap_lines(prefix: str, name: str, value: str, cjk: bool, wrap: bool) -> tuple[str, ...]:
     """``name "value"`` as gettext writes it (write-po.c's wrap()).
+
+    Cached: a catalog is rendered several times per save (change detection,
+    then the file itself), and the line breaking is the costly part.
 
     The value is split after each ``\\n``; each piece is escaped and broken
     at Unicode line-break opportunities so that no line exceeds 79 columns
@@ -743,7 +753,8 @@ def _wrap(prefix: str, name: str, value: str, *, cjk: bool = False, wrap: bool =
                 chars += escaped
         if portion.endswith("\n"):
             prohibit.append(len(chars) - 2)  # never break just before the final \n
-        total = len(chars) if portion.isascii() else sum(_char_width(c, cjk) for c in chars)
+        widths = [1] * len(chars) if portion.isascii() else [_char_width(c, cjk) for c in chars]
+        total = sum(widths)
         breaks: list[int] | None = None
 
         def cut_points(start: int) -> list[bool] | None:
@@ -754,7 +765,7 @@ def _wrap(prefix: str, name: str, value: str, *, cjk: bool = False, wrap: bool =
                 breaks = _possible_linebreaks(chars, cjk)
                 for i in prohibit:
                     breaks[i] = 0
-            return _width_linebreaks(chars, breaks, width, start, cjk)
+            return _width_linebreaks(widths, breaks, width, start)
 
         startcol = len(name) + 1 if first_line else 0
         cuts = cut_points(startcol)
@@ -775,9 +786,10 @@ def _wrap(prefix: str, name: str, value: str, *, cjk: bool = False, wrap: bool =
                 current.append(ch)
         current.append('"')
         lines.append("".join(current))
-    return lines
+    return tuple(lines)
 
 
+@functools.lru_cache(maxsize=None)
 def _char_width(ch: str, cjk: bool) -> int:
     code = ord(ch)
     if code < 0x20 or 0x7F <= code < 0xA0:
@@ -793,13 +805,13 @@ def _char_width(ch: str, cjk: bool) -> int:
     return 1
 
 
-def _width_linebreaks(chars: list[str], breaks: list[int], width: int, start: int, cjk: bool) -> list[bool]:
+def _width_linebreaks(widths: list[int], breaks: list[int], width: int, start: int) -> list[bool]:
     """libunistring's u8_width_linebreaks: greedy fill, breaking only where allowed."""
-    cuts = [False] * len(chars)
+    cuts = [False] * len(widths)
     last_p = -1
     column = start
     piece = 0
-    for i, ch in enumerate(chars):
+    for i, char_width in enumerate(widths):
         kind = breaks[i]
         if kind:  # possible (1) or mandatory (2)
             if last_p >= 0 and column + piece > width:
@@ -812,7 +824,7 @@ def _width_linebreaks(chars: list[str], breaks: list[int], width: int, start: in
             last_p = i
             column += piece
             piece = 0
-        piece += _char_width(ch, cjk)
+        piece += char_width
     if last_p >= 0 and column + piece > width:
         cuts[last_p] = True
     return cuts
@@ -1193,21 +1205,28 @@ def get_meta(entry: polib.POEntry, key: str) -> str | None:
 
 def set_meta(entry: polib.POEntry, key: str, value: str | None) -> None:
     """Set (or, with None, remove) ``#. locwork-<key>: value``; other lines stay in order."""
-    name = _check_key(key)
+    update_meta(entry, {key: value})
+
+
+def update_meta(entry: polib.POEntry, values: dict[str, str | None]) -> None:
+    """Set or remove several meta keys in one pass over the comment lines."""
+    new_lines = {
+        key: None if value is None else f"{_check_key(key)}: {_escape_meta(str(value))}"
+        for key, value in values.items()
+    }
     lines = entry.comment.split("\n") if entry.comment else []
-    new_line = None if value is None else f"{name}: {_escape_meta(str(value))}"
     kept: list[str] = []
-    placed = False
+    placed: set[str] = set()
     for line in lines:
         parsed = _meta_line(line)
-        if parsed is not None and parsed[0] == key:
-            if new_line is not None and not placed:
-                kept.append(new_line)
-                placed = True
+        if parsed is not None and parsed[0] in new_lines:
+            key = parsed[0]
+            if new_lines[key] is not None and key not in placed:
+                kept.append(new_lines[key])
+                placed.add(key)
             continue
         kept.append(line)
-    if new_line is not None and not placed:
-        kept.append(new_line)
+    kept += [line for key, line in new_lines.items() if line is not None and key not in placed]
     entry.comment = "\n".join(kept)
 
 

@@ -213,21 +213,21 @@ def record_mt(entry: polib.POEntry, result: MTResult, route: Route, models: str)
     if not human:
         entry.msgstr = result.text
         catalog.set_state(entry, State.MACHINE)
-    catalog.set_meta(entry, "mt", result.text)
-    catalog.set_meta(entry, "route", route.spec())
-    catalog.set_meta(entry, "engine", "+".join(route.engines))
-    catalog.set_meta(entry, "model", models)
-    catalog.set_meta(entry, "expected-chrf", f"{route.expected_chrf:.1f}")
-    catalog.set_meta(entry, "mt-lost", "; ".join(result.lost) or None)
-    best = result.alternatives[0].score if result.alternatives else None
-    catalog.set_meta(entry, "mt-score", None if best is None else f"{best:.4f}")
     alternatives = [
         {"text": h.text, "score": None if h.score is None else round(h.score, 4)}
         for h in result.alternatives[1:]
     ]
-    catalog.set_meta(
-        entry, "alternatives", json.dumps(alternatives, ensure_ascii=False) if alternatives else None
-    )
+    best = result.alternatives[0].score if result.alternatives else None
+    catalog.update_meta(entry, {
+        "mt": result.text,
+        "route": route.spec(),
+        "engine": "+".join(route.engines),
+        "model": models,
+        "expected-chrf": f"{route.expected_chrf:.1f}",
+        "mt-lost": "; ".join(result.lost) or None,
+        "mt-score": None if best is None else f"{best:.4f}",
+        "alternatives": json.dumps(alternatives, ensure_ascii=False) if alternatives else None,
+    })
 
 
 @dataclass

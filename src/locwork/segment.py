@@ -342,6 +342,9 @@ def _chunks(text: str) -> list[tuple[int, int]]:
     return pieces
 
 
+_ANY_END = re.compile(r"[.!?…]\S*\s+\S")
+
+
 def _boundaries(text: str) -> list[int]:
     candidates: set[int] = set()
     for start, end in _chunks(text):
@@ -368,6 +371,11 @@ def split_sentences(paragraph: str) -> list[str]:
     """
     if not paragraph or paragraph.isspace():
         return []
+    if not _ANY_END.search(paragraph.strip()):
+        # Every boundary follows sentence punctuation and whitespace (rule
+        # M1): without both, the paragraph is one sentence. This skips pysbd
+        # for most headings and one-sentence paragraphs.
+        return [paragraph.strip()]
     sentences = []
     start = 0
     for cut in _boundaries(paragraph) + [len(paragraph)]:
