@@ -137,8 +137,27 @@ def load(path: str | os.PathLike[str]) -> polib.POFile:
     else:  # pragma: no cover - a file rewritten five times while we read it
         raise LocworkError(f"{path} keeps changing while it is read; try again")
     po.encoding = encoding
+    _check_complete(po, text, path)
     _attach_layout(po, text)
     return po
+
+
+_MSGID_LINE = re.compile(r"^(?:#~[ \t]*)?msgid[ \t]", re.MULTILINE)
+
+
+def _check_complete(po: polib.POFile, text: str, path: Path) -> None:
+    """Refuse a file polib read only in part (it drops an unterminated last entry).
+
+    Saving such a catalog would silently lose messages, so every ``msgid``
+    line of the file must have become an entry, or the header.
+    """
+    found = len(_MSGID_LINE.findall(text))
+    header = 1 if (po.metadata or po.header or po.metadata_is_fuzzy) else 0
+    if found > len(po) + header:
+        raise LocworkError(
+            f"{path}: syntax error: {found - header} messages in the file but only "
+            f"{len(po)} could be read (an unterminated string or a missing msgstr?)"
+        )
 
 
 def _read(path: Path) -> tuple[bytes, tuple]:
