@@ -6,8 +6,9 @@ and catalogs live under ``$LOCWORK_ROOT`` (default: this folder):
 
 Pages (``ui/``): Document (choose, upload, fix the segmentation),
 Translate (routes and machine translation), Review (the main screen),
-Export (download buttons for every format) and Models (installed engines,
-argos packages).
+Scores (post-editing effort, quality estimates, reviewers), Export
+(download buttons for every format) and Models (installed engines, argos
+packages).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ def main() -> None:
     st.set_page_config(page_title="locwork", page_icon=":material/translate:", layout="wide")
     pages = [
         st.Page("ui/review.py", title="Review", icon=":material/rate_review:", url_path="review", default=True),
+        st.Page("ui/scores.py", title="Scores", icon=":material/analytics:", url_path="scores"),
         st.Page("ui/translate.py", title="Translate", icon=":material/translate:", url_path="translate"),
         st.Page("ui/document.py", title="Document", icon=":material/description:", url_path="document"),
         st.Page("ui/export.py", title="Export", icon=":material/download:", url_path="export"),

@@ -153,8 +153,11 @@ def language_bar(proj, doc, languages: list[str]) -> str:
     return st.session_state["review_lang"]
 
 
+ORDER_LABELS = {"document": "Document order", "worst-first": "Worst first (QE)"}
+
+
 def filters(rows: list[review.Row]) -> list[review.Row]:
-    c1, c2, c3, c4 = st.columns([2.2, 1.6, 1.6, 2])
+    c1, c2, c3, c4, c5 = st.columns([2.2, 1.6, 1.6, 1.5, 2])
     states = c1.multiselect("State", review.STATES, key="f_states", placeholder="all states")
     qa_options = ["any", "with warnings", *qa.CODES]
     qa_choice = c2.selectbox("QA", qa_options, key="f_qa",
@@ -176,13 +179,17 @@ def filters(rows: list[review.Row]) -> list[review.Row]:
     else:
         c3.selectbox("Score", ["no scores"], key="f_score_none", disabled=True,
                      help="Segments get scores when QE or HTER is computed (locwork-qe, locwork-hter)")
-    query = c4.text_input("Search", key="f_query", placeholder="in source and translation")
-    return review.filter_rows(
+    order = c4.selectbox(
+        "Order", review.ORDERS, key="f_order", format_func=ORDER_LABELS.get,
+        help="Worst first: segments still to review by quality estimate, lowest first; "
+             "those without an estimate after them (Scores page: Estimate quality)")
+    query = c5.text_input("Search", key="f_query", placeholder="in source and translation")
+    return review.sort_rows(review.filter_rows(
         rows, states=states,
         warning_codes=[qa_choice] if qa_choice in qa.CODES else [],
         with_warnings=qa_choice == "with warnings",
         score_key=score_key, score_range=score_range, query=query,
-    )
+    ), order)
 
 
 def editor(row: review.Row, rows: list[review.Row], shown: list[review.Row], lang: str,
@@ -340,6 +347,18 @@ def segment_table(shown: list[review.Row], current: str, lang: str) -> None:
         "translation": [r.target for r in shown],
         "QA": [len(r.warnings) or None for r in shown],
     })
+    # Each segment's score: the estimate (0-1, higher is better) and the post-editing effort
+    # (HTER, lower is less effort), when the catalog has them.
+    scores = {}
+    if any(r.qe is not None for r in shown):
+        frame["QE"] = [r.qe for r in shown]
+        scores["QE"] = st.column_config.NumberColumn(
+            "QE", width=55, format="%.2f", help="Quality estimate of the machine translation (0-1)")
+    if any(r.hter is not None for r in shown):
+        frame["HTER"] = [r.hter for r in shown]
+        scores["HTER"] = st.column_config.NumberColumn(
+            "HTER", width=60, format="%.1f", help="Post-editing effort: TER of the MT vs the text")
+    frame = frame[["state", "id", *scores, "source", "translation", "QA"]]
     styled = frame.style.map(
         lambda state: f"color: {common.STATE_HEX[state]}; font-weight: 600", subset=["state"]
     ).map(lambda n: "color: #b45309" if n else "", subset=["QA"]).apply(
@@ -354,6 +373,7 @@ def segment_table(shown: list[review.Row], current: str, lang: str) -> None:
             "source": st.column_config.TextColumn(width="medium"),
             "translation": st.column_config.TextColumn(width="medium"),
             "QA": st.column_config.NumberColumn("QA ⚠", width=50, format="%d"),
+            **scores,
         },
     )
     selected = event.selection.rows if event and event.selection else []

@@ -4,8 +4,9 @@ Reading
     :func:`load_rows` pairs every translatable segment of a document with
     its catalog entry: the current text, the review state, the provenance
     (raw MT, route, n-best alternatives, quality scores) and the QA warnings
-    (:mod:`locwork.qa`). :func:`filter_rows`, :func:`progress`,
-    :func:`diff_html` and :func:`other_routes` serve the rest of the screen.
+    (:mod:`locwork.qa`). :func:`filter_rows`, :func:`sort_rows` (worst
+    first), :func:`progress`, :func:`diff_html` and :func:`other_routes`
+    serve the rest of the screen.
 
 Writing: no edit is ever lost
     :func:`save` is the only way the app changes a translation. It works
@@ -206,6 +207,33 @@ def filter_rows(
             continue
         out.append(row)
     return out
+
+
+ORDERS = ("document", "worst-first")
+
+
+def sort_rows(rows: Iterable[Row], order: str = "document") -> list[Row]:
+    """Rows in document order, or ``worst-first``.
+
+    Worst first is :func:`locwork.estimate.review_order`'s order: the rows
+    still to review (machine or edited, with a text) by estimate (``qe``)
+    ascending, those without an estimate after them; then every other row
+    (approved, untranslated). Ties keep document order.
+    """
+    rows = list(rows)
+    if order == "document":
+        return rows
+    if order != "worst-first":
+        raise ValueError(f"unknown order {order!r} (expected one of {', '.join(ORDERS)})")
+    queue = (State.MACHINE.value, State.EDITED.value)
+
+    def key(item: tuple[int, Row]) -> tuple:
+        index, row = item
+        if not (row.state in queue and row.target):
+            return (True, True, 0.0, index)
+        return (False, row.qe is None, row.qe if row.qe is not None else 0.0, index)
+
+    return [row for _, row in sorted(enumerate(rows), key=key)]
 
 
 @dataclass(frozen=True)
