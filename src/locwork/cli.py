@@ -161,17 +161,22 @@ def document_paths(source: Path) -> list[Path]:
               help="Alternatives to keep per segment (engines that can give them).")
 @click.option("--locales", "locales_dir", default="locales", show_default=True,
               type=click.Path(path_type=Path), help="Folder of the catalogs.")
+@click.option("--tm/--no-tm", "use_tm", default=True, show_default=True,
+              help="Use the project's translation memory (.locwork/tm.sqlite or $LOCWORK_TM) "
+                   "first: exact and fuzzy matches become drafts to review, MT does the rest.")
+@click.option("--tm-threshold", type=click.FloatRange(1, 100), default=75.0, show_default=True,
+              help="Lowest fuzzy-match score (percent) taken from the memory.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
 def translate(source: Path, targets: str, src: str, engine: str | None, routes: tuple[str, ...],
               glossary: Path | None, max_hops: int, n_best: int, locales_dir: Path,
-              as_json: bool) -> None:
+              use_tm: bool, tm_threshold: float, as_json: bool) -> None:
     """Machine-translate a document (or a folder of them) into PO catalogs.
 
     Writes locales/<lang>/<doc>.po. Machine output is fuzzy and marked as
     machine-made; approved and edited entries are never touched, and only
     new or changed segments are translated on a re-run.
     """
-    from locwork import glossary as glossary_mod, pipeline, workspace
+    from locwork import glossary as glossary_mod, pipeline, tm, workspace
     from locwork.engines.registry import Engines
 
     target_list = split_langs(targets)
@@ -180,7 +185,9 @@ def translate(source: Path, targets: str, src: str, engine: str | None, routes: 
     # Segmentation corrections made in the app apply here too.
     docs = [workspace.load_document(p) for p in document_paths(source)]
     reports = []
-    with Engines([engine] if engine else None) as engines:
+    # One memory for every document and language of the run.
+    with tm.settings(use=use_tm, threshold=tm_threshold, locales_dir=locales_dir), \
+            Engines([engine] if engine else None) as engines:
         chosen = {
             lang: pipeline.choose_route(engines, src, lang, engine, pins.get(lang), max_hops)
             for lang in target_list
@@ -195,8 +202,10 @@ def translate(source: Path, targets: str, src: str, engine: str | None, routes: 
                     )
                 reports.append(report)
                 if not as_json:
+                    memory = (f" ({report.tm_exact} exact and {report.tm_fuzzy} fuzzy from memory)"
+                              if report.tm_exact or report.tm_fuzzy else "")
                     click.echo(
-                        f"{report.path}: {report.translated} translated, {report.kept} kept "
+                        f"{report.path}: {report.translated} translated{memory}, {report.kept} kept "
                         f"· {report.route} · expected chrF {report.route.expected_chrf:.1f}"
                     )
     if as_json:
@@ -212,21 +221,27 @@ def translate(source: Path, targets: str, src: str, engine: str | None, routes: 
 @click.option("--route", "route_spec", help="Pin a route, e.g. en-es-fr.")
 @click.option("--glossary", type=click.Path(path_type=Path))
 @click.option("--max-hops", default=3, show_default=True, type=click.IntRange(1, 5))
+@click.option("--tm/--no-tm", "use_tm", default=True, show_default=True,
+              help="Use the project's translation memory (.locwork/tm.sqlite or $LOCWORK_TM) "
+                   "first: exact and fuzzy matches become drafts to review, MT does the rest.")
+@click.option("--tm-threshold", type=click.FloatRange(1, 100), default=75.0, show_default=True,
+              help="Lowest fuzzy-match score (percent) taken from the memory.")
 @click.option("--json", "as_json", is_flag=True)
 def pretranslate(catalog_path: Path, src: str, tgt: str, output: Path | None, engine: str | None,
-                 route_spec: str | None, glossary: Path | None, max_hops: int,
-                 as_json: bool) -> None:
+                 route_spec: str | None, glossary: Path | None, max_hops: int, use_tm: bool,
+                 tm_threshold: float, as_json: bool) -> None:
     """Fill only the untranslated entries of a PO catalog with MT (fuzzy).
 
     Every other entry, obsolete entries, comments, flags and the header are
     kept exactly; placeholders like %s, %(name)s, {0}, <b> and &amp; survive.
     """
-    from locwork import glossary as glossary_mod, pipeline
+    from locwork import glossary as glossary_mod, pipeline, tm
     from locwork.engines.registry import Engines
     from locwork.pretranslate import pretranslate as run
 
     terms = glossary_mod.load(glossary) if glossary else None
-    with Engines([engine] if engine else None) as engines:
+    with tm.settings(use=use_tm, threshold=tm_threshold), \
+            Engines([engine] if engine else None) as engines:
         route = pipeline.choose_route(engines, src, tgt, engine, route_spec, max_hops)
         from locwork import catalog as catalog_mod
 
@@ -321,10 +336,13 @@ def _register_plugins() -> None:
     """Commands that live in their own modules (each imports lazily)."""
     from locwork.cli_export import export, import_xliff
     from locwork.cli_score import score
+    from locwork.cli_tm import qa_command, tm_group
 
     cli.add_command(export)
     cli.add_command(import_xliff)
     cli.add_command(score)
+    cli.add_command(tm_group)
+    cli.add_command(qa_command)
 
 
 _register_plugins()

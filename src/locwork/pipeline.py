@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 import polib
 
@@ -23,6 +23,9 @@ from locwork.engines.base import Hypothesis
 from locwork.engines.registry import Engines
 from locwork.glossary import Glossary
 from locwork.routing import DEFAULT_MAX_HOPS, Route, best_route, parse_route
+
+if TYPE_CHECKING:
+    from locwork.tm import TranslationMemory
 
 CHUNK = 512
 Progress = Callable[[int], None]
@@ -213,6 +216,9 @@ def record_mt(entry: polib.POEntry, result: MTResult, route: Route, models: str)
     if not human:
         entry.msgstr = result.text
         catalog.set_state(entry, State.MACHINE)
+        catalog.set_meta(entry, "origin", "mt")
+        catalog.set_meta(entry, "tm-ref", None)
+        catalog.set_meta(entry, "tm-source", None)
     alternatives = [
         {"text": h.text, "score": None if h.score is None else round(h.score, 4)}
         for h in result.alternatives[1:]
@@ -240,6 +246,8 @@ class TranslateReport:
     translated: int
     kept: int
     segments: int
+    tm_exact: int = 0  # drafts taken from the translation memory (exact matches)
+    tm_fuzzy: int = 0  # ... and fuzzy matches; the rest of ``translated`` is MT
 
     def to_dict(self) -> dict:
         return {
@@ -249,6 +257,9 @@ class TranslateReport:
             "translated": self.translated,
             "kept": self.kept,
             "segments": self.segments,
+            "tm_exact": self.tm_exact,
+            "tm_fuzzy": self.tm_fuzzy,
+            "mt": self.translated - self.tm_exact - self.tm_fuzzy,
         }
 
 
@@ -262,33 +273,62 @@ def translate_document(
     n_best: int = 1,
     root: Path | None = None,
     progress: Progress | None = None,
+    tm: "TranslationMemory | bool | None" = None,
+    tm_threshold: float | None = None,
 ) -> TranslateReport:
-    """Bring ``locales/<lang>/<doc>.po`` up to date with machine translation.
+    """Bring ``locales/<lang>/<doc>.po`` up to date: translation memory first, then MT.
+
+    An untranslated segment with an exact match in the translation memory
+    gets the approved translation, one with a fuzzy match at or above
+    ``tm_threshold`` (default 75%) the best match's; both are drafts to
+    review (state machine, ``#. locwork-origin: tm 100%`` / ``tm 83%``).
+    The rest is machine-translated (``locwork-origin: mt``). ``tm``: an
+    open memory, False for none, None for the project's memory when it
+    exists (see :func:`locwork.tm.resolve`).
 
     MT runs outside the catalog lock (it can take a while); the result is
     then merged into the catalog as it is on disk at that moment, entry by
     entry, skipping any entry a reviewer touched in the meantime.
     """
+    from locwork import tm as tm_mod
+
     path = catalog.catalog_path(locales_dir, lang, doc.name)
     reference = source_reference(doc, root)
     snapshot = catalog.load(path) if path.exists() else catalog.new_catalog(lang, doc.name, reference)
     todo = plan_entries(snapshot, doc, reference)
-    results = run_route(engines, route, [e.msgid for e in todo], glossary, n_best, progress)
-    by_key = {(e.msgctxt, e.msgid): r for e, r in zip(todo, results)}
-    models = model_versions(engines, route) if todo else ""
+    from_memory: dict[str, tm_mod.Match] = {}
+    with tm_mod.resolve(tm, locales_dir) as memory:
+        if memory is not None:
+            threshold = tm_threshold if tm_threshold is not None else tm_mod.current_settings().threshold
+            untranslated = [e.msgid for e in todo if catalog.entry_state(e) == State.UNTRANSLATED]
+            from_memory = memory.best_many(untranslated, lang, threshold=threshold)
+    for_mt = [e for e in todo if e.msgid not in from_memory
+              or catalog.entry_state(e) != State.UNTRANSLATED]
+    if progress is not None and len(for_mt) < len(todo):
+        progress(len(todo) - len(for_mt))
+    results = run_route(engines, route, [e.msgid for e in for_mt], glossary, n_best, progress)
+    by_key = {(e.msgctxt, e.msgid): r for e, r in zip(for_mt, results)}
+    models = model_versions(engines, route) if for_mt else ""
     path.parent.mkdir(parents=True, exist_ok=True)
+    exact = fuzzy = 0
     with catalog.edit(path, create=lambda: catalog.new_catalog(lang, doc.name, reference)) as po:
         plan_entries(po, doc, reference)
         for entry in po:
-            result = by_key.get((entry.msgctxt, entry.msgid))
-            if result is None or entry.obsolete:
+            if entry.obsolete:
                 continue
-            if needs_mt(entry):
+            match = from_memory.get(entry.msgid)
+            if match is not None and catalog.entry_state(entry) == State.UNTRANSLATED:
+                tm_mod.draft_from_match(entry, match)
+                exact += match.exact
+                fuzzy += not match.exact
+                continue
+            result = by_key.get((entry.msgctxt, entry.msgid))
+            if result is not None and needs_mt(entry):
                 record_mt(entry, result, route, models)
         if glossary is not None and len(glossary):
             po.metadata["X-Locwork-Glossary"] = glossary.source
     return TranslateReport(lang, path, route, len(todo), len(doc.translatable) - len(todo),
-                           len(doc.translatable))
+                           len(doc.translatable), exact, fuzzy)
 
 
 def translate_texts(

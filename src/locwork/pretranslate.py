@@ -17,7 +17,7 @@ from pathlib import Path
 
 import polib
 
-from locwork import catalog, langs
+from locwork import catalog, langs, protect
 from locwork.catalog import State
 from locwork.engines.registry import Engines
 from locwork.glossary import Glossary
@@ -36,6 +36,8 @@ class PretranslateReport:
     filled: int
     skipped: int
     untouched: int
+    tm_exact: int = 0  # of ``filled``: drafts from the translation memory, exact...
+    tm_fuzzy: int = 0  # ... and fuzzy matches
 
     def to_dict(self) -> dict:
         return {
@@ -45,6 +47,8 @@ class PretranslateReport:
             "filled": self.filled,
             "skipped": self.skipped,
             "untouched": self.untouched,
+            "tm_exact": self.tm_exact,
+            "tm_fuzzy": self.tm_fuzzy,
         }
 
 
@@ -68,6 +72,33 @@ def nplurals(po: polib.POFile, lang: str) -> int:
     return int(match.group(1)) if match else 2
 
 
+_CODES = (protect.PRINTF, protect.BRACE, protect.TAG, protect.ENTITY)
+
+
+def placeholders(text: str) -> list[str]:
+    """The placeholders and markup of a string (``%s``, ``{0}``, ``<b>``, ``&amp;``), sorted."""
+    return sorted(m.group(0) for pattern in _CODES for m in pattern.finditer(text))
+
+
+def memory_draft(entry: polib.POEntry, match) -> str | None:
+    """The translation a memory match gives a software string, or None if it does not fit.
+
+    The string's leading and trailing white space are kept; a multi-line
+    string needs a memory source with the same text; a fuzzy match must
+    have exactly the string's placeholders.
+    """
+    lead, _, trail = EDGES.match(entry.msgid).groups()  # type: ignore[union-attr]
+    if "\n" in entry.msgid.strip() or "\n" in match.target.strip():
+        if match.source != entry.msgid or not match.exact:
+            return None
+        text = match.target
+    else:
+        text = lead + match.target.strip() + trail
+    if placeholders(text) != placeholders(entry.msgid):
+        return None
+    return text
+
+
 def pretranslate(
     path: Path,
     src: str,
@@ -77,11 +108,41 @@ def pretranslate(
     output: Path | None = None,
     glossary: Glossary | None = None,
     progress: Progress | None = None,
+    tm=None,
+    tm_threshold: float | None = None,
 ) -> PretranslateReport:
-    """Translate the untranslated entries of ``path`` into ``output`` (default: in place)."""
+    """Translate the untranslated entries of ``path`` into ``output`` (default: in place).
+
+    The translation memory comes first (``tm``: an open
+    :class:`locwork.tm.TranslationMemory`, False for none, None for the
+    project's memory when it exists): an exact match, or a fuzzy one at or
+    above ``tm_threshold`` with the same placeholders, gives a draft marked
+    ``#. locwork-origin: tm 100%`` (or ``tm 83%``); the rest goes to MT
+    (``locwork-origin: mt``). Plural entries always go to MT.
+    """
+    from locwork import tm as tm_mod
+
     output = output or path
     po = catalog.load(path)
     todo = [e for e in po if is_untranslated(e)]
+    exact = fuzzy = 0
+    with tm_mod.resolve(tm) as memory:
+        if memory is not None:
+            threshold = tm_threshold if tm_threshold is not None else tm_mod.current_settings().threshold
+            rest = []
+            for entry in todo:
+                match = None if entry.msgid_plural else memory.best(entry.msgid, tgt, src, threshold)
+                text = memory_draft(entry, match) if match is not None else None
+                if text is None:
+                    rest.append(entry)
+                    continue
+                tm_mod.draft_from_match(entry, match)
+                entry.msgstr = text
+                exact += match.exact
+                fuzzy += not match.exact
+            if progress is not None and exact + fuzzy:
+                progress(exact + fuzzy)
+            todo = rest
     cores: dict[str, None] = {}
     for entry in todo:
         for text in (entry.msgid, entry.msgid_plural):
@@ -120,10 +181,12 @@ def pretranslate(
         else:
             entry.msgstr = singular
         catalog.set_state(entry, State.MACHINE)
+        catalog.set_meta(entry, "origin", "mt")
         catalog.set_meta(entry, "route", route.spec())
         catalog.set_meta(entry, "model", models)
         filled += 1
+    filled += exact + fuzzy
     if output != path or filled:
         catalog.save(po, output)
     untouched = sum(1 for e in po if e.msgid != "") - filled
-    return PretranslateReport(path, output, route, filled, skipped, untouched)
+    return PretranslateReport(path, output, route, filled, skipped, untouched, exact, fuzzy)
