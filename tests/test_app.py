@@ -270,3 +270,31 @@ def test_models_page_lists_pairs(project):
     assert_apertium_version(models[("apertium", "fr", "es")], "apertium-fr-es", "fr-es")
     assert ("apertium", "fr", "ca") in models and ("apertium", "ca", "es") in models
     assert models[("argos", "fr", "es")] == ARGOS_MODEL
+
+
+def test_memory_tab_shows_the_draft_origin_matches_and_concordance(translated, engines):
+    """Approve in the article; a second document with the same sentence is drafted
+    from memory, and the Review page's Memory tab says so, with the match and a search."""
+    proj, doc, path = translated
+    first = doc.translatable[1]
+    base = review.find_entry(catalog.load(path), first.id).msgstr
+    saved = review.save(path, first.id, "Texto aprobado por Ana.", base, "Ana", approve=True)
+    assert saved.state == "approved" and saved.memory == ""
+    other = proj.corpus / "autre.txt"
+    other.write_text(f"Brève\n\n{first.text}\n", "utf-8")
+    from locwork import workspace
+
+    other_doc = workspace.load_document(other)
+    route = pipeline.choose_route(engines, "fr", "es", route_spec="apertium:fr-es")
+    report = pipeline.translate_document(other_doc, "es", route, engines, proj.locales,
+                                         root=proj.root)
+    assert report.tm_exact == 1
+    at = start("Ana", doc="autre.txt", seg=other_doc.translatable[1].id)
+    assert not at.exception, at.exception
+    assert at.text_area(key="target_editor").value == "Texto aprobado por Ana."
+    shown = texts(at)
+    assert "This draft came from the memory: **tm 100%**" in shown
+    at.text_input(key="tm_query").input("Texto aprobado").run()
+    assert not at.exception, at.exception
+    table = at.dataframe[-1].value
+    assert "Texto aprobado por Ana." in set(table["translation"])

@@ -87,7 +87,10 @@ def _save(path: str, seg: str, text: str, base: str, approve: bool, next_id: str
     st.session_state.pop("conflict", None)
     st.session_state["editor_base"] = result.text
     verb = "Approved" if result.state == "approved" else "Saved"
-    st.session_state["flash"] = ("success", f"{verb} {seg} ({result.state})")
+    if result.memory:
+        st.session_state["flash"] = ("warning", f"{verb} {seg} ({result.state}); {result.memory}")
+    else:
+        st.session_state["flash"] = ("success", f"{verb} {seg} ({result.state})")
     if next_id:
         open_segment(next_id)
     else:
@@ -282,7 +285,7 @@ def conflict_panel(conflict: dict) -> None:
 def details(row: review.Row, lang: str, path: Path) -> None:
     n_warn = len(row.warnings)
     tabs = st.tabs([f":orange[QA warnings ({n_warn})]" if n_warn else ":green[QA ✓]", "Alternatives", "Diff with MT",
-                    "History", "Provenance"])
+                    "History", "Provenance", "Memory"])
     with tabs[0]:
         if not row.warnings:
             st.caption("No QA warning.")
@@ -335,6 +338,46 @@ def details(row: review.Row, lang: str, path: Path) -> None:
             f"- expected chrF: {row.expected_chrf if row.expected_chrf is not None else '—'}\n"
             f"- QE: {row.qe if row.qe is not None else '—'} · HTER: {row.hter if row.hter is not None else '—'}"
         )
+    with tabs[5]:
+        memory_tab(row, lang)
+
+
+def memory_tab(row: review.Row, lang: str) -> None:
+    """Matches from the translation memory, with their diff, and a concordance search."""
+    locales = common.project().locales
+    if row.origin.startswith("tm"):
+        st.markdown(f"This draft came from the memory: **{escape(row.origin)}**")
+        if row.tm_source and row.tm_source != row.source:
+            st.html(DIFF_STYLE + "<div class='lw-meta'>memory source → this source</div>"
+                    f"<div class='lw-diff'>{review.diff_html(row.tm_source, row.source)}</div>")
+    try:
+        matches = review.memory_matches(locales, row.source, lang)
+    except LocworkError as error:
+        st.error(str(error))
+        matches = []
+    if not matches:
+        st.caption("No match in the translation memory (approved segments fill it).")
+    for i, match in enumerate(matches):
+        c1, c2 = st.columns([6, 1], vertical_alignment="center")
+        who = f" · {escape(match.reviewer)}" if match.reviewer else ""
+        c1.html(DIFF_STYLE + f"<div><b>{match.score}%</b> {escape(match.target)}</div>"
+                f"<div class='lw-meta'>{escape(match.document)}/{escape(match.segment)}{who}</div>"
+                f"<div class='lw-diff'>{review.diff_html(match.source, row.source)}</div>")
+        c2.button("Use", key=f"use_tm_{i}", on_click=use_text, args=(match.target,))
+    query = st.text_input("Search the memory (concordance)", key="tm_query",
+                          placeholder="a word or a phrase, in French or in the translation")
+    if query.strip():
+        try:
+            hits = review.memory_search(locales, query, lang)
+        except LocworkError as error:
+            st.caption(str(error))
+            return
+        if not hits:
+            st.caption("Nothing found.")
+        else:
+            st.dataframe({"source": [h.source for h in hits], "translation": [h.target for h in hits],
+                          "where": [f"{h.document}/{h.segment}" for h in hits]},
+                         hide_index=True, width="stretch")
 
 
 def segment_table(shown: list[review.Row], current: str, lang: str) -> None:

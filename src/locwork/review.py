@@ -78,6 +78,8 @@ class Row:
     reviewed_at: str = ""
     previous_source: str = ""
     lost: str = ""
+    origin: str = ""  # "mt", or "tm 100%" / "tm 83%" for drafts from the memory
+    tm_source: str = ""  # the memory's source a fuzzy draft came from
     warnings: list[qa.QAWarning] = field(default_factory=list)
 
     def score(self, key: str) -> float | None:
@@ -158,7 +160,8 @@ def rows_from_catalog(doc: Document, po: polib.POFile | None, lang: str,
             expected_chrf=_float(info.get("expected-chrf")), qe=_float(info.get("qe")),
             hter=_float(info.get("hter")), reviewer=info.get("reviewer", ""),
             reviewed_at=info.get("reviewed-at", ""), previous_source=entry.previous_msgid or "",
-            lost=lost, warnings=check_row(seg.text, target, lang, glossary, lost),
+            lost=lost, origin=info.get("origin", ""), tm_source=info.get("tm-source", ""),
+            warnings=check_row(seg.text, target, lang, glossary, lost),
         ))
     return rows
 
@@ -305,6 +308,7 @@ class Saved:
     reviewer: str
     time: str
     action: str
+    memory: str = ""  # why the translation memory could not follow, if it could not
 
 
 @dataclass(frozen=True)
@@ -389,6 +393,7 @@ def save(
                         "translate the document again (Translate page) before editing it")
                 new = clean_text(text, entry.msgid)
                 current = entry.msgstr
+                was_approved = catalog.entry_state(entry) == State.APPROVED
                 if current != clean_text(base, entry.msgid) and current != new:
                     raise _Abort(Conflict(
                         segment=segment_id, base=base, mine=new, theirs=current,
@@ -414,7 +419,27 @@ def save(
             })
     except _Abort as abort:
         return abort.conflict
-    return Saved(segment_id, new, current, state, reviewer, stamp, action)
+    return Saved(segment_id, new, current, state, reviewer, stamp, action,
+                 follow_in_memory(path, entry, approved=state == State.APPROVED.value,
+                                  was_approved=was_approved))
+
+
+def follow_in_memory(path: Path, entry: polib.POEntry, approved: bool, was_approved: bool) -> str:
+    """Keep the project's translation memory in step with an approval.
+
+    The catalog is already saved: a memory problem must not undo the save,
+    so it comes back as a message for the reviewer instead.
+    """
+    from locwork import tm
+
+    try:
+        if approved:
+            tm.record_approval(None, path, entry)
+        elif was_approved:
+            tm.forget_segment(None, path, entry.msgctxt)
+    except LocworkError as error:
+        return f"translation memory not updated: {error}"
+    return ""
 
 
 def current(path: Path | str, segment_id: str) -> Row | None:
@@ -558,3 +583,29 @@ def install_argos_upload(name: str, data: bytes, engine=None):
         path = Path(tmp) / "upload.argosmodel"
         path.write_bytes(data)
         return engine.install_from_path(path)
+
+
+# ------------------------------------------------------- translation memory
+
+
+def memory_matches(locales_dir: Path, source: str, lang: str, threshold: float = 75.0,
+                   limit: int = 5) -> list:
+    """The memory's matches for a source (exact first), or [] when there is no memory yet."""
+    from locwork import tm
+
+    path = tm.default_path(locales_dir)
+    if not path.is_file():
+        return []
+    with tm.open_tm(path, create=False) as memory:
+        return memory.lookup(source, lang, threshold=threshold, limit=limit)
+
+
+def memory_search(locales_dir: Path, query: str, lang: str | None = None, limit: int = 50) -> list:
+    """Concordance: units of the memory whose source or target holds ``query``."""
+    from locwork import tm
+
+    path = tm.default_path(locales_dir)
+    if not path.is_file():
+        raise LocworkError("the translation memory is empty: approve segments to fill it")
+    with tm.open_tm(path, create=False) as memory:
+        return memory.concordance(query, lang, limit)
