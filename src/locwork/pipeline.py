@@ -216,9 +216,7 @@ def record_mt(entry: polib.POEntry, result: MTResult, route: Route, models: str)
     if not human:
         entry.msgstr = result.text
         catalog.set_state(entry, State.MACHINE)
-        catalog.set_meta(entry, "origin", "mt")
-        catalog.set_meta(entry, "tm-ref", None)
-        catalog.set_meta(entry, "tm-source", None)
+        catalog.update_meta(entry, {"origin": "mt", "tm-ref": None, "tm-source": None})
     alternatives = [
         {"text": h.text, "score": None if h.score is None else round(h.score, 4)}
         for h in result.alternatives[1:]
