@@ -298,3 +298,21 @@ def test_memory_tab_shows_the_draft_origin_matches_and_concordance(translated, e
     assert not at.exception, at.exception
     table = at.dataframe[-1].value
     assert "Texto aprobado por Ana." in set(table["translation"])
+
+
+def test_consistency_panel_flags_a_planted_date_mismatch(translated):
+    """Two reviewers disagree on a date between languages: the Review page says so."""
+    proj, doc, path = translated
+    seg = next(s for s in doc.translatable if "20 octobre" in s.text)
+    entry = review.find_entry(catalog.load(path), seg.id)
+    wrong = entry.msgstr.replace("20", "21")
+    assert wrong != entry.msgstr
+    review.save(path, seg.id, wrong, entry.msgstr, "Ana", approve=True)
+    at = start("Ana")
+    at.toggle(key="show_consistency").set_value(True).run()
+    assert not at.exception, at.exception
+    shown = texts(at)
+    findings = review.consistency_findings(doc, proj.locales, "es")
+    assert any(seg.id in f.segments and "21" in f.message for f in findings), findings
+    assert seg.id in [b.label for b in at.button]  # a button opens the segment
+    assert "Consistent" not in shown

@@ -325,3 +325,17 @@ def test_throughput_and_memory():
     print(f"\nBergamot en-pt, {len(lines)} newstest2013 sentences, {e.threads} threads: "
           f"{len(lines) / elapsed:.0f} sent/s; peak RSS of the test process {rss:.0f} MiB")
     assert len(out) == len(lines) and all(out)
+
+
+def test_models_register_command(tmp_path, home, run_cli):
+    """`locwork models register` makes a Firefox folder a pair that `routes` sees."""
+    folder = firefox_folder(tmp_path / "pten-firefox")
+    result = run_cli("models", "register", str(folder), "--from", "pt", "--to", "fr")
+    assert result.returncode == 0, result.err
+    assert "registered bergamot pt → fr" in result.out
+    listed = run_cli("models", "list", "--json")
+    assert {"engine": "bergamot", "from": "pt", "to": "fr"}.items() <= next(
+        row for row in json.loads(listed.out)["models"] if row["to"] == "fr"
+        and row["engine"] == "bergamot").items()
+    bad = run_cli("models", "register", str(tmp_path), "--from", "pt", "--to", "fr")
+    assert bad.returncode == 1 and len(bad.err.strip().splitlines()) == 1

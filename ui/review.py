@@ -429,6 +429,25 @@ def segment_table(shown: list[review.Row], current: str, lang: str) -> None:
                 st.rerun()
 
 
+def consistency_panel(doc, locales: Path, lang: str) -> None:
+    """Consistency across the document and its languages (locwork qa), on demand."""
+    if not st.toggle("Check consistency across the document and its languages",
+                     key="show_consistency"):
+        return
+    report = review.consistency_findings(doc, locales, lang)
+    if not report:
+        st.success("Consistent: same sources, numbers, dates and names agree.",
+                   icon=":material/check_circle:")
+        return
+    for i, finding in enumerate(report):
+        c1, c2 = st.columns([6, 1], vertical_alignment="center")
+        where = f" ({finding.lang})" if finding.lang else " (across languages)"
+        c1.markdown(f"- **{escape(finding.code)}**{where}: {escape(finding.message)}")
+        if finding.segments:
+            c2.button(finding.segments[0], key=f"consistency_{i}", on_click=open_segment,
+                      args=(finding.segments[0],))
+
+
 def page() -> None:
     st.html(DIFF_STYLE)
     path, doc = common.current_document()
@@ -474,6 +493,7 @@ def page() -> None:
     main, side = st.columns([3, 2], gap="medium")
     with main:
         editor(row, rows, shown, lang, catalog_path)
+        consistency_panel(doc, proj.locales, lang)
         st.caption(f"{len(shown)} of {len(rows)} segments shown · click a row to open it")
         if shown:
             segment_table(shown, seg, lang)

@@ -316,6 +316,24 @@ def models_list(as_json: bool) -> None:
         click.echo(f"{name:<9} unavailable: {problem}", err=True)
 
 
+@models.command("register")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--from", "src", required=True, help="Source language of the model.")
+@click.option("--to", "tgt", required=True, help="Target language of the model.")
+def models_register(folder: Path, src: str, tgt: str) -> None:
+    """Register a Firefox Translations (Bergamot) model folder for a pair.
+
+    The folder holds model.*.intgemm.alphas.bin, vocab.*.spm and lex.*.s2t.bin,
+    as Firefox ships them; the registry lives in $LOCWORK_HOME.
+    """
+    from locwork.engines.bergamot import register_model_dir
+
+    entry = register_model_dir(folder, src, tgt)
+    if entry.problem:
+        raise LocworkError(f"registered {src}→{tgt}, but it cannot run here: {entry.problem}")
+    click.echo(f"registered bergamot {src} → {tgt}: {entry.model_file} ({entry.source_dir})")
+
+
 @models.command("install")
 @click.argument("what", nargs=-1, required=True)
 def models_install(what: tuple[str, ...]) -> None:

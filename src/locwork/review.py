@@ -609,3 +609,11 @@ def memory_search(locales_dir: Path, query: str, lang: str | None = None, limit:
         raise LocworkError("the translation memory is empty: approve segments to fill it")
     with tm.open_tm(path, create=False) as memory:
         return memory.concordance(query, lang, limit)
+
+
+def consistency_findings(doc: Document, locales_dir: Path, lang: str) -> list:
+    """The consistency findings (not the per-segment QA) that concern one language."""
+    from locwork import consistency
+
+    report = consistency.check_document(doc.name, locales_dir, segment_checks=False)
+    return [f for f in report.findings if f.lang in (None, lang)]
