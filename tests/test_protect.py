@@ -74,3 +74,26 @@ def test_freeze_replaces_names_with_placeholders():
     assert "Rubio" not in frozen
     assert protect.unmask(frozen.replace("El secretario", "The secretary"), masked)[0] == \
         "The secretary Marco Rubio."
+
+
+TBX = b"""<?xml version="1.0" encoding="UTF-8"?>
+<martif type="TBX" xml:lang="en"><text><body>
+  <termEntry id="t1">
+    <langSet xml:lang="fr"><tig><term>OTAN</term></tig></langSet>
+    <langSet xml:lang="en"><tig><term>NATO</term></tig></langSet>
+    <langSet xml:lang="es"><tig><term>OTAN</term></tig></langSet>
+  </termEntry>
+  <termEntry id="t2"><langSet xml:lang="fr"><tig><term>Marco Rubio</term></tig></langSet></termEntry>
+</body></text></martif>"""
+
+
+def test_tbx_glossary(tmp_path):
+    path = tmp_path / "terms.tbx"
+    path.write_bytes(TBX)
+    terms = glossary.load(path)
+    assert terms.for_language("en")["OTAN"].rendering() == "NATO"
+    assert terms.for_language("es")["OTAN"].rendering() == "OTAN"
+    assert terms.for_language("de")["Marco Rubio"].rendering() == "Marco Rubio"
+    (tmp_path / "bad.tbx").write_bytes(b"<martif><text>")
+    with pytest.raises(LocworkError, match="not valid TBX"):
+        glossary.load(tmp_path / "bad.tbx")

@@ -155,7 +155,8 @@ def document_paths(source: Path) -> list[Path]:
               help="Use only this engine (every hop).")
 @click.option("--route", "routes", multiple=True,
               help="Pin a route: LANG=fr-es-en or LANG=apertium:fr-es,apertium:es-en.")
-@click.option("--glossary", type=click.Path(path_type=Path), help="Glossary CSV (term,lang,translation).")
+@click.option("--glossary", type=click.Path(path_type=Path),
+              help="Glossary: CSV (term,lang,translation) or TBX.")
 @click.option("--max-hops", default=3, show_default=True, type=click.IntRange(1, 5))
 @click.option("--n-best", default=1, show_default=True, type=click.IntRange(1, 8),
               help="Alternatives to keep per segment (engines that can give them).")

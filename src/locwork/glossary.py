@@ -1,12 +1,17 @@
 """Glossaries: do-not-translate terms and forced translations per language.
 
-The file is CSV (the format every spreadsheet and CAT tool exports) with a
-header row ``term,lang,translation[,note]``:
+The file is CSV (the format every spreadsheet and CAT tool exports), or
+TBX (the terminology exchange standard, read with lxml). CSV has a header
+row ``term,lang,translation[,note]``:
 
 - ``OTAN,en,NATO``: in English, "OTAN" is always rendered "NATO";
 - ``OTAN,es,OTAN``: in Spanish it stays as is;
 - ``Marco Rubio,*,``: ``*`` (or an empty lang) with an empty translation is
   a do-not-translate term in every language.
+
+In TBX, each ``termEntry`` (``conceptEntry`` in TBX v3) holding a French
+term gives its other languages' terms as forced translations; an entry
+with a French term alone is a do-not-translate term.
 
 Terms are matched case-sensitively on word boundaries, longest first, so
 "Maison Blanche" wins over "Maison".
@@ -95,11 +100,51 @@ def parse_csv(text: str, source: str = "glossary") -> Glossary:
     return Glossary(terms, source)
 
 
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def parse_tbx(data: bytes, source: str = "glossary", source_lang: str = "fr") -> Glossary:
+    """Read TBX (v2 ``termEntry``/``langSet``/``tig`` or v3 ``conceptEntry``/``langSec``)."""
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError as error:
+        raise LocworkError(f"{source}: not valid TBX: {error}") from None
+
+    def local(element) -> str:
+        return etree.QName(element).localname if isinstance(element.tag, str) else ""
+
+    terms: list[Term] = []
+    for entry in root.iter():
+        if local(entry) not in ("termEntry", "conceptEntry"):
+            continue
+        by_lang: dict[str, list[str]] = {}
+        for lang_set in entry:
+            if local(lang_set) not in ("langSet", "langSec"):
+                continue
+            lang = (lang_set.get(XML_LANG) or lang_set.get("lang") or "").split("-")[0].lower()
+            words = [t.text.strip() for t in lang_set.iter() if local(t) == "term" and t.text
+                     and t.text.strip()]
+            if lang and words:
+                by_lang.setdefault(lang, []).extend(words)
+        for french in by_lang.get(source_lang, []):
+            others = {lang: words[0] for lang, words in by_lang.items() if lang != source_lang}
+            if not others:
+                terms.append(Term(french, ALL_LANGUAGES, ""))
+            terms += [Term(french, lang, word) for lang, word in others.items()]
+    if not terms:
+        raise LocworkError(f"{source}: no {source_lang} term in this TBX file")
+    return Glossary(terms, source)
+
+
 def load(path: Path | str) -> Glossary:
-    """Read a glossary file (CSV, UTF-8)."""
+    """Read a glossary file: CSV (UTF-8) or TBX."""
     path = Path(path)
     if not path.is_file():
         raise LocworkError(f"{path}: no such glossary file")
+    if path.suffix.lower() in (".tbx", ".xml"):
+        return parse_tbx(path.read_bytes(), str(path))
     try:
         text = path.read_text("utf-8-sig")
     except UnicodeDecodeError:
