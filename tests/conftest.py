@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +23,29 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent: the shared data sets live beside the repository")
     return path
+
+
+def msgfmt_check(path: Path) -> None:
+    """Assert that gettext's own checker accepts a catalog."""
+    if shutil.which("msgfmt") is None:
+        pytest.skip("msgfmt is not installed (apt-get install gettext)")
+    result = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def msgfmt_statistics(path: Path) -> dict[str, int]:
+    """Translated, fuzzy and untranslated counts as ``msgfmt --statistics`` gives them."""
+    result = subprocess.run(["msgfmt", "--statistics", "--output-file=/dev/null", str(path)],
+                            capture_output=True, text=True,
+                            env=dict(os.environ, LC_ALL="C", LANGUAGE=""))
+    counts = {}
+    for kind, pattern in (("translated", r"(\d+) translated message"),
+                          ("fuzzy", r"(\d+) fuzzy translation"),
+                          ("untranslated", r"(\d+) untranslated message")):
+        match = re.search(pattern, result.stderr)
+        counts[kind] = int(match.group(1)) if match else 0
+    return counts
 
 
 @pytest.fixture

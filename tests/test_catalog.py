@@ -14,6 +14,7 @@ import unicodedata
 import polib
 import pytest
 
+from conftest import msgfmt_statistics  # noqa: E402
 from locwork import catalog, langs
 from locwork.catalog import State
 from locwork.errors import LocworkError
@@ -460,18 +461,6 @@ MSGFMT_CASES = (
 )
 
 
-def msgfmt_statistics(path):
-    result = subprocess.run(
-        ["msgfmt", "--statistics", "--output-file=/dev/null", str(path)],
-        capture_output=True, text=True, env={"LC_ALL": "C", "PATH": "/usr/bin:/bin"},
-    )
-    counts = {}
-    for kind, pattern in (("translated", r"(\d+) translated message"),
-                          ("fuzzy", r"(\d+) fuzzy translation"),
-                          ("untranslated", r"(\d+) untranslated message")):
-        match = re.search(pattern, result.stderr)
-        counts[kind] = int(match.group(1)) if match else 0
-    return counts
 
 
 @needs_gettext

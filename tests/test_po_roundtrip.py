@@ -19,6 +19,7 @@ from pathlib import Path
 import polib
 import pytest
 
+from conftest import msgfmt_statistics  # noqa: E402
 from locwork import catalog
 from locwork.errors import LocworkError
 
@@ -201,17 +202,6 @@ def test_one_changed_entry_changes_only_its_lines(path, tmp_path):
     assert len(differing) == 1 and len(entries_before) == len(entries_after)
 
 
-def msgfmt_statistics(path: Path) -> dict[str, int]:
-    result = subprocess.run(["msgfmt", "--statistics", "--output-file=/dev/null", str(path)],
-                            capture_output=True, text=True, env=C_LOCALE)
-    assert result.returncode == 0, result.stderr
-    counts = {}
-    for kind, pattern in (("translated", r"(\d+) translated message"),
-                          ("fuzzy", r"(\d+) fuzzy translation"),
-                          ("untranslated", r"(\d+) untranslated message")):
-        match = re.search(pattern, result.stderr)
-        counts[kind] = int(match.group(1)) if match else 0
-    return counts
 
 
 @needs_gettext

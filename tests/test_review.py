@@ -22,6 +22,7 @@ import polib
 import pytest
 
 from argos_fixtures import argos_build, argos_home  # noqa: F401  (argos_home is used by name)
+from conftest import msgfmt_check  # noqa: E402
 from locwork import (catalog, history, html_import, pipeline, preview, review, routing,
                      segment_overrides, workspace)
 from locwork.catalog import State
@@ -143,12 +144,6 @@ def entry(path: Path, seg: str) -> polib.POEntry:
     return found
 
 
-def msgfmt_check(path: Path) -> None:
-    if not HAS_MSGFMT:
-        pytest.skip("msgfmt is not installed (apt-get install gettext)")
-    result = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True,
-                            text=True)
-    assert result.returncode == 0, result.stderr
 
 
 # ------------------------------------------------------------------- reading

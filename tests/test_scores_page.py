@@ -26,6 +26,7 @@ pytest.importorskip("streamlit")
 
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
+from test_app import start  # noqa: E402  (one way to open the app in tests)
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -197,18 +198,6 @@ def app_root(project, monkeypatch, engines):
     st.cache_data.clear()
     yield project
     st.cache_resource.clear()
-
-
-def start(reviewer: str | None = None, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    if reviewer:
-        at.sidebar.text_input[0].input(reviewer).run()
-        assert not at.exception, at.exception
-    return at
 
 
 def charts(at: AppTest) -> dict:

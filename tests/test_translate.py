@@ -13,17 +13,13 @@ import pytest
 from locwork import catalog
 from locwork.catalog import State
 
-from conftest import DEFAULT_DOC, shared_path
+from conftest import DEFAULT_DOC, msgfmt_check, shared_path
 
 DOC = DEFAULT_DOC.name
 STEM = DEFAULT_DOC.stem
 REQUIRED_TARGETS = ["en", "es", "ca", "pt", "it", "gl", "eo", "oc"]
 
 
-def msgfmt_check(path: Path) -> None:
-    result = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)],
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
 
 
 @pytest.fixture(scope="module")
