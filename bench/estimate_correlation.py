@@ -40,7 +40,7 @@ DATA = SHARED / "data" / "mt-dev"
 RESULTS = ROOT / "bench" / "results" / "estimate_correlation.json"
 MODEL = ROOT / "src" / "locwork" / "data" / "qe_model.json"
 SIGNALS = estimate.FEATURES
-LABELS = {"roundtrip": "round trip", "agreement": "agreement", "hyp_score": "hyp score",
+LABELS = {"roundtrip": "round trip", "agreement": "agreement", "cross": "cross-engine", "hyp_score": "hyp score",
           "length": "length", "untranslated": "untranslated", "src_length": "src length*",
           "copyable": "copyable*", "word_length": "word length*"}
 
@@ -179,7 +179,8 @@ def main() -> None:
     for tgt, data in evals.items():
         used = data["routes"]
         rows[tgt] = {"route": used.route, "reverse_route": used.reverse,
-                     "alternative_route": used.alternative, "seconds": data["seconds"],
+                     "alternative_route": used.alternative, "cross_route": used.cross,
+                     "seconds": data["seconds"],
                      **evaluate(tgt, data, model)}
     order = [t.strip() for t in args.targets.split(",") if t.strip()]
     rows = {t: rows[t] for t in order if t in rows}

@@ -92,6 +92,23 @@ def test_fit_model_recovers_a_useful_signal():
     assert again.predict(sig, "es") == pytest.approx(model.predict(sig, "es"))
 
 
+def test_cross_route_prefers_the_engine_the_alternative_does_not_use():
+    from locwork.routing import build_graph, rank_routes
+
+    graph = build_graph({"apertium": [("fr", "es"), ("es", "fr"), ("fr", "ca"), ("ca", "es"),
+                                      ("es", "pt"), ("pt", "es")],
+                         "bergamot": [("pt", "en"), ("en", "pt")]})
+    route, alt = rank_routes(graph, "fr", "es")[:2]
+    cross = estimate.cross_route(graph, route, [alt])
+    assert cross is not None and cross.spec() not in (route.spec(), alt.spec())
+    # every simple path is Apertium-only: the detour through Bergamot wins
+    assert "bergamot" in cross.engines and cross.src == "fr" and cross.tgt == "es"
+    assert all(h.tgt != "fr" for h in cross.hops)
+    only_apertium = build_graph({"apertium": [("fr", "es"), ("es", "fr")]})
+    direct = rank_routes(only_apertium, "fr", "es")[0]
+    assert estimate.cross_route(only_apertium, direct, []) is None
+
+
 # ---------------------------------------------------------------- real engines
 
 
@@ -129,6 +146,9 @@ def test_signals_through_apertium(engines):
         CHRF().sentence_score(back, [SOURCES[0]]).score)
     if routes.alternative is not None:  # fr-ca-es when Apertium fr-ca and ca-es are installed
         assert all(item.signals.agreement is not None for item in results)
+    if routes.cross is not None:
+        assert routes.cross not in (routes.route, routes.alternative)
+        assert all(item.signals.cross is not None for item in results)
     # a wrong "translation" (another sentence's) scores lower than the right one
     outputs = [results[0].output, results[1].output]
     signals, _ = estimate.compute_signals(engines, [SOURCES[0], SOURCES[2]], outputs, route)

@@ -1,7 +1,7 @@
 """Reference-free quality estimate (QE) of machine translations, offline.
 
 Used to sort the review queue worst-first before anyone has looked at the
-segments. Five signals per segment, all computed locally:
+segments. Six signals per segment, all computed locally:
 
 ``roundtrip``
     chrF (sacrebleu) of the output translated back to the source language by
@@ -11,6 +11,15 @@ segments. Five signals per segment, all computed locally:
     chrF of the output against the output of the *second-best* route to the
     same language (another engine or pivot), when such a route exists. Two
     independent systems agreeing is a good sign.
+``cross``
+    chrF of the output against the output of the most *different* route
+    (:func:`cross_route`): the one with the most hops by an engine the
+    second-best route does not use, allowing a detour (fr→es→pt→en→pt→es
+    passes through Bergamot while every simple fr→es path is Apertium-only).
+    The second-best route is often the same engine through another pivot
+    and shares its errors; a different engine does not. On newstest2013
+    this is the strongest single signal for es and adds about 0.05 to the
+    combined correlation for both en and es.
 ``hyp_score``
     The engine's own score of its best hypothesis (argos/CTranslate2: the
     length-normalised log-probability), when the last hop gives one.
@@ -66,7 +75,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from locwork.engines.registry import Engines
     from locwork.routing import Route
 
-QUALITY_FEATURES = ("roundtrip", "agreement", "hyp_score", "length", "untranslated")
+QUALITY_FEATURES = ("roundtrip", "agreement", "cross", "hyp_score", "length", "untranslated")
 SOURCE_FEATURES = ("src_length", "copyable", "word_length")
 FEATURES = QUALITY_FEATURES + SOURCE_FEATURES
 MODEL_FILE = "data/qe_model.json"
@@ -130,6 +139,7 @@ class Signals:
 
     roundtrip: float | None = None
     agreement: float | None = None
+    cross: float | None = None
     hyp_score: float | None = None
     length_ratio: float | None = None
     untranslated: float | None = None
@@ -159,6 +169,7 @@ class Signals:
         return {
             "roundtrip": None if self.roundtrip is None else self.roundtrip / 100,
             "agreement": None if self.agreement is None else self.agreement / 100,
+            "cross": None if self.cross is None else self.cross / 100,
             "hyp_score": self.hyp_score,
             "length": length,
             "untranslated": None if untranslated is None else -untranslated,
@@ -171,6 +182,7 @@ class Signals:
         return {
             "roundtrip": _round(self.roundtrip, 1),
             "agreement": _round(self.agreement, 1),
+            "cross": _round(self.cross, 1),
             "hyp_score": _round(self.hyp_score, 3),
             "length_ratio": _round(self.length_ratio, 2),
             "untranslated": _round(self.untranslated, 2),
@@ -228,7 +240,7 @@ class QEModel:
         if not self.fitted:
             values = [
                 v for v in (
-                    feats["roundtrip"], feats["agreement"],
+                    feats["roundtrip"], feats["agreement"], feats["cross"],
                     None if feats["length"] is None else math.exp(feats["length"]),
                     None if feats["untranslated"] is None else 1 + feats["untranslated"],
                 ) if v is not None
@@ -320,6 +332,47 @@ def alternative_route(graph: Mapping, route: "Route", max_hops: int = 3) -> "Rou
     return None
 
 
+def cross_route(graph: Mapping, route: "Route", avoid: Sequence["Route"] = (),
+                max_hops: int = 3) -> "Route | None":
+    """The most *different* other route to the same target (or None).
+
+    Walks of up to ``max_hops + 2`` hops are considered, languages may
+    repeat (not the source; no hop used twice), so that a detour through
+    another engine is possible even where every simple path uses one engine
+    (fr→es→pt→en→pt→es goes through Bergamot twice). Preferred: the most
+    hops by engines the second-best route (``avoid[0]``) does not use, then
+    the expected chrF. Neither ``route`` nor a route of ``avoid``.
+    """
+    from locwork.routing import score_route
+
+    taken = {route.spec(), *(r.spec() for r in avoid)}
+    other_engines = set(avoid[0].engines) if avoid else set(route.engines)
+    limit = max_hops + 2
+    found = []
+
+    def walk(lang: str, path: list) -> None:
+        if len(path) >= limit:
+            return
+        for hop in graph.get(lang, []):
+            if hop.tgt == route.src or hop in path:
+                continue
+            if hop.tgt == route.tgt:
+                found.append(path + [hop])
+            walk(hop.tgt, path + [hop])
+
+    walk(route.src, [])
+    best, best_key = None, None
+    for hops in found:
+        candidate = score_route(hops)
+        if candidate.spec() in taken:
+            continue
+        key = (sum(h.engine not in other_engines for h in hops), round(candidate.expected_chrf, 3),
+               -len(hops), candidate.spec())
+        if best_key is None or key > best_key:
+            best, best_key = candidate, key
+    return best
+
+
 def reverse_route(graph: Mapping, tgt: str, src: str, max_hops: int = 3) -> "Route | None":
     """The router's best route back from the target to the source language."""
     from locwork.routing import rank_routes
@@ -335,6 +388,7 @@ class SignalRoutes:
     route: str
     reverse: str | None
     alternative: str | None
+    cross: str | None = None
 
 
 def compute_signals(
@@ -366,7 +420,15 @@ def compute_signals(
         values = sentence_chrf([outputs[i] for i, _ in keep], [t for _, t in keep])
         for (i, _), value in zip(keep, values):
             signals[i].agreement = value
-    return signals, SignalRoutes(route.spec(), back and back.spec(), alt and alt.spec())
+    cross = cross_route(graph, route, [alt] if alt is not None else [], max_hops)
+    if cross is not None and todo:
+        texts = [r.text for r in run_route(engines, cross, [sources[i] for i in todo], progress=progress)]
+        keep = [(i, t) for i, t in zip(todo, texts) if t.strip()]
+        values = sentence_chrf([outputs[i] for i, _ in keep], [t for _, t in keep])
+        for (i, _), value in zip(keep, values):
+            signals[i].cross = value
+    return signals, SignalRoutes(route.spec(), back and back.spec(), alt and alt.spec(),
+                                 cross and cross.spec())
 
 
 @dataclass
@@ -474,7 +536,8 @@ def estimate_catalog(path: Path, engines: "Engines | None" = None, src: str = "f
                                                 progress, graph)
                 ratio = model.ratio_for(tgt, signals)
                 routes.append({"route": used.route, "reverse": used.reverse,
-                               "alternative": used.alternative, "segments": len(group)})
+                               "alternative": used.alternative, "cross": used.cross,
+                               "segments": len(group)})
                 for e, out, sig in zip(group, outputs, signals):
                     results[(e.msgctxt, e.msgid, out)] = (sig, model.predict(sig, tgt, ratio))
     finally:
