@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,14 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 DEFAULT_DOC = ROOT / "corpus" / "sommet-trump-poutine-annule.txt"
 LOCWORK = [sys.executable, "-m", "locwork.cli"]
+
+
+# argostranslate makes its folders under the XDG ones when it is imported, and
+# locwork keeps its registry in LOCWORK_HOME: point both at a scratch folder
+# for this process and every command it runs, so the user's home is untouched.
+_SCRATCH = Path(tempfile.mkdtemp(prefix="locwork-tests-"))
+for _name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "LOCWORK_HOME"):
+    os.environ.setdefault(_name, str(_SCRATCH / _name.lower()))
 
 
 def shared_path(*parts: str) -> Path:
