@@ -316,3 +316,12 @@ def test_consistency_panel_flags_a_planted_date_mismatch(translated):
     assert any(seg.id in f.segments and "21" in f.message for f in findings), findings
     assert seg.id in [b.label for b in at.button]  # a button opens the segment
     assert "Consistent" not in shown
+
+
+def test_export_page_offers_every_format(translated):
+    proj, doc, path = translated
+    at = start("Ana")
+    at.switch_page("ui/export.py").run()
+    assert not at.exception, at.exception
+    labels = [b.label for b in at.get("download_button")]
+    assert labels[:6] == ["PO", "HTML", "BILINGUAL", "MO", "XLIFF", "TMX"], labels
