@@ -244,11 +244,14 @@ def pretranslate(catalog_path: Path, src: str, tgt: str, output: Path | None, en
     with tm.settings(use=use_tm, threshold=tm_threshold), \
             Engines([engine] if engine else None) as engines:
         route = pipeline.choose_route(engines, src, tgt, engine, route_spec, max_hops)
-        from locwork import catalog as catalog_mod
+        with progress_bar(0, catalog_path.name) as bar:
 
-        total = sum(1 for _ in catalog_mod.load(catalog_path))
-        with progress_bar(total, catalog_path.name) as bar:
-            report = run(catalog_path, src, tgt, route, engines, output, terms, bar.update)
+            def set_total(total: int) -> None:
+                bar.total = total
+                bar.refresh()
+
+            report = run(catalog_path, src, tgt, route, engines, output, terms, bar.update,
+                         on_total=set_total)
     if as_json:
         emit_json(report.to_dict())
     else:

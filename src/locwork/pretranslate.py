@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import polib
 
@@ -110,6 +111,7 @@ def pretranslate(
     progress: Progress | None = None,
     tm=None,
     tm_threshold: float | None = None,
+    on_total: Callable[[int], None] | None = None,
 ) -> PretranslateReport:
     """Translate the untranslated entries of ``path`` into ``output`` (default: in place).
 
@@ -119,6 +121,9 @@ def pretranslate(
     above ``tm_threshold`` with the same placeholders, gives a draft marked
     ``#. locwork-origin: tm 100%`` (or ``tm 83%``); the rest goes to MT
     (``locwork-origin: mt``). Plural entries always go to MT.
+
+    Progress counts units of work: each draft from memory, then each
+    distinct string sent to MT; ``on_total`` hears their number first.
     """
     from locwork import tm as tm_mod
 
@@ -140,8 +145,6 @@ def pretranslate(
                 entry.msgstr = text
                 exact += match.exact
                 fuzzy += not match.exact
-            if progress is not None and exact + fuzzy:
-                progress(exact + fuzzy)
             todo = rest
     cores: dict[str, None] = {}
     for entry in todo:
@@ -150,6 +153,10 @@ def pretranslate(
                 if core:
                     cores.setdefault(core)
     unique = list(cores)
+    if on_total is not None:
+        on_total(exact + fuzzy + len(unique))
+    if progress is not None and exact + fuzzy:
+        progress(exact + fuzzy)
     results = run_route(engines, route, unique, glossary, progress=progress, software=True)
     translated = {core: r for core, r in zip(unique, results)}
 
