@@ -20,6 +20,7 @@ SCRIPTS = [
     "translate_speed.py",
     "score_speed.py",
     "estimate_correlation.py",
+    "estimate_signals.py",
     "tm_lookup.py",
     "app_speed.py",
 ]
