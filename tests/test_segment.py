@@ -638,13 +638,28 @@ def test_long_paragraph_matches_short_ones():
 
 
 def test_speed():
+    """Our rules cost little on top of pysbd: a ratio in one run, so a loaded machine passes.
+
+    An absolute floor (once 1000 sentences/s) failed on a shared 2-core machine
+    under load for both the old and the new code; the ratio does not move.
+    """
+    import pysbd
+
     paragraphs = article_paragraphs() * 10
-    n = sum(len(s) for s in ARTICLE_EXPECTED) * 10
-    start = time.perf_counter()
-    for paragraph in paragraphs:
-        split_sentences(paragraph)
-    rate = n / (time.perf_counter() - start)
-    assert rate > 1000, f"{rate:.0f} sentences/s"
+    plain = pysbd.Segmenter(language="fr", clean=False, char_span=False)
+
+    def seconds(split) -> float:
+        start = time.perf_counter()
+        for paragraph in paragraphs:
+            split(paragraph)
+        return time.perf_counter() - start
+
+    ours, theirs = [], []
+    for _ in range(3):  # interleaved, best of three
+        ours.append(seconds(split_sentences))
+        theirs.append(seconds(plain.segment))
+    ratio = min(ours) / min(theirs)
+    assert ratio <= 2.0, f"locwork takes {ratio:.2f}x plain pysbd"
 
 
 # -------------------------------------------------------------- benchmark gold
