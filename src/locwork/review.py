@@ -42,7 +42,7 @@ from typing import Iterable, Sequence
 
 import polib
 
-from locwork import atomic, catalog, history, qa
+from locwork import atomic, catalog, history, qa, search
 from locwork.catalog import State
 from locwork.document import Document
 from locwork.errors import LocworkError
@@ -188,10 +188,11 @@ def filter_rows(
     ``states``: any of them; ``warning_codes``: at least one warning of
     these kinds; ``with_warnings``: at least one warning of any kind;
     ``score_key``/``score_range``: rows with that score in the closed range
-    (rows without the score are left out); ``query``: case-insensitive, in
-    the source or the target (or the segment id).
+    (rows without the score are left out); ``query``: ignoring case and
+    accents (``etat`` finds ``État``), in the source or the target (or the
+    segment id).
     """
-    needle = query.casefold().strip()
+    needle = search.fold(query).strip()
     out = []
     for row in rows:
         if states and row.state not in states:
@@ -205,7 +206,7 @@ def filter_rows(
             value = row.score(score_key)
             if value is None or not score_range[0] <= value <= score_range[1]:
                 continue
-        if needle and needle not in row.source.casefold() and needle not in row.target.casefold() \
+        if needle and needle not in search.fold(row.source) and needle not in search.fold(row.target) \
                 and needle != row.id.casefold():
             continue
         out.append(row)
