@@ -255,6 +255,38 @@ def test_reference_segment_count_wins_over_paragraphs(tmp_path):
     assert len(report["per_segment"]) == 3
 
 
+def test_reference_per_source_line_joins_a_wrapped_paragraph(tmp_path, monkeypatch):
+    """One reference line per non-empty source line: media lines are skipped, the lines of
+    a hard-wrapped paragraph are joined, and a catalog out of order is read in document order."""
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "doc.txt").write_text(
+        "Logo\n\nLe sommet est annulé. Il pleut\nsur Paris.\n\nImage 1\n\nRien ne va plus.\n",
+        "utf-8")
+    po = catalog.new_catalog("en", "doc", "corpus/doc.txt")
+    for ctxt, line, src, text in [
+            ("p5.s1", "8", "Rien ne va plus.", "Nothing works."),
+            ("p2.s1", "3", "Le sommet est annulé.", "The summit is off."),
+            ("p2.s2", "3", "Il pleut sur Paris.", "It rains on Paris.")]:
+        po.append(polib.POEntry(msgctxt=ctxt, msgid=src, msgstr=text,
+                                occurrences=[("corpus/doc.txt", line)]))
+    path = tmp_path / "locales" / "en" / "doc.po"
+    catalog.save(po, path)
+    ref = tmp_path / "ref.en"
+    ref.write_text("Logo\nThe summit is off. It rains\non Paris.\nImage 1\nNothing works.\n",
+                   "utf-8")
+    monkeypatch.chdir(tmp_path / "locales")  # the source is found from the catalog's place
+    report = scoring.score_catalog(path, ref=ref, write=False).reference
+    assert report["alignment"]["text"] == "aligned by paragraph: 5 lines = 5 non-empty source lines"
+    rows = {row["id"]: row for row in report["per_paragraph"]}
+    assert rows["p2"]["segments"] == ["p2.s1", "p2.s2"]
+    assert rows["p2"]["current_chrf"] == pytest.approx(100.0)  # "It rains" + "on Paris." joined
+    assert rows["p5"]["current_ter"] == pytest.approx(0.0)
+    ref.write_text("The summit is off. It rains on Paris.\nNothing works.\n", "utf-8")
+    report = scoring.score_catalog(path, ref=ref, write=False).reference
+    assert report["alignment"]["text"] == "aligned by paragraph: 2 lines = 2 paragraphs"
+    assert report["systems"]["current"]["chrf"] == pytest.approx(100.0)
+
+
 def test_reference_po_matched_by_context_then_msgid(po_path, tmp_path):
     ref_po = polib.POFile()
     ref_po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "en"}

@@ -530,10 +530,17 @@ def paragraph_key(entry: polib.POEntry) -> tuple:
 
 
 def paragraph_groups(entries: Sequence[polib.POEntry]) -> list[list[int]]:
-    """Indices of ``entries`` grouped by source paragraph, in order of first appearance."""
+    """Indices of ``entries`` grouped by source paragraph, in document order.
+
+    Paragraphs are sorted by their number when every entry has a ``pN.sM``
+    context (a catalog need not be in document order); otherwise they come
+    in order of first appearance.
+    """
     groups: dict[tuple, list[int]] = {}
     for i, entry in enumerate(entries):
         groups.setdefault(paragraph_key(entry), []).append(i)
+    if all(key[0] == "p" for key in groups):
+        return [groups[key] for key in sorted(groups)]
     return list(groups.values())
 
 

@@ -276,7 +276,7 @@ def _between_names(text: str, start: int, nxt: int) -> bool:
     before = _token_before(text, _skip_space_back(text, start))
     if not before or not (before[0].isupper() or before[-1] in ")]"):
         return False
-    return _starts_name(text, nxt)
+    return _FIRST_LETTER.match(text, nxt).group(1).isupper() and _starts_name(text, nxt)
 
 
 def _is_boundary(text: str, cut: int, crossed: bool) -> bool:
