@@ -61,8 +61,8 @@ Filter rules: candidates that are not boundaries
         straight quotes or followed by an opening straight quote glued to a
         word, as in S4). A cut after something that is not ``. ! ? …`` (a
         parenthesis or a quoted title) is dropped.
-    M3  A sentence does not start with ``, ; : ! ?`` (so ``av. J.-C. !``
-        keeps its ``!``, which no abbreviation rule sees); after ``! ? …``, a closing
+    M3  A sentence does not start with ``, ; : ! ?`` (``av. J.-C. !`` keeps
+        its ``!``, which M4 and M5 do not look at); after ``! ? …``, a closing
         quote or an abbreviation it does not start with a lowercase word
         (looking past opening quotes and dashes). This keeps ``« Je pense
         que… », a déclaré Lavrov.``, ``« Vraiment ! » a-t-il ajouté.``,
@@ -81,9 +81,10 @@ Filter rules: candidates that are not boundaries
         two names never ends a sentence (``Roe v. Wade``, ``Roe c. Wade``,
         ``R. c. Jordan``, ``Canada (Procureur général) c. Bedford``). Between
         names means: the word before is capitalised or closes a bracket, and
-        the word after may start a name (M5's test, so ``point c. Il`` and
-        ``case c. Marie`` still split). The test is case-sensitive: ``C.``
-        and ``V.`` are initials or units (M5: ``1° C. Les`` splits).
+        the word after is capitalised and may start a name (M5's test), so
+        ``point c. Dupont`` and ``Roe v. Il`` still split. The test is
+        case-sensitive: ``C.`` and ``V.`` are initials or units (M5:
+        ``1° C. Les`` splits).
     M5  Initials. Capital letters with periods (``J.``, ``J.-L.``, ``J-C.``,
         ``S.N.C.F.``) before a capitalised word are a name's initials, not a
         sentence end (``J. K. Rowling``, ``Charles de G. Dupont``, ``M.
