@@ -324,6 +324,11 @@ def test_nothing_appears_beside_the_packages_folder_while_installing(argos_packa
     """The unpacking happens inside the packages folder: a crash leaves nothing outside it."""
     archive = repack(argos_packages[ARGOS_FR_QAA], tmp_path / "in" / "slow.argosmodel",
                      extra={"translate-fr_qaa-1_0/pad.bin": os.urandom(48 << 20)}, stored=True)
+    # What a killed install left: swept once it is a day old (a fresh one may be in use).
+    stale, recent = place / ".locwork-install-old", place / ".locwork-install-new"
+    for folder in (stale, recent):
+        (folder / "package").mkdir(parents=True)
+    os.utime(stale, (time.time() - 2 * 86400,) * 2)
     seen: set[str] = set()
     done = threading.Event()
 
@@ -341,7 +346,8 @@ def test_nothing_appears_beside_the_packages_folder_while_installing(argos_packa
         watcher.join()
     assert result.returncode == 0, result.stderr
     assert seen == {"packages"}
-    assert [p.name for p in place.iterdir() if p.is_dir()] == ["translate-fr_qaa-1_0"]
+    assert sorted(p.name for p in place.iterdir() if p.is_dir()) == [
+        ".locwork-install-new", "translate-fr_qaa-1_0"]
 
 
 def test_python_api_refuses_what_the_cli_refuses(argos_packages, place, tmp_path):
@@ -365,4 +371,6 @@ def test_python_api_refuses_what_the_cli_refuses(argos_packages, place, tmp_path
         with pytest.raises(LocworkError) as error:
             review.install_argos_upload(name, b"PK", engine)
         assert "\n" not in str(error.value) and "\u202e" not in str(error.value)
+    with pytest.raises(LocworkError, match="is not a language code"):  # before any download
+        engine.install_from_index("fr", "../../x")
     assert list(place.iterdir()) == []

@@ -44,7 +44,6 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO, Iterator, NamedTuple, Sequence
 
-from locwork import atomic
 from locwork.engines.base import Hypothesis, Pair
 from locwork.errors import LocworkError
 
@@ -521,11 +520,14 @@ class ArgosEngine:
         self, zf: zipfile.ZipFile, plan: "_Plan", shown: str, limit: int
     ) -> Path:
         """Unpack a checked archive into the packages folder; return the package folder."""
+        from locwork import atomic  # filelock: not needed to import this module
+
         configured = self.install_dir
         created = not configured.exists()
         configured.mkdir(parents=True, exist_ok=True)
         root = configured.resolve()
         target = _inside(root, root / _package_folder_name(plan.src, plan.tgt, plan.version))
+        _sweep_stale(root)
         staging = Path(tempfile.mkdtemp(prefix=".locwork-install-", dir=root))
         done = False
         try:
@@ -851,6 +853,19 @@ def _unpack(zf: zipfile.ZipFile, plan: _Plan, dest: Path, shown: str, limit: int
                         f"(${MAX_BYTES_ENV} sets it, in bytes)"
                     )
                 sink.write(chunk)
+
+
+def _sweep_stale(root: Path, age: float = 86400.0) -> None:
+    """Remove staging folders that a killed install left in root (older than a day)."""
+    import time
+
+    for path in root.glob(".locwork-install-*"):
+        try:
+            if (not path.is_symlink() and path.is_dir()
+                    and time.time() - path.stat().st_mtime > age):
+                shutil.rmtree(path, ignore_errors=True)
+        except OSError:
+            pass
 
 
 def _inside(root: Path, path: Path) -> Path:
