@@ -369,3 +369,43 @@ def test_links_name_their_document_and_old_segment_links_open_the_review(app_roo
     at = start(page=None, lang="es", seg="p3.s1")
     assert not at.exception, at.exception
     assert "No translation of this document yet" in texts(at)
+
+
+# -- upload names -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("evil.txt\0.html", "cannot contain a NUL character"),
+    ("a\u202elmth.txt", "U+202E (right-to-left override)"),
+    ("notes\n.txt", "U+000A"),
+])
+def test_a_bad_document_name_is_one_line(project, name, expected):
+    at = start()
+    at.switch_page("ui/document.py").run()
+    before = sorted(p.name for p in project.corpus.iterdir())
+    at.file_uploader[0].set_value((name, b"Bonjour. Au revoir.", "text/plain")).run()
+    assert not at.exception, at.exception
+    assert len(at.error) == 1 and expected in at.error[0].value and "\n" not in at.error[0].value
+    assert "\u202e" not in at.error[0].value
+    assert sorted(p.name for p in project.corpus.iterdir()) == before
+    # The refused file is dropped; the next upload works.
+    at.file_uploader[0].set_value(("fine.txt", b"Bonjour. Au revoir.", "text/plain")).run()
+    assert not at.exception and "fine.txt: 2 segments" in texts(at)
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("evil.txt\0.argosmodel", "cannot contain a NUL character"),
+    ("ledom\u202eargosmodel.txt", "U+202E (right-to-left override)"),
+    ("broken.argosmodel", "broken.argosmodel is not an argos package (.argosmodel): not a zip"),
+])
+def test_a_bad_model_upload_is_one_line_naming_the_upload(project, argos_home, name, expected):
+    at = start()
+    at.switch_page("ui/models.py").run()
+    before = sorted(p.name for p in argos_home.iterdir())
+    at.file_uploader[0].set_value((name, b"not a zip", "application/octet-stream")).run()
+    assert not at.exception, at.exception
+    assert len(at.error) == 1, [e.value for e in at.error]
+    message = at.error[0].value
+    assert expected in message and "\n" not in message and "\u202e" not in message
+    assert "locwork-upload-" not in message and "/tmp" not in message
+    assert sorted(p.name for p in argos_home.iterdir()) == before

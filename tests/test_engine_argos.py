@@ -118,8 +118,9 @@ def test_install_from_path_and_discovery(argos_packages, fresh_dir, monkeypatch)
         ("qaa", "qab", "1.0", "translate-qaa_qab"),
     ]
     assert engine.model_version("fr", "qaa") == "argos translate-fr_qaa 1.0"
+    # The package folders, and the lock file installs take; no staging folder left.
     assert sorted(p.name for p in fresh_dir.iterdir()) == [
-        "translate-fr_qaa-1_0", "translate-qaa_qab-1_0"
+        ".locwork-install.lock", "translate-fr_qaa-1_0", "translate-qaa_qab-1_0"
     ]
     assert not [p for p in fresh_dir.parent.iterdir() if p.name.startswith(".locwork-install")]
     assert isinstance(engine, Engine)
@@ -144,7 +145,7 @@ def test_installing_another_version_replaces_it_and_reloads(argos_packages, fres
     assert engine.install_from_path(newer).version == "1.1"
     assert engine.model_version("fr", "qaa") == "argos translate-fr_qaa 1.1"
     assert engine.installed() == [("fr", "qaa", "1.1", "translate-fr_qaa")]
-    assert [p.name for p in fresh_dir.iterdir()] == ["translate-fr_qaa-1_1"]
+    assert [p.name for p in fresh_dir.iterdir() if p.is_dir()] == ["translate-fr_qaa-1_1"]
     after = engine.translate_batch(["Le sommet est annulé."], "fr", "qaa")
     assert [h.text for h in after[0]] != [h.text for h in before[0]]  # 1.1, not the cached 1.0
 

@@ -571,9 +571,16 @@ def installed_models(engines) -> tuple[list[ModelRow], dict[str, str]]:
 
 
 def install_argos_upload(name: str, data: bytes, engine=None):
-    """Install an uploaded ``.argosmodel``; return what was installed."""
+    """Install an uploaded ``.argosmodel``; return what was installed.
+
+    Messages name the upload by its own (checked) name, never the temporary
+    file it is saved to.
+    """
     import tempfile
 
+    from locwork.filenames import check_plain_name
+
+    name = check_plain_name(name)
     if not name.lower().endswith(".argosmodel"):
         raise LocworkError(f"{name}: expected an .argosmodel file")
     if engine is None:
@@ -583,7 +590,7 @@ def install_argos_upload(name: str, data: bytes, engine=None):
     with tempfile.TemporaryDirectory(prefix="locwork-upload-") as tmp:
         path = Path(tmp) / "upload.argosmodel"
         path.write_bytes(data)
-        return engine.install_from_path(path)
+        return engine.install_from_path(path, name=name)
 
 
 # ------------------------------------------------------- translation memory
