@@ -32,7 +32,8 @@ import filelock
 
 from locwork.errors import LocworkError
 
-__all__ = ["locked", "lock_path", "atomic_write_bytes", "atomic_write_text", "STALE_TEMP_AGE"]
+__all__ = ["locked", "lock_path", "atomic_write_bytes", "atomic_write_text", "remove_stale_temps",
+           "STALE_TEMP_AGE"]
 
 STALE_TEMP_AGE = 15 * 60  # seconds: an older temp file of a target is a killed write's leftover
 
@@ -159,14 +160,14 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
             raise LocworkError(f"cannot write {path}: {error.strerror or error}") from None
         raise
     _fsync_directory(directory)
-    _remove_stale_temps(target)
+    remove_stale_temps(target)
 
 
 def _temp_name(name: str, token: str) -> str:
     return f".{name}.{token}.tmp"
 
 
-def _remove_stale_temps(target: Path) -> None:
+def remove_stale_temps(target: Path) -> None:
     """Remove the temp files that killed writes of ``target`` left (``.<name>.<8 hex>.tmp``).
 
     Only that exact pattern, and only files older than
