@@ -711,9 +711,11 @@ class TranslationMemory:
     def check(self) -> None:
         """Raise :class:`MemoryDamaged` unless SQLite's ``quick_check`` finds the file sound."""
         rows = self._query("PRAGMA quick_check(5)")
-        problems = [r[0] for r in rows if r[0] != "ok"]
+        problems = [" ".join(r[0].replace("*** in database main ***", "").split())
+                    for r in rows if r[0] != "ok"]
         if problems:
-            raise _damaged(self.path, "; ".join(problems)[:200])
+            text = "; ".join(p for p in problems if p)
+            raise _damaged(self.path, "integrity check: " + (text if len(text) <= 120 else text[:119] + "…"))
 
     # ---------------------------------------------------------- reading
 
