@@ -68,8 +68,9 @@ def locked(path: str | os.PathLike[str], timeout: float = 30.0) -> Iterator[None
     the removal is done here the safe way: while the ``flock`` is still
     held, and only if the name still points at the inode we locked.  A
     waiter that opened that inode before the unlink and gets its ``flock``
-    afterwards sees a link count of 0 and retries on the name (filelock
-    checks that), so it can never share the lock with a newer holder.  A
+    afterwards sees a link count of 0 and retries on the name (filelock 4
+    checks that after every ``flock``; hence ``filelock>=4.3`` in
+    pyproject.toml), so it can never share the lock with a newer holder.  A
     process killed with ``kill -9`` leaves its (unlocked, empty) lock file;
     the next writer of the file takes it and removes it.
     """

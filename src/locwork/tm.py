@@ -20,6 +20,19 @@ What it holds
     recomputes every catalog-made unit from the PO files (imported units
     stay).
 
+Safety
+    ``locwork tm rebuild`` keeps the approvals made while it runs (it
+    re-reads, inside its write transaction, the catalogs that changed
+    since it first read them; see :meth:`TranslationMemory.rebuild`). A
+    damaged file (SQLite's ``SQLITE_CORRUPT``/``SQLITE_NOTADB``, or a
+    failed integrity check before a rebuild) and a 0-byte file (a crash or
+    copy artefact: a new memory is made whole, then linked in) raise
+    :class:`MemoryDamaged`, one line that names ``locwork tm rebuild
+    --force``, which moves the file aside as ``tm.sqlite.damaged-<time>``
+    and makes it again from the catalogs. A ``.locwork`` that is a file is
+    an error, never "no memory yet". An approval in the app still saves
+    its catalog and shows the memory's problem as a warning.
+
 Matching
     *Exact*: the source normalised (Unicode NFC, every run of white space,
     no-break spaces included, as one space, trimmed) is looked up by hash.
