@@ -276,3 +276,28 @@ def test_new_memory_appears_whole(tmp_path):
         assert len(memory) == 0
     assert path.stat().st_size > 0
     assert sorted(p.name for p in path.parent.iterdir()) == ["tm.sqlite"]
+
+
+def test_rebuild_writes_only_what_differs(tmp_path):
+    """Approvals wait while a rebuild writes, so it writes only the changes: unchanged rows
+    keep their id and time; changed ones are updated; gone ones are removed."""
+    locales = tmp_path / "locales"
+    filler(locales / "es" / "a.po", 0, 30)
+    path = tmp_path / "tm.sqlite"
+    with tm.TranslationMemory(path) as memory:
+        assert memory.rebuild(locales).units == 30
+        before = dict(((r[0], r[1]), r[2:]) for r in memory.conn.execute(
+            "SELECT document, segment, id, added_at, target FROM units"))
+    po = catalog.load(locales / "es" / "a.po")
+    po[0].msgstr = "Cambiada."
+    catalog.set_state(po[1], State.MACHINE)  # no longer approved
+    catalog.save(po, locales / "es" / "a.po")
+    with tm.TranslationMemory(path) as memory:
+        report = memory.rebuild(locales)
+        after = dict(((r[0], r[1]), r[2:]) for r in memory.conn.execute(
+            "SELECT document, segment, id, added_at, target FROM units"))
+    assert (report.units, report.removed) == (29, 1)
+    assert after[("a", po[0].msgctxt)][2] == "Cambiada."
+    assert ("a", po[1].msgctxt) not in after
+    unchanged = set(before) - {("a", po[0].msgctxt), ("a", po[1].msgctxt)}
+    assert len(unchanged) == 28 and all(after[k] == before[k] for k in unchanged)

@@ -711,13 +711,29 @@ class TranslationMemory:
         with self._write() as conn:
             read = _read_catalogs(locales_dir, src_lang, first)
             report = RebuildReport(catalogs=len(read))
-            sql = "DELETE FROM units" + ("" if not keep_imports else " WHERE via != 'import'")
-            report.removed = conn.execute(sql).rowcount
+            wanted: dict[tuple, TMUnit] = {}
             for _data, units, skipped in read.values():
                 report.skipped += skipped
-                for unit in units:
-                    unit = dataclasses.replace(unit, via="rebuild")
-                    report.units += self._put(conn, unit)
+                wanted.update(units)
+            report.units = len(wanted)
+            # Only what differs is written: the transaction (during which approvals wait)
+            # lasts as long as the changes take, not as long as rewriting the whole memory.
+            where = "" if not keep_imports else " WHERE u.via != 'import'"
+            stale = []
+            for row in conn.execute(
+                    "SELECT u.id, s.src_lang, s.norm, u.tgt_lang, u.document, u.segment, u.target, "
+                    "u.reviewer, u.approved_at, u.route, u.engine, u.origin, u.via "
+                    f"FROM units u JOIN sources s ON s.id = u.source_id{where}"):
+                key = row[1:6]
+                unit = wanted.get(key)
+                if unit is None:
+                    stale.append(row[0])
+                elif _fields(unit) == row[6:]:
+                    del wanted[key]
+            conn.executemany("DELETE FROM units WHERE id = ?", [(i,) for i in stale])
+            report.removed = len(stale)
+            for unit in wanted.values():
+                self._put(conn, unit)
             self._prune(conn)
         return report
 
@@ -999,7 +1015,22 @@ class TranslationMemory:
 # ------------------------------------------------------- from catalogs
 
 
-_Read = tuple[bytes, list["TMUnit"], int]  # a catalog's bytes, its approved units, plural entries left out
+def _unit_key(unit: TMUnit, codes: dict[str, tuple[str, str]]) -> tuple:
+    """What makes a unit one row: (source language, normalised source, target language,
+    document, segment), as ``sources``/``units`` store them. ``codes`` caches language codes."""
+    if unit.src_lang not in codes or unit.tgt_lang not in codes:
+        for code in (unit.src_lang, unit.tgt_lang):
+            codes.setdefault(code, (base_lang(code), langs.normalize(code)))
+    return (codes[unit.src_lang][0], normalize(unit.source), codes[unit.tgt_lang][1],
+            unit.document or "", unit.segment or "")
+
+
+def _fields(unit: TMUnit) -> tuple:
+    """The stored columns of a unit besides its key (``added_at`` aside)."""
+    return (unit.target, unit.reviewer, unit.approved_at, unit.route, unit.engine, unit.origin, unit.via)
+
+
+_Read = tuple[bytes, list[tuple[tuple, "TMUnit"]], int]  # bytes, (key, unit) of approved entries, plurals
 
 
 def _read_catalogs(locales_dir: Path, src_lang: str, known: dict[Path, _Read]) -> dict[Path, _Read]:
@@ -1010,6 +1041,7 @@ def _read_catalogs(locales_dir: Path, src_lang: str, known: dict[Path, _Read]) -
     parsed catalog is never older than the bytes kept to compare with.
     """
     out: dict[Path, _Read] = {}
+    codes: dict[str, tuple[str, str]] = {}
     for path in sorted(locales_dir.glob("*/*.po")):
         try:
             data = path.read_bytes()
@@ -1020,12 +1052,14 @@ def _read_catalogs(locales_dir: Path, src_lang: str, known: dict[Path, _Read]) -
         if path in known and known[path][0] == data:
             out[path] = known[path]
             continue
-        units: list[TMUnit] = []
+        units: list[tuple[tuple, TMUnit]] = []
         skipped = 0
         for entry in catalog.load(path):
             unit = unit_from_entry(path, entry, src_lang=src_lang)
             if unit is not None:
-                units.append(unit)
+                if normalize(unit.source) and unit.target.strip():  # what _put would store
+                    unit.via = "rebuild"
+                    units.append((_unit_key(unit, codes), unit))
             elif _approved(entry) and entry.msgid_plural:
                 skipped += 1
         out[path] = (data, units, skipped)
