@@ -602,7 +602,7 @@ def memory_matches(locales_dir: Path, source: str, lang: str, threshold: float =
     from locwork import tm
 
     path = tm.default_path(locales_dir)
-    if not path.is_file():
+    if not tm.present(path):
         return []
     with tm.open_tm(path, create=False) as memory:
         return memory.lookup(source, lang, threshold=threshold, limit=limit)
@@ -613,7 +613,7 @@ def memory_search(locales_dir: Path, query: str, lang: str | None = None, limit:
     from locwork import tm
 
     path = tm.default_path(locales_dir)
-    if not path.is_file():
+    if not tm.present(path):
         raise LocworkError("the translation memory is empty: approve segments to fill it")
     with tm.open_tm(path, create=False) as memory:
         return memory.concordance(query, lang, limit)
