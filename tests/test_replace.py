@@ -118,3 +118,42 @@ def test_a_replace_never_overwrites_a_save_made_after_its_preview(project):
     with pytest.raises(LocworkError, match="changed since the preview"):
         search.apply_replace(path, changes, "Bea")
     assert path.read_bytes() == before  # all or nothing
+
+
+# -- batch approve and comments: the service functions the review screen calls ------------
+
+
+def test_batch_approval_approves_only_what_the_reviewer_saw(project):
+    _, path = project
+    po = catalog.load(path)
+    seen = [(e.msgctxt, e.msgstr) for e in po if e.msgctxt and e.msgstr][:6]
+    review.save(path, seen[0][0], "Texto de Ana.", seen[0][1], "Ana")  # after the list was shown
+    review.save(path, seen[1][0], seen[1][1], seen[1][1], "Ana", approve=True)
+    result = review.approve_many(path, seen, "Bea")
+    assert result.changed == [seen[0][0]] and result.already == [seen[1][0]]
+    assert result.approved == [s for s, _ in seen[2:]]
+    assert "4 approved" in result.summary() and "1 already approved" in result.summary()
+    po = catalog.load(path)
+    assert review.find_entry(po, seen[0][0]).msgstr == "Texto de Ana."
+    assert catalog.entry_state(review.find_entry(po, seen[0][0])) is State.EDITED
+    for seg, text in seen[2:]:
+        entry = review.find_entry(po, seg)
+        assert entry.msgstr == text and catalog.entry_state(entry) is State.APPROVED
+        assert catalog.get_meta(entry, "reviewer") == "Bea"
+    msgfmt_check(path)
+
+
+def test_a_comment_is_a_po_translator_comment(project):
+    _, path = project
+    seg = next(e.msgctxt for e in catalog.load(path) if e.msgctxt)
+    before = review.current(path, seg)
+    assert review.set_comment(path, seg, "  Vérifier ce nom\r\navec l'auteur.  ", "Ana") == \
+        "Vérifier ce nom\navec l'auteur."
+    text = path.read_text("utf-8")
+    assert "# Vérifier ce nom\n# avec l'auteur.\n" in text
+    after = review.current(path, seg)
+    assert (after.target, after.state) == (before.target, before.state)
+    assert [r["action"] for r in history.read(path, seg)] == ["comment"]
+    msgfmt_check(path)
+    review.set_comment(path, seg, "", "Ana")
+    assert "# Vérifier" not in path.read_text("utf-8")
