@@ -157,3 +157,23 @@ def test_a_comment_is_a_po_translator_comment(project):
     msgfmt_check(path)
     review.set_comment(path, seg, "", "Ana")
     assert "# Vérifier" not in path.read_text("utf-8")
+
+
+def test_tokens_to_copy_and_glossary_terms_added_from_the_screen(tmp_path):
+    from locwork import glossary, tokens
+
+    found = tokens.find("Le 20 octobre, Sergueï Lavrov a refusé %s et <b>3 000</b> https://a.fr/x")
+    assert [(t.kind, t.text) for t in found] == [
+        ("number", "20"), ("name", "Sergueï Lavrov"), ("placeholder", "%s"), ("tag", "<b>"),
+        ("number", "3 000"), ("tag", "</b>"), ("url", "https://a.fr/x")]
+    assert tokens.highlight_html("a <b> & b") == \
+        'a <mark class="lw-tok lw-tag">&lt;b&gt;</mark> &amp; b'
+    assert tokens.counts("Deux\u00a0mots.") == (10, 2)
+
+    path = tmp_path / "glossary.csv"
+    glossary.append_term(path, glossary.Term("OTAN", "en", "NATO"))
+    added = glossary.append_term(path, glossary.Term("Maison, Blanche", "es", 'Casa "Blanca"'))
+    assert glossary.load(path).terms == added.terms
+    assert [t.translation for t in added.terms] == ["NATO", 'Casa "Blanca"']
+    with pytest.raises(LocworkError, match="already in"):
+        glossary.append_term(path, glossary.Term("OTAN", "en", "N.A.T.O."))

@@ -150,3 +150,41 @@ def load(path: Path | str) -> Glossary:
     except UnicodeDecodeError:
         raise LocworkError(f"{path}: the glossary must be UTF-8 CSV") from None
     return parse_csv(text, str(path))
+
+
+CSV_HEADER = ["term", "lang", "translation", "note"]
+
+
+def append_term(path: Path | str, term: Term) -> Glossary:
+    """Add one term to a CSV glossary (made with its header if missing); returns the new glossary.
+
+    The reviewer adds terms from the review screen while others translate:
+    the file is re-read and written back atomically under its lock, so two
+    additions never lose one another, and a line that would not parse back
+    is refused before anything is written.
+    """
+    from locwork.atomic import atomic_write_text, locked
+
+    path = Path(path)
+    if path.suffix.lower() in (".tbx", ".xml"):
+        raise LocworkError(f"{path}: terms are added to a CSV glossary, not to TBX")
+    term = Term(" ".join(term.term.split()), term.lang.strip() or ALL_LANGUAGES,
+                " ".join(term.translation.split()), " ".join(term.note.split()))
+    if not term.term:
+        raise LocworkError("give the term to add")
+    if any(ch in term.term + term.translation for ch in "\r\n"):
+        raise LocworkError("a glossary term is one line")
+    with locked(path):
+        text = path.read_text("utf-8-sig") if path.is_file() else ""
+        if not text.strip():
+            text = ",".join(CSV_HEADER) + "\n"
+        current = parse_csv(text, str(path))
+        if any(t.term == term.term and t.lang == term.lang for t in current.terms):
+            raise LocworkError(f"{term.term!r} ({term.lang}) is already in {path.name}")
+        line = io.StringIO()
+        csv.writer(line, lineterminator="\n").writerow(
+            [term.term, term.lang, term.translation] + ([term.note] if term.note else []))
+        new = (text if text.endswith("\n") else text + "\n") + line.getvalue()
+        glossary = parse_csv(new, str(path))
+        atomic_write_text(path, new)
+    return glossary
