@@ -358,6 +358,8 @@ def _present(name: str, target_words: list[str], folded_target: str) -> bool:
     key = fold(name)
     if key in target_words:
         return True
+    if len(key) >= 4 and any(key in word for word in target_words):
+        return True  # part of a compound: "Afro-Américains" → "afroamericanos"
     return any(SequenceMatcher(None, key, word).ratio() >= NAME_SIMILARITY for word in target_words)
 
 
