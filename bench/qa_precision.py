@@ -11,7 +11,11 @@ newstest2013 lines 1-40 (only the line number is stored: the French text is
 read from ``../shared/data/mt-dev/newstest2013.fr`` at run time, and those
 rows are skipped with a message when it is absent). ``labels`` lists the
 checks a careful reviewer wants to fire on that segment, judged by reading
-source and target, whatever the checks say.
+source and target, whatever the checks say. ``split``: ``dev`` rows (the
+article in es/ca/en, newstest lines 1-40 in es/en) were looked at while the
+checks were written; ``heldout`` rows (newstest lines 41-80 in pt/en) were
+labelled afterwards, before running the checks on them, and nothing was
+changed after.
 
 A warning counts once per segment and code: a code that fires on a labelled
 segment is a true positive, on an unlabelled one a false positive; a label
@@ -122,14 +126,19 @@ def main() -> int:
     rows, skipped = load_rows()
     if skipped:
         print(f"{skipped} newstest rows skipped: {NEWSTEST} is absent", file=sys.stderr)
-    before = score(qa_at(args.before).check, rows)
-    after = score(qa.check, rows)
-    print(f"{len(rows)} segments, {sum(bool(r['labels']) for r in rows)} with a label "
-          f"({sum(len(r['labels']) for r in rows)} labels)\n")
-    print(table(before, after))
+    old = qa_at(args.before).check
+    results: dict = {"segments": len(rows), "skipped": skipped, "before_ref": args.before}
+    for split in ("all", "dev", "heldout"):
+        part = [r for r in rows if split == "all" or r["split"] == split]
+        if not part:
+            continue
+        before, after = score(old, part), score(qa.check, part)
+        results[split] = {"segments": len(part), "before": before, "after": after}
+        print(f"### {split}: {len(part)} segments, {sum(bool(r['labels']) for r in part)} with a label "
+              f"({sum(len(r['labels']) for r in part)} labels)\n")
+        print(table(before, after) + "\n")
     RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps({"segments": len(rows), "skipped": skipped, "before_ref": args.before,
-                                   "before": before, "after": after}, indent=2) + "\n")
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     return 0
 
 

@@ -44,6 +44,7 @@ from difflib import SequenceMatcher
 from typing import Iterable
 
 from locwork.glossary import Glossary
+from locwork.protect import EMAIL, URL
 
 CODES = ("empty", "number", "date", "quote", "name", "untranslated", "glossary", "punctuation",
          "length", "markup")
@@ -452,6 +453,11 @@ def is_word(word: str, lang: str) -> bool | None:
         return any(d.check(word) for d in found)
 
 
+def _without_addresses(text: str) -> str:
+    """The text less its URLs and e-mail addresses, which stay as they are."""
+    return EMAIL.sub(" ", URL.sub(" ", text))
+
+
 def _shared_with_source(word: str, source_words: set[str]) -> bool:
     """The word is a source word, or a piece of one cut by the engine
     ("léphonique" from "téléphonique")."""
@@ -466,9 +472,9 @@ def untranslated_words(source: str, target: str, lang: str) -> list[str]:
     """Lowercase target words that look like French left as it was."""
     if lang.split("_")[0] == "fr":
         return []
-    source_words = {fold(w) for w in _WORD.findall(source)}
+    source_words = {fold(w) for w in _WORD.findall(_without_addresses(source))}
     found: list[str] = []
-    for word in _WORD.findall(target):
+    for word in _WORD.findall(_without_addresses(target)):
         if len(word) < MIN_UNTRANSLATED or not word.islower() or word in found:
             continue
         if fold(word) in _FOLDED_FR_MONTHS:  # the date check reports these
