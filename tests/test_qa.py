@@ -274,6 +274,13 @@ def test_earth_is_not_a_missing_name():
     assert "name" not in codes(src, "It is one of the most densely populated places on Earth.", "en")
 
 
+@pytest.mark.parametrize("lang,target", [("en", "Aid from the Red Cross arrived."),
+                                         ("es", "La ayuda de la Cruz Roja llegó."),
+                                         ("ca", "L'ajuda de la Creu Roja va arribar.")])
+def test_the_red_cross_is_translated(lang, target):
+    assert "name" not in codes("L’aide de la Croix-Rouge est arrivée.", target, lang)
+
+
 def test_a_common_word_name_still_counts_when_nothing_renders_it():
     src = "Il a visité la place Rouge avec Lavrov."
     assert codes(src, "He visited the square with Lavrov.", "en") == ["name"]
