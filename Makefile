@@ -15,11 +15,14 @@ DOC ?= corpus/sommet-trump-poutine-annule.txt
 
 # Debian packages: gettext (msgfmt, msgcat), the Apertium engine with every
 # pair that reaches French or pivots from Spanish, and Chromium for the
-# browser tests.
+# browser tests; libenchant and Hunspell dictionaries of the target
+# languages for QA's untranslated-word check.
 APT_PACKAGES := gettext apertium lttoolbox \
 	apertium-fr-es apertium-fra-cat apertium-eo-fr apertium-oci-fra \
 	apertium-fra-frp apertium-eng-spa apertium-es-pt apertium-spa-ita \
-	apertium-es-gl apertium-spa-cat chromium
+	apertium-es-gl apertium-spa-cat chromium \
+	libenchant-2-2 hunspell-fr hunspell-en-us hunspell-en-gb hunspell-es hunspell-ca \
+	hunspell-pt-pt hunspell-it hunspell-gl hunspell-oc hunspell-ro myspell-eo
 
 .PHONY: run test setup system venv bench clean-venv
 

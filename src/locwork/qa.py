@@ -19,6 +19,14 @@ how French writes things and how the target language should:
   names; each must be in the target, allowing exonyms (Poutine → Putin,
   Moscou → Moscú) through a similarity tolerance plus a short table for
   the ones no tolerance catches (Maison Blanche → White House).
+  A capitalised word that is also a common French word ("la place Rouge",
+  "sur Terre") may be translated: it passes when the target has a
+  capitalised word that no source word explains ("plaza Roja", "Earth").
+- ``untranslated``: a lowercase word of the target that is a word or a
+  fragment of a word of the source ("inchangées", "léphonique" cut from
+  "téléphonique") and not a word of the target language, as Hunspell's
+  dictionary for it says (Debian's hunspell-* packages through pyenchant);
+  a language without a dictionary keeps the source-overlap test alone.
 - ``glossary``: a glossary term of the source lacks its forced rendering.
 - ``empty``, ``punctuation`` (a different final mark) and ``length`` (the
   target shorter than half or longer than twice the source).
@@ -26,7 +34,9 @@ how French writes things and how the target language should:
 
 from __future__ import annotations
 
+import functools
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -34,14 +44,17 @@ from difflib import SequenceMatcher
 from typing import Iterable
 
 from locwork.glossary import Glossary
+from locwork.protect import EMAIL, URL
 
-CODES = ("empty", "number", "date", "quote", "name", "glossary", "punctuation", "length", "markup")
+CODES = ("empty", "number", "date", "quote", "name", "untranslated", "glossary", "punctuation",
+         "length", "markup")
 LABELS = {
     "empty": "empty target",
     "number": "numbers",
     "date": "dates",
     "quote": "quotation marks",
     "name": "names",
+    "untranslated": "untranslated words",
     "glossary": "glossary",
     "punctuation": "final punctuation",
     "length": "length",
@@ -117,6 +130,11 @@ def target_numbers(text: str, lang: str) -> list[set[Decimal]]:
         rf"|\d+(?:{re.escape(dec)}\d+)?)(?!\w)"
     )
     lenient = dec == ","
+    # A decade is a year with an "s" ("the 1920s", "the 1920's"); Esperanto
+    # writes ordinals with an ending ("la 20-a", "la 21an").
+    text = re.sub(r"(?<![\w.,])(\d{4})[’']?s\b", r"\1", text)
+    if lang.split("_")[0] == "eo":
+        text = re.sub(r"(?<![\w.,])(\d+)-?an?\b", r"\1", text)
     found: list[set[Decimal]] = []
     for match in pattern.finditer(text):
         raw = match.group(1)
@@ -128,8 +146,19 @@ def target_numbers(text: str, lang: str) -> list[set[Decimal]]:
     return found
 
 
+YEARS = (1000, 2100)
+
+
+def is_year(value: Decimal) -> bool:
+    """A whole number from 1000 to 2100 standing alone reads as a year, and
+    years are never grouped ("in 1920", not "in 1,920")."""
+    return value == value.to_integral_value() and YEARS[0] <= value <= YEARS[1]
+
+
 def format_number(value: Decimal, lang: str) -> str:
     """How the number should look in the target language (for messages)."""
+    if is_year(value):
+        return str(int(value))
     dec = decimal_separator(lang)
     text = format(value, "f")
     integer, _, fraction = text.partition(".")
@@ -274,6 +303,7 @@ KNOWN_EXONYMS: dict[str, tuple[str, ...]] = {
     "OTAN": ("NATO", "OTAN", "OTAN", "NATO"),
     "UE": ("EU", "UE", "EU"),
     "Londres": ("London", "Londra", "Londono"),
+    "Moscou": ("Moscow", "Moscú", "Moscovo", "Moscova", "Mosca", "Moskvo", "Moscòu", "Moskau"),
     "Pékin": ("Beijing", "Pequín", "Pequim", "Pechino", "Pekino", "Peking"),
     "Allemagne": ("Germany", "Alemania", "Alemanya", "Alemanha", "Germania", "Germanujo",
                   "Deutschland"),
@@ -329,12 +359,38 @@ def _present(name: str, target_words: list[str], folded_target: str) -> bool:
     key = fold(name)
     if key in target_words:
         return True
+    if len(key) >= 4 and any(key in word for word in target_words):
+        return True  # part of a compound: "Afro-Américains" → "afroamericanos"
     return any(SequenceMatcher(None, key, word).ratio() >= NAME_SIMILARITY for word in target_words)
+
+
+def _capitalised_after_start(text: str) -> list[str]:
+    """Capitalised words of a text that are not first in their sentence."""
+    found = []
+    for match in _WORD.finditer(text):
+        word = match.group(0)
+        if not word[0].isupper():
+            continue
+        prefix = text[:match.start()].rstrip(SPACES + "\t\n-")
+        if prefix and not (prefix[-1] in _INITIAL_AFTER and not _after_abbreviation(prefix)):
+            found.append(word)
+    return found
+
+
+def is_common_french(word: str) -> bool:
+    """``Rouge``, ``Terre``: the lowercase form is a French word, so the
+    capitalised one may be translated rather than kept as a name."""
+    return word[:1].isupper() and not word.isupper() and is_word(word.lower(), "fr")
 
 
 def check_names(source: str, target: str, lang: str) -> list[QAWarning]:
     folded_target = fold(target)
     target_words = [fold(w) for w in _WORD.findall(target)]
+    source_words = [fold(w) for w in _WORD.findall(source)]
+    # Capitalised target words that no source word explains: the likely
+    # renderings of translated capitalised common words ("plaza Roja").
+    spare = [w for w in _capitalised_after_start(target)
+             if not _present(w, source_words, "") and not _present(w, [fold(n) for n in NOT_NAMES], "")]
     exempt: set[str] = set()
     warnings = []
     for phrase, renderings in KNOWN_EXONYMS.items():
@@ -348,8 +404,96 @@ def check_names(source: str, target: str, lang: str) -> list[QAWarning]:
     for name in source_names(source):
         if name in exempt or _present(name, target_words, folded_target):
             continue
+        if spare and is_common_french(name):
+            spare.pop(0)
+            continue
         warnings.append(QAWarning("name", f"name “{name}” not found in the translation"))
     return warnings
+
+
+# ------------------------------------------------------------- untranslated
+
+# Hunspell dictionaries (Debian's hunspell-* and myspell-eo packages) by
+# language; a language missing here or on the machine has no dictionary.
+DICTIONARY_TAGS = {"en": ("en_US", "en_GB"), "es": ("es_ES",), "ca": ("ca",), "pt": ("pt_PT", "pt_BR"),
+                   "it": ("it_IT",), "gl": ("gl_ES",), "oc": ("oc_FR",), "eo": ("eo",),
+                   "ro": ("ro_RO",), "fr": ("fr_FR",)}
+MIN_UNTRANSLATED = 4  # letters: shorter words are too often shared ("plan", "gas")
+MIN_FRAGMENT = 5
+MIN_UNCHECKED = 6  # without a dictionary, only longer shared words are reported
+_DICT_LOCK = threading.Lock()
+_FOLDED_FR_MONTHS = {fold(name) for names in MONTHS["fr"] for name in names}
+
+
+@functools.lru_cache(maxsize=None)
+def dictionaries(lang: str) -> tuple:
+    """The Hunspell dictionaries of a language (pyenchant): every variant
+    installed (en_US and en_GB both spell English), or none."""
+    try:
+        import enchant
+    except ImportError:  # libenchant missing: the checks fall back
+        return ()
+    found = []
+    for tag in dict.fromkeys((lang, *DICTIONARY_TAGS.get(lang.split("_")[0], ()))):
+        try:
+            if enchant.dict_exists(tag):
+                found.append(enchant.Dict(tag))
+        except enchant.errors.Error:
+            continue
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=65536)
+def is_word(word: str, lang: str) -> bool | None:
+    """Whether Hunspell knows the word in this language (None: no dictionary)."""
+    found = dictionaries(lang)
+    if not found:
+        return None
+    with _DICT_LOCK:  # a Hunspell handle is not safe across threads
+        return any(d.check(word) for d in found)
+
+
+def _without_addresses(text: str) -> str:
+    """The text less its URLs and e-mail addresses, which stay as they are."""
+    return EMAIL.sub(" ", URL.sub(" ", text))
+
+
+def _shared_with_source(word: str, source_words: set[str]) -> bool:
+    """The word is a source word, or a piece of one cut by the engine
+    ("léphonique" from "téléphonique")."""
+    key = fold(word)
+    if key in source_words:
+        return True
+    return len(key) >= MIN_FRAGMENT and any(
+        len(s) > len(key) and (s.endswith(key) or s.startswith(key)) for s in source_words)
+
+
+def untranslated_words(source: str, target: str, lang: str) -> list[str]:
+    """Lowercase target words that look like French left as it was."""
+    if lang.split("_")[0] == "fr":
+        return []
+    source_words = {fold(w) for w in _WORD.findall(_without_addresses(source))}
+    found: list[str] = []
+    for word in _WORD.findall(_without_addresses(target)):
+        if len(word) < MIN_UNTRANSLATED or not word.islower() or word in found:
+            continue
+        if fold(word) in _FOLDED_FR_MONTHS:  # the date check reports these
+            continue
+        if not _shared_with_source(word, source_words):
+            continue
+        known = is_word(word, lang)
+        if known or (known is None and len(word) < MIN_UNCHECKED):
+            continue
+        found.append(word)
+    return found
+
+
+def check_untranslated(source: str, target: str, lang: str) -> list[QAWarning]:
+    words = untranslated_words(source, target, lang)
+    if not words:
+        return []
+    listed = ", ".join(f"“{w}”" for w in words)
+    return [QAWarning("untranslated", f"left untranslated: {listed}")]
 
 
 # ------------------------------------------------------------ the others
@@ -411,6 +555,7 @@ def check(source: str, target: str, lang: str, glossary: Glossary | None = None,
     warnings += check_dates(source, target, lang)
     warnings += check_quotes(source, target, lang)
     warnings += check_names(source, target, lang)
+    warnings += check_untranslated(source, target, lang)
     warnings += check_glossary(source, target, lang, glossary)
     warnings += check_punctuation(source, target)
     warnings += check_length(source, target)
