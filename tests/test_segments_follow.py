@@ -233,3 +233,39 @@ def test_identical_sentences_keep_their_own_approved_texts(project):
         ("p1.s2", "Hola, mundo."), ("p1.s4", "¡Hola, mundo!")]
     assert_no_previous(path)
     project.translate_is_a_no_op()
+
+
+def test_merging_and_undoing_again_and_again_stays_valid_and_bounded(tmp_path):
+    """The merge the app does, undone and redone: human work stays, obsolete entries do not pile up.
+
+    No MT here (the catalog is merged as the app does without engines), so
+    this runs in a fraction of a second.
+    """
+    from locwork import pipeline
+
+    doc_path = tmp_path / "doc.txt"
+    doc_path.write_text(f"{A} {B} {C}\n", "utf-8")
+    po_path = tmp_path / "es.po"
+    po = catalog.new_catalog("es", "doc", "doc.txt")
+    pipeline.plan_entries(po, workspace.load_document(doc_path), "doc.txt")
+    for entry, text in zip(po, ("El gato duerme.", "El perro ladra.", "Llueve.")):
+        entry.msgstr = text
+        catalog.set_state(entry, State.APPROVED)
+    catalog.save(po, po_path)
+    sizes = []
+    for _round in range(3):
+        for change in ("merge", "reset"):
+            doc = workspace.load_document(doc_path)
+            if change == "merge":
+                segment_overrides.merge(doc, "p1.s1")
+            else:
+                segment_overrides.reset(doc, "p1.s1")
+            with catalog.edit(po_path) as po:
+                pipeline.plan_entries(po, workspace.load_document(doc_path), "doc.txt")
+            msgfmt_check(po_path)
+            sizes.append(len(polib.pofile(str(po_path))))
+        entries = live(po_path)
+        assert [(e.msgid, e.msgstr, catalog.entry_state(e)) for e in entries] == [
+            (A, "El gato duerme.", State.APPROVED), (B, "El perro ladra.", State.APPROVED),
+            (C, "Llueve.", State.APPROVED)]
+    assert len(set(sizes[2:])) <= 2, sizes  # the same two files, round after round

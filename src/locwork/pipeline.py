@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 import polib
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from locwork import catalog, protect
 from locwork.catalog import State
@@ -230,13 +230,11 @@ def match_entries(old: Sequence[polib.POEntry], segments: Sequence[Segment]) -> 
     rest = [(n, e) for n, e in enumerate(live) if id(e) not in used]
     if not todo or not rest:
         return found
-    scores = process.cdist([segments[i].text for i in todo], [e.msgid for _, e in rest],
-                           scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD, workers=1)
     pairs = []
-    for row, index in enumerate(todo):
+    for index in todo:
         seg = segments[index]
         for col, (position, entry) in enumerate(rest):
-            if scores[row][col] < FUZZY_THRESHOLD:
+            if fuzz.ratio(entry.msgid, seg.text, score_cutoff=FUZZY_THRESHOLD) == 0:
                 continue
             score = similarity(entry.msgid, seg.text)
             if score >= FUZZY_THRESHOLD:
@@ -274,23 +272,23 @@ def _retarget(entry: polib.POEntry, text: str) -> polib.POEntry | None:
     return snapshot
 
 
-def _keep_obsolete(entries: Iterable[polib.POEntry], live: Sequence[polib.POEntry]) -> list[polib.POEntry]:
+def _keep_obsolete(entries: Sequence[polib.POEntry], live: Sequence[polib.POEntry]) -> list[polib.POEntry]:
     """Obsolete entries worth keeping, each (msgctxt, msgid) once (msgfmt refuses duplicates).
 
-    Entries come newest first; a clash is resolved by dropping the context
-    (it was only a position), else the later entry goes: human work first,
-    then the newest.
+    Entries come newest first and keep that order. On a clash the context
+    goes (it was only a position); if that clashes too, human work wins
+    over machine output, then the newer entry over the older.
     """
     seen = {(e.msgctxt, e.msgid) for e in live}
-    kept: list[polib.POEntry] = []
+    dropped: set[int] = set()
     for entry in sorted(entries, key=lambda e: not _human(e)):
         if (entry.msgctxt, entry.msgid) in seen:
             if (None, entry.msgid) in seen:
+                dropped.add(id(entry))
                 continue
             entry.msgctxt = None
         seen.add((entry.msgctxt, entry.msgid))
-        kept.append(entry)
-    return kept
+    return [e for e in entries if id(e) not in dropped]
 
 
 def plan_entries(po: polib.POFile, doc: Document, reference: str) -> list[polib.POEntry]:
