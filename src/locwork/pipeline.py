@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 import polib
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from locwork import catalog, protect
 from locwork.catalog import State
@@ -156,6 +156,7 @@ def needs_mt(entry: polib.POEntry) -> bool:
 
 
 FUZZY_THRESHOLD = 60.0  # msgmerge's fuzzy threshold (0.6), on a 0-100 scale
+FUZZY_PAIRS_LIMIT = 4_000_000  # beyond, changed sentences are sought in their own paragraph only
 _SEGMENT_ID = re.compile(r"^p(\d+)\.s\d+$")
 _WORD = re.compile(r"\w+|[^\w\s]")
 
@@ -228,25 +229,51 @@ def match_entries(old: Sequence[polib.POEntry], segments: Sequence[Segment]) -> 
     exact(sorted(dead, key=lambda e: not _human(e)), lambda text, _paragraph: text, "revived")
     todo = [i for i in range(len(segments)) if i not in found]
     rest = [(n, e) for n, e in enumerate(live) if id(e) not in used]
-    if not todo or not rest:
-        return found
-    pairs = []
-    for index in todo:
-        seg = segments[index]
-        for col, (position, entry) in enumerate(rest):
-            if fuzz.ratio(entry.msgid, seg.text, score_cutoff=FUZZY_THRESHOLD) == 0:
-                continue
-            score = similarity(entry.msgid, seg.text)
-            if score >= FUZZY_THRESHOLD:
-                apart = _paragraph_of(entry.msgctxt) != seg.paragraph + 1
-                pairs.append((apart, -score, abs(position - index), index, col))
     taken: set[int] = set()
-    for _apart, _score, _distance, index, col in sorted(pairs):
+    for _apart, _score, _distance, index, col in sorted(_fuzzy_pairs(segments, todo, rest)):
         if index in found or col in taken:
             continue
         taken.add(col)
         found[index] = Match(rest[col][1], "fuzzy")
     return found
+
+
+def _fuzzy_pairs(segments: Sequence[Segment], todo: list[int],
+                 rest: list[tuple[int, polib.POEntry]]) -> list[tuple]:
+    """Every (segment, old entry) pair similar enough, as sortable tuples (best first).
+
+    The score is :func:`similarity`'s: characters compared in C (rapidfuzz
+    ``cdist``), words only for the pairs that pass. Past :data:`FUZZY_PAIRS_LIMIT` pairs (a long document
+    rewritten), only entries of the same paragraph number are compared.
+    """
+    if not todo or not rest:
+        return []
+    import numpy  # rapidfuzz's cdist returns an array; numpy comes with streamlit and sacrebleu
+
+    paragraphs = [_paragraph_of(e.msgctxt) for _, e in rest]
+    groups: list[tuple[list[int], list[int]]] = [(todo, list(range(len(rest))))]
+    if len(todo) * len(rest) > FUZZY_PAIRS_LIMIT:
+        by_paragraph: dict[int | None, list[int]] = {}
+        for col, paragraph in enumerate(paragraphs):
+            by_paragraph.setdefault(paragraph, []).append(col)
+        wanted: dict[int, list[int]] = {}
+        for index in todo:
+            wanted.setdefault(segments[index].paragraph + 1, []).append(index)
+        groups = [(indexes, by_paragraph[p]) for p, indexes in wanted.items() if p in by_paragraph]
+    words = {col: _WORD.findall(rest[col][1].msgid.casefold()) for col in range(len(rest))}
+    pairs = []
+    for indexes, cols in groups:
+        chars = process.cdist([segments[i].text for i in indexes], [rest[c][1].msgid for c in cols],
+                              scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD, workers=1)
+        for row, column in zip(*numpy.nonzero(chars)):
+            index, col = indexes[row], cols[column]
+            seg = segments[index]
+            score = min(float(chars[row, column]),
+                        fuzz.ratio(_WORD.findall(seg.text.casefold()), words[col]))
+            if score >= FUZZY_THRESHOLD:
+                apart = paragraphs[col] != seg.paragraph + 1
+                pairs.append((apart, -score, abs(rest[col][0] - index), index, col))
+    return pairs
 
 
 def _retarget(entry: polib.POEntry, text: str) -> polib.POEntry | None:
