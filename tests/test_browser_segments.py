@@ -61,7 +61,7 @@ def choose(page, box, option: str) -> None:
 def test_merge_approve_undo_keeps_the_approval_on_its_sentence(server, browser, request):
     from playwright.sync_api import expect
 
-    expect.set_options(timeout=20_000)
+    expect.set_options(timeout=45_000)  # a loaded machine renders slowly
     url, root = server
     pages: list = []
     (root / "corpus" / "parti.txt").write_text(f"{FIRST} {SECOND} {THIRD}\n", "utf-8")
@@ -110,7 +110,7 @@ def test_merge_approve_undo_keeps_the_approval_on_its_sentence(server, browser, 
 def test_upload_resets_the_segmentation_panel(server, browser, request):
     from playwright.sync_api import expect
 
-    expect.set_options(timeout=20_000)
+    expect.set_options(timeout=45_000)  # a loaded machine renders slowly
     url, root = server
     pages: list = []
     (root / "corpus" / "avant.txt").write_text(
