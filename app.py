@@ -52,7 +52,7 @@ def main() -> None:
     st.html(STYLE)
     st.sidebar.markdown("### locwork")
     path = common.document_choice()
-    st.session_state["doc_path"] = str(path) if path else ""
+    common.follow_document(path)
     common.reviewer_box()
     st.sidebar.caption(f"Project: `{common.project().root}`")
     page.run()

@@ -247,7 +247,7 @@ def test_document_page_merges_and_catalogs_follow(translated, engines):
     at = start()
     at.switch_page("ui/document.py").run()
     assert not at.exception, at.exception
-    at.selectbox(key="d_seg").set_value("p10.s1").run()
+    next(box for box in at.selectbox if box.label == "Segment").set_value("p10.s1").run()
     at.button(key="d_merge").click().run()
     assert not at.exception, at.exception
     assert segment_overrides.overrides_path(proj.corpus / f"{DOC_NAME}.txt").exists()

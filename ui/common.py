@@ -4,6 +4,8 @@ No business logic here: documents, catalogs and saves are ``locwork``'s.
 Session keys used across pages:
 
 - ``doc_select``: file name of the current document (sidebar);
+- ``doc_path``: its path, kept by :func:`follow_document`, which forgets the
+  keys of :data:`DOCUMENT_STATE` when the document changes;
 - ``reviewer``: the reviewer's name, asked once per session.
 """
 
@@ -107,6 +109,28 @@ def document_choice() -> Path | None:
     choice = st.session_state["doc_select"]
     st.query_params["doc"] = choice  # every page's URL names its document
     return Path(choice) if "/" in choice else proj.corpus / choice
+
+
+# Session keys that belong to the current document: the open segment, the
+# editor's base text, a pending conflict, other routes' outputs, the table's
+# pick. Widgets of the Document page carry the document in their keys.
+DOCUMENT_STATE = ("seg", "editor_for", "editor_base", "conflict", "route_outputs", "table_pick")
+
+
+def follow_document(path: Path | None) -> None:
+    """Record the current document; when it changed, forget what belonged to the previous one.
+
+    A segment id such as ``p3.s1`` names a different sentence in another
+    document: nothing chosen, typed or computed for one may reach the other.
+    """
+    current = str(path) if path else ""
+    previous = st.session_state.get("doc_path")
+    if previous and previous != current:
+        for key in DOCUMENT_STATE:
+            st.session_state.pop(key, None)
+        if "seg" in st.query_params:
+            del st.query_params["seg"]
+    st.session_state["doc_path"] = current
 
 
 def current_document() -> tuple[Path, Document] | tuple[None, None]:

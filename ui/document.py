@@ -8,6 +8,7 @@ brings the catalogs in line.
 
 from __future__ import annotations
 
+import hashlib
 from html import escape
 
 import streamlit as st
@@ -85,14 +86,34 @@ def follow(path) -> list[str]:
         return [f"machine translation unavailable ({error})", *notes]
 
 
+def widget_key(name: str, *parts: object) -> str:
+    """A session key that belongs to what it is about (a document, a segment's text).
+
+    Streamlit keeps a keyed widget's value, and even the label it showed,
+    while the key stays the same, though its options change: keyed by id
+    alone, the segment chosen in one document stayed chosen (with its old
+    text) in the next, and a split point chosen in one sentence was applied
+    to another. Another document, segmentation or segment text gets other
+    keys, so its widgets start afresh.
+    """
+    digest = hashlib.sha1("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:12]
+    return f"{name}_{digest}"
+
+
 def correction_panel(path, doc) -> None:
     sentences = [s for s in doc.segments if s.kind == "sentence"]
     if not sentences:
         return
     st.markdown("**Fix the segmentation**")
     by_id = {s.id: s for s in sentences}
-    chosen = st.selectbox("Segment", list(by_id), key="d_seg",
+    here = str(path.resolve())
+    key = widget_key("d_seg", here, *(f"{s.id}={s.text}" for s in sentences))
+    last = st.session_state.get("d_seg_last")
+    if key not in st.session_state and last and last[0] == here and last[1] in by_id:
+        st.session_state[key] = last[1]  # the same document re-cut: stay where the reviewer was
+    chosen = st.selectbox("Segment", list(by_id), key=key,
                           format_func=lambda i: f"{i} · {by_id[i].text[:90]}")
+    st.session_state["d_seg_last"] = (here, chosen)
     seg = by_id[chosen]
     action = None
     if st.button("Merge with the next sentence", key="d_merge", icon=":material/merge:"):
@@ -103,7 +124,8 @@ def correction_panel(path, doc) -> None:
             left, right = seg.text[:offset].split(), seg.text[offset:].split()
             return f"…{' '.join(left[-4:])}  ‖  {' '.join(right[:4])}…"
 
-        point = st.selectbox("Split before", points, key=f"d_point_{seg.id}", format_func=show)
+        point = st.selectbox("Split before", points, format_func=show,
+                             key=widget_key("d_point", here, seg.id, seg.text))
         if st.button("Split here", key="d_split", icon=":material/call_split:"):
             action = lambda: segment_overrides.split(doc, seg.id, point)  # noqa: E731
     block = doc.blocks[seg.paragraph]

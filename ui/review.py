@@ -197,7 +197,7 @@ def filters(rows: list[review.Row]) -> list[review.Row]:
 
 def editor(row: review.Row, rows: list[review.Row], shown: list[review.Row], lang: str,
            path: Path) -> None:
-    key = f"{lang}:{row.id}"
+    key = f"{path}:{row.id}:{row.source}"  # the text belongs to this catalog's segment and source
     if st.session_state.get("editor_for") != key:
         st.session_state["editor_for"] = key
         st.session_state["editor_base"] = row.target

@@ -9,12 +9,15 @@ would, under the catalog's lock, without touching a human's work.
 
 from __future__ import annotations
 
+import copy
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 import polib
+from rapidfuzz import fuzz, process
 
 from locwork import catalog, protect
 from locwork.catalog import State
@@ -152,61 +155,209 @@ def needs_mt(entry: polib.POEntry) -> bool:
         catalog.get_meta(entry, "mt") is None
 
 
+FUZZY_THRESHOLD = 60.0  # msgmerge's fuzzy threshold (0.6), on a 0-100 scale
+FUZZY_PAIRS_LIMIT = 4_000_000  # beyond, changed sentences are sought in their own paragraph only
+_SEGMENT_ID = re.compile(r"^p(\d+)\.s\d+$")
+_WORD = re.compile(r"\w+|[^\w\s]")
+
+
+def _paragraph_of(msgctxt: str | None) -> int | None:
+    """The paragraph number of a positional id ``p3.s2`` (None for foreign contexts)."""
+    found = _SEGMENT_ID.match(msgctxt or "")
+    return int(found.group(1)) if found else None
+
+
+def _human(entry: polib.POEntry) -> bool:
+    return catalog.entry_state(entry) in (State.EDITED, State.APPROVED)
+
+
+def similarity(old: str, new: str) -> float:
+    """How alike two versions of a sentence are, 0-100.
+
+    msgmerge compares characters (fstrcmp, fuzzy at 0.6); short sentences
+    share many characters while saying different things ("Autre phrase."
+    / "Nouvelle phrase." is 69%), so the word-level ratio must agree too:
+    the lower of the two counts.
+    """
+    chars = fuzz.ratio(old, new)
+    if chars < FUZZY_THRESHOLD:
+        return chars
+    return min(chars, fuzz.ratio(_WORD.findall(old.casefold()), _WORD.findall(new.casefold())))
+
+
+@dataclass
+class Match:
+    """The old entry a new segment takes over, and how it was found."""
+
+    entry: polib.POEntry
+    how: str  # "exact", "revived" (an obsolete entry comes back) or "fuzzy"
+
+
+def match_entries(old: Sequence[polib.POEntry], segments: Sequence[Segment]) -> dict[int, Match]:
+    """Pair the segments (by index) with old entries, msgmerge-like, in passes.
+
+    1. the same text in the same paragraph (several: paired in order);
+    2. the same text anywhere in the document, then among obsolete entries;
+    3. for a segment still without one: the most similar unpaired live
+       entry (:func:`similarity` at least :data:`FUZZY_THRESHOLD`), one of
+       the same paragraph first, then the closest in position.
+
+    A translation therefore belongs to its source sentence: it follows the
+    sentence wherever it moves, and only reaches another sentence when that
+    one is the same sentence changed.
+    """
+    live = [e for e in old if not e.obsolete]
+    dead = [e for e in old if e.obsolete]
+    found: dict[int, Match] = {}
+    used: set[int] = set()
+
+    def exact(candidates: Iterable[polib.POEntry], key, how: str) -> None:
+        pools: dict = {}
+        for entry in candidates:
+            if id(entry) not in used:
+                pools.setdefault(key(entry.msgid, _paragraph_of(entry.msgctxt)), []).append(entry)
+        for index, seg in enumerate(segments):
+            pool = pools.get(key(seg.text, seg.paragraph + 1))
+            if index in found or not pool:
+                continue
+            entry = pool.pop(0)
+            used.add(id(entry))
+            found[index] = Match(entry, how)
+
+    exact(live, lambda text, paragraph: (text, paragraph), "exact")
+    exact(live, lambda text, _paragraph: text, "exact")
+    exact(sorted(dead, key=lambda e: not _human(e)), lambda text, _paragraph: text, "revived")
+    todo = [i for i in range(len(segments)) if i not in found]
+    rest = [(n, e) for n, e in enumerate(live) if id(e) not in used]
+    taken: set[int] = set()
+    for _apart, _score, _distance, index, col in sorted(_fuzzy_pairs(segments, todo, rest)):
+        if index in found or col in taken:
+            continue
+        taken.add(col)
+        found[index] = Match(rest[col][1], "fuzzy")
+    return found
+
+
+def _fuzzy_pairs(segments: Sequence[Segment], todo: list[int],
+                 rest: list[tuple[int, polib.POEntry]]) -> list[tuple]:
+    """Every (segment, old entry) pair similar enough, as sortable tuples (best first).
+
+    The score is :func:`similarity`'s: characters compared in C (rapidfuzz
+    ``cdist``), words only for the pairs that pass. Past :data:`FUZZY_PAIRS_LIMIT` pairs (a long document
+    rewritten), only entries of the same paragraph number are compared.
+    """
+    if not todo or not rest:
+        return []
+    import numpy  # rapidfuzz's cdist returns an array; numpy comes with streamlit and sacrebleu
+
+    paragraphs = [_paragraph_of(e.msgctxt) for _, e in rest]
+    groups: list[tuple[list[int], list[int]]] = [(todo, list(range(len(rest))))]
+    if len(todo) * len(rest) > FUZZY_PAIRS_LIMIT:
+        by_paragraph: dict[int | None, list[int]] = {}
+        for col, paragraph in enumerate(paragraphs):
+            by_paragraph.setdefault(paragraph, []).append(col)
+        wanted: dict[int, list[int]] = {}
+        for index in todo:
+            wanted.setdefault(segments[index].paragraph + 1, []).append(index)
+        groups = [(indexes, by_paragraph[p]) for p, indexes in wanted.items() if p in by_paragraph]
+    words = {col: _WORD.findall(rest[col][1].msgid.casefold()) for col in range(len(rest))}
+    pairs = []
+    for indexes, cols in groups:
+        chars = process.cdist([segments[i].text for i in indexes], [rest[c][1].msgid for c in cols],
+                              scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD, workers=1)
+        for row, column in zip(*numpy.nonzero(chars)):
+            index, col = indexes[row], cols[column]
+            seg = segments[index]
+            score = min(float(chars[row, column]),
+                        fuzz.ratio(_WORD.findall(seg.text.casefold()), words[col]))
+            if score >= FUZZY_THRESHOLD:
+                apart = paragraphs[col] != seg.paragraph + 1
+                pairs.append((apart, -score, abs(rest[col][0] - index), index, col))
+    return pairs
+
+
+def _retarget(entry: polib.POEntry, text: str) -> polib.POEntry | None:
+    """Move a fuzzy-matched entry to its changed source; return a snapshot of human work.
+
+    A human translation stays, fuzzy (edited), with the source it was
+    written for as previous msgid, and an obsolete copy of the entry as it
+    was keeps its approval should the sentence come back. A machine one is
+    redone.
+    """
+    snapshot = None
+    if _human(entry):
+        snapshot = copy.deepcopy(entry)
+        snapshot.obsolete = True
+        entry.previous_msgid = entry.previous_msgid or entry.msgid
+        catalog.set_state(entry, State.EDITED)
+        catalog.set_meta(entry, "mt", None)  # it was for the old source
+    else:
+        entry.previous_msgid = entry.msgid
+        entry.msgstr = ""
+        catalog.set_state(entry, State.UNTRANSLATED)
+    entry.msgid = text
+    return snapshot
+
+
+def _keep_obsolete(entries: Sequence[polib.POEntry], live: Sequence[polib.POEntry]) -> list[polib.POEntry]:
+    """Obsolete entries worth keeping, each (msgctxt, msgid) once (msgfmt refuses duplicates).
+
+    Entries come newest first and keep that order. On a clash the context
+    goes (it was only a position); if that clashes too, human work wins
+    over machine output, then the newer entry over the older.
+    """
+    seen = {(e.msgctxt, e.msgid) for e in live}
+    dropped: set[int] = set()
+    for entry in sorted(entries, key=lambda e: not _human(e)):
+        if (entry.msgctxt, entry.msgid) in seen:
+            if (None, entry.msgid) in seen:
+                dropped.add(id(entry))
+                continue
+            entry.msgctxt = None
+        seen.add((entry.msgctxt, entry.msgid))
+    return [e for e in entries if id(e) not in dropped]
+
+
 def plan_entries(po: polib.POFile, doc: Document, reference: str) -> list[polib.POEntry]:
     """Merge the document into the catalog like msgmerge; return entries needing MT.
 
-    - same text (anywhere in the old catalog): the translation is kept, the
-      entry moves to the new segment id;
-    - same id, changed text: the old text becomes the previous msgid, the
-      entry turns fuzzy; a human translation is kept for the reviewer to
-      adapt, a machine one is redone;
-    - new segments are added untranslated;
-    - segments that disappeared become obsolete, translations kept.
+    Each segment takes over the old entry :func:`match_entries` pairs it
+    with: the same sentence keeps its translation, state, reviewer and time
+    (under its new positional ``msgctxt``); a changed sentence keeps a human
+    translation as fuzzy with the old text as previous msgid, and has a
+    machine one redone; a new sentence starts untranslated. Entries left
+    over become obsolete (``#~``) when they hold a translation, so no human
+    work is lost. The same document merged twice changes nothing.
     """
-    old_by_text: dict[str, polib.POEntry] = {}
-    old_by_id: dict[str, polib.POEntry] = {}
-    for entry in po:
-        if entry.obsolete:
-            continue
-        old_by_text.setdefault(entry.msgid, entry)
-        if entry.msgctxt:
-            old_by_id.setdefault(entry.msgctxt, entry)
-    used: set[int] = set()
+    segments = doc.translatable
+    matches = match_entries(list(po), segments)
+    used = {id(m.entry) for m in matches.values()}
+    retired: list[polib.POEntry] = []
     new_entries: list[polib.POEntry] = []
     todo: list[polib.POEntry] = []
-    for seg in doc.translatable:
-        occurrence = (reference, str(segment_line(doc, seg)))
-        entry = old_by_text.get(seg.text)
-        if entry is not None and id(entry) not in used:
-            used.add(id(entry))
-            entry.msgctxt = seg.id
+    for index, seg in enumerate(segments):
+        match = matches.get(index)
+        if match is None:
+            entry = polib.POEntry(msgctxt=seg.id, msgid=seg.text, msgstr="")
         else:
-            old = old_by_id.get(seg.id)
-            if old is not None and id(old) not in used:
-                used.add(id(old))
-                entry = old
-                entry.previous_msgid = old.msgid
-                entry.msgid = seg.text
-                if catalog.entry_state(entry) in (State.EDITED, State.APPROVED):
-                    catalog.set_state(entry, State.EDITED)
-                    catalog.set_meta(entry, "mt", None)  # it was for the old source
-                else:
-                    entry.msgstr = ""
-                    catalog.set_state(entry, State.UNTRANSLATED)
-            else:
-                entry = polib.POEntry(msgctxt=seg.id, msgid=seg.text, msgstr="")
-        entry.occurrences = [occurrence]
+            entry = match.entry
+            entry.obsolete = False
+            if match.how == "fuzzy":
+                snapshot = _retarget(entry, seg.text)
+                if snapshot is not None:
+                    retired.append(snapshot)
+        entry.msgctxt = seg.id
+        entry.occurrences = [(reference, str(segment_line(doc, seg)))]
         catalog.set_meta(entry, "kind", seg.kind)
         catalog.set_meta(entry, "level", str(seg.level) if seg.level else None)
         new_entries.append(entry)
         if needs_mt(entry):
             todo.append(entry)
-    obsolete = [e for e in po if e.obsolete]
-    for entry in po:
-        if not entry.obsolete and id(entry) not in used and entry.msgstr:
-            entry.obsolete = True
-            obsolete.append(entry)
-    po[:] = new_entries + obsolete
+    older = [e for e in po if e.obsolete and id(e) not in used]
+    retired += [e for e in po if not e.obsolete and id(e) not in used and e.msgstr]
+    for entry in retired:
+        entry.obsolete = True
+    po[:] = new_entries + _keep_obsolete(retired + older, new_entries)
     return todo
 
 
