@@ -58,7 +58,7 @@ from typing import Callable, Iterator
 
 import polib
 
-from locwork import __version__, langs
+from locwork import __version__, inputs, langs
 from locwork.atomic import atomic_write_bytes, locked
 from locwork.errors import LocworkError
 
@@ -161,18 +161,8 @@ def _check_complete(po: polib.POFile, text: str, path: Path) -> None:
 
 
 def _read(path: Path) -> tuple[bytes, tuple]:
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-            st = os.fstat(handle.fileno())
-    except FileNotFoundError:
-        raise LocworkError(f"{path}: no such PO file") from None
-    except IsADirectoryError:
-        raise LocworkError(f"{path} is a folder, not a PO file") from None
-    except PermissionError:
-        raise LocworkError(f"{path}: permission denied") from None
-    except OSError as error:
-        raise LocworkError(f"{path}: cannot read it ({error.strerror or error})") from None
+    # A regular file only, of bounded size: a FIFO or a device would hang.
+    data, st = inputs.read_file(path, inputs.CATALOG_LIMIT, "PO file")
     if not data.strip():
         raise LocworkError(
             f"{path} is empty: a PO catalog has at least a header (delete the file to start a new one)"

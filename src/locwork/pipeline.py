@@ -234,6 +234,31 @@ def record_mt(entry: polib.POEntry, result: MTResult, route: Route, models: str)
     })
 
 
+def catalog_folder(locales_dir: Path | str, lang: str) -> Path:
+    """``<locales_dir>/<lang>/``, created if needed and checked writable, or a one-line error.
+
+    Called before any MT runs, so that a ``--locales`` naming a file, a
+    read-only folder or a file in place of ``<lang>/`` is reported at once
+    rather than as a traceback after the work is done.
+    """
+    import tempfile
+
+    from locwork.errors import LocworkError
+
+    folder = catalog.catalog_path(locales_dir, lang, "x").parent
+    for part in (Path(locales_dir), folder):
+        if part.exists() and not part.is_dir():
+            raise LocworkError(f"{part} is a file, not a folder: the catalogs go in "
+                               f"{Path(locales_dir)}/<lang>/ (choose another folder with --locales)")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder, prefix=".locwork-check-"):
+            pass
+    except OSError as error:
+        raise LocworkError(f"cannot write catalogs in {folder}: {error.strerror or error}") from None
+    return folder
+
+
 @dataclass
 class TranslateReport:
     """What one document × language run did."""
@@ -307,7 +332,7 @@ def translate_document(
     results = run_route(engines, route, [e.msgid for e in for_mt], glossary, n_best, progress)
     by_key = {(e.msgctxt, e.msgid): r for e, r in zip(for_mt, results)}
     models = model_versions(engines, route) if for_mt else ""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    catalog_folder(locales_dir, lang)
     exact = fuzzy = 0
     with catalog.edit(path, create=lambda: catalog.new_catalog(lang, doc.name, reference)) as po:
         plan_entries(po, doc, reference)
