@@ -96,7 +96,7 @@ def _read_rows(text: str, source: str) -> list[tuple[int, list[str]]]:
     ``strict`` makes the csv module refuse what it would otherwise read
     silently wrong (``"OTAN"x``, a quote left open to the end of the file).
     """
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), strict=True)
     rows: list[tuple[int, list[str]]] = []
     start = 1
     try:
