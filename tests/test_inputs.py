@@ -269,3 +269,21 @@ def test_good_glossary_variants_still_read():
 def test_a_glossary_error_names_the_line_of_a_multiline_record():
     with pytest.raises(LocworkError, match=r"g.csv:4: invalid language"):
         glossary.parse_csv('term,lang,translation\n"a\nb",en,x\nc,zz9,y\n', "g.csv")
+
+
+# ------------------------------------------------------------ charsets
+
+
+def test_unknown_po_charset_is_an_error_not_utf8(tmp_path):
+    header = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset={}\\n"\n\nmsgid "a"\nmsgstr "b"\n'
+    (tmp_path / "odd.po").write_text(header.format("latin-42"), "utf-8")
+    assert_one_line_error(locwork("stats", "odd.po", cwd=tmp_path), "odd.po",
+                          "unknown charset 'latin-42'")
+    (tmp_path / "template.po").write_text(header.format("CHARSET"), "utf-8")
+    assert locwork("stats", "template.po", cwd=tmp_path).returncode == 0
+
+
+def test_document_in_an_unknown_charset_is_refused(tmp_path):
+    text = "Президент заявил, что встреча отменена. Это было неожиданно для всех.\n"
+    (tmp_path / "ru.txt").write_bytes(text.encode("koi8_r"))
+    assert_one_line_error(locwork("segment", "ru.txt", cwd=tmp_path), "ru.txt", "encoding")
