@@ -11,6 +11,7 @@ import io
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -142,6 +143,13 @@ def test_read_input_refuses_without_blocking(tmp_path):
                        (tmp_path, "folder")):
         with pytest.raises(LocworkError, match=kind):
             inputs.read_input(path, 100, "document")
+    server = socket.socket(socket.AF_UNIX)
+    try:
+        server.bind(str(tmp_path / "sock"))
+        with pytest.raises(LocworkError, match="socket"):
+            inputs.read_input(tmp_path / "sock", 100, "document")
+    finally:
+        server.close()
     with pytest.raises(LocworkError, match="too large"):
         inputs.read_stream(io.BytesIO(b"x" * 101), 100)
     assert inputs.read_stream(io.BytesIO(b"x" * 100), 100) == b"x" * 100
@@ -184,6 +192,19 @@ def read_only_folder(tmp_path):
         yield folder
     finally:
         subprocess.run([chattr, "-i", str(folder)], check=True)
+
+
+def test_locales_under_a_file(tmp_path):
+    (tmp_path / "catalogs").write_text("x", "utf-8")
+    result = _translate(tmp_path, "--locales", "catalogs/sub")
+    assert_one_line_error(result, "cannot write catalogs in catalogs/sub/es")
+
+
+def test_no_route_leaves_no_empty_folder(tmp_path):
+    (tmp_path / "doc.txt").write_text("Le chat dort.\n", "utf-8")
+    result = locwork("translate", "doc.txt", "--to", "ja", "--no-tm", cwd=tmp_path)
+    assert result.returncode == 3, result.err
+    assert not (tmp_path / "locales").exists()
 
 
 def test_locales_in_a_read_only_folder(tmp_path, read_only_folder):

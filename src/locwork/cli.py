@@ -227,7 +227,7 @@ def translate(source: Path, targets: str, src: str, engine: str | None, routes: 
     # Segmentation corrections made in the app apply here too.
     docs = [workspace.load_document(p) for p in document_paths(source)]
     for lang in target_list:  # a bad --locales is reported now, not after the MT
-        pipeline.catalog_folder(locales_dir, lang)
+        pipeline.check_catalog_folder(locales_dir, lang)
     reports = []
     # One memory for every document and language of the run.
     with tm.settings(use=use_tm, threshold=tm_threshold, locales_dir=locales_dir), \
