@@ -383,6 +383,7 @@ def models_register(folder: Path, src: str, tgt: str) -> None:
     """
     from locwork.engines.bergamot import register_model_dir
 
+    src, tgt = lang_code(src), lang_code(tgt)
     entry = register_model_dir(folder, src, tgt)
     if entry.problem:
         raise LocworkError(f"registered {src}→{tgt}, but it cannot run here: {entry.problem}")
@@ -399,7 +400,7 @@ def models_install(what: tuple[str, ...]) -> None:
     if len(what) == 1:
         installed = engine.install_from_path(Path(what[0]))
     elif len(what) == 2:
-        installed = engine.install_from_index(what[0], what[1])
+        installed = engine.install_from_index(lang_code(what[0]), lang_code(what[1]))
     else:
         raise click.UsageError("give FILE.argosmodel, or SRC TGT (e.g. fr en)")
     click.echo(f"installed {installed}")
