@@ -308,3 +308,16 @@ def test_document_in_an_unknown_charset_is_refused(tmp_path):
     text = "Президент заявил, что встреча отменена. Это было неожиданно для всех.\n"
     (tmp_path / "ru.txt").write_bytes(text.encode("koi8_r"))
     assert_one_line_error(locwork("segment", "ru.txt", cwd=tmp_path), "ru.txt", "encoding")
+
+
+def test_upload_beside_a_fifo_of_the_same_name(tmp_path):
+    """The app compared an upload with corpus/<name> by reading it: a FIFO there hung it."""
+    (tmp_path / "corpus").mkdir()
+    os.mkfifo(tmp_path / "corpus" / "doc.txt")
+    code = ("import sys; from pathlib import Path; from locwork import workspace; "
+            "up = workspace.save_upload(workspace.Project(Path(sys.argv[1])), 'doc.txt', "
+            "'Le chat dort.\\n'.encode()); print(up.path.name)")
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True,
+                            text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "doc-2.txt"
