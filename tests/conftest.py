@@ -34,6 +34,24 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
+def assert_same_hypotheses(actual, expected, tolerance: float = 1e-4) -> None:
+    """Engine outputs agree: the texts exactly, the scores within ``tolerance``.
+
+    Native engines (CTranslate2, Marian) sum log-probabilities in an order
+    that depends on the batch, the CPU's vector width and its thread count,
+    so the same hypothesis can score -30.565757 on one machine and -30.565755
+    on another. The texts must not differ; the scores only in the last digits.
+    """
+    texts = lambda out: [[h.text for h in hyps] for hyps in out]  # noqa: E731
+    assert texts(actual) == texts(expected)
+    for got, want in zip(actual, expected):
+        for g, w in zip(got, want):
+            if w.score is None:
+                assert g.score is None
+            else:
+                assert g.score == pytest.approx(w.score, rel=tolerance, abs=tolerance)
+
+
 def msgfmt_check(path: Path) -> None:
     """Assert that gettext's own checker accepts a catalog."""
     if shutil.which("msgfmt") is None:

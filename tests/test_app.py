@@ -21,7 +21,7 @@ import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from argos_fixtures import argos_home  # noqa: E402,F401  (fixtures are used by name)
-from locwork import catalog, history, pipeline, review, routing, segment_overrides  # noqa: E402
+from locwork import catalog, history, pipeline, review, routing, segment_overrides, workspace  # noqa: E402
 from locwork.catalog import State  # noqa: E402
 from test_review import (  # noqa: E402,F401  (fixtures are used by name)
     ARGOS_MODEL,
@@ -68,10 +68,13 @@ def translated_nbest(app_root, argos_es):
     return copy_project(argos_es, app_root)
 
 
-def start(reviewer: str | None = None, **params) -> AppTest:
+def start(reviewer: str | None = None, page: str | None = "ui/review.py", **params) -> AppTest:
+    """The app on ``page`` (None: the default page, the Article)."""
     at = AppTest.from_file(APP, default_timeout=60)
     for key, value in params.items():
         at.query_params[key] = value
+    if page:
+        at.switch_page(page)
     at.run()
     assert not at.exception, at.exception
     if reviewer:
@@ -325,3 +328,84 @@ def test_export_page_offers_every_format(translated):
     assert not at.exception, at.exception
     labels = [b.label for b in at.get("download_button")]
     assert labels[:6] == ["PO", "HTML", "BILINGUAL", "MO", "XLIFF", "TMX"], labels
+
+
+# -- the first screen ---------------------------------------------------------------------
+
+
+def test_first_screen_shows_the_article_and_translates_with_one_click(project):
+    at = start(page=None)
+    assert not at.exception, at.exception
+    article = "\n".join(str(h.proto.body) for h in at.get("html"))
+    doc = workspace.load_document(project.corpus / f"{DOC_NAME}.txt")
+    for seg in doc.translatable[:5] + doc.translatable[-2:]:
+        assert f">{seg.id}</span>" in article  # each sentence, with its id, as segmented
+    key = f"home_langs:{DOC_NAME}"
+    assert at.multiselect(key=key).value  # languages offered before any catalog exists
+    at.multiselect(key=key).set_value(["es", "ca"]).run()
+    table = at.dataframe[0].value
+    assert table["Untranslated"].tolist() == [len(doc.translatable)] * 2
+    at.button(key="home_run").click().run()
+    assert not at.exception, at.exception
+    assert review.languages(project.locales, DOC_NAME) == ["ca", "es"]
+    assert len(at.success) == 2 and all("54 translated" in s.value for s in at.success)
+    table = at.dataframe[0].value
+    assert table["Machine"].tolist() == [54, 54] and table["Untranslated"].tolist() == [0, 0]
+
+
+def test_links_name_their_document_and_old_segment_links_open_the_review(app_root, monkeypatch):
+    proj = make_project(app_root)
+    (proj.corpus / "autre.txt").write_text("Autre article\n\nUne phrase. Une autre.\n", "utf-8")
+    # As `make run` starts it: the server's --doc is the default article...
+    monkeypatch.setattr("sys.argv", ["app.py", "--doc", str(proj.corpus / f"{DOC_NAME}.txt")])
+    at = start(page=None, doc="autre.txt")  # ...but a link names another document.
+    assert not at.exception, at.exception
+    assert at.sidebar.selectbox(key="doc_select").value == "autre.txt"
+    assert at.query_params["doc"] == "autre.txt"
+    at = start(page=None)
+    assert at.sidebar.selectbox(key="doc_select").value == f"{DOC_NAME}.txt"
+    assert at.query_params["doc"] == f"{DOC_NAME}.txt"
+    # A segment link from before the Article page: /?lang=es&seg=p3.s1 opens the Review.
+    at = start(page=None, lang="es", seg="p3.s1")
+    assert not at.exception, at.exception
+    assert "No translation of this document yet" in texts(at)
+
+
+# -- upload names -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("evil.txt\0.html", "cannot contain a NUL character"),
+    ("a\u202elmth.txt", "U+202E (right-to-left override)"),
+    ("notes\n.txt", "U+000A"),
+])
+def test_a_bad_document_name_is_one_line(project, name, expected):
+    at = start()
+    at.switch_page("ui/document.py").run()
+    before = sorted(p.name for p in project.corpus.iterdir())
+    at.file_uploader[0].set_value((name, b"Bonjour. Au revoir.", "text/plain")).run()
+    assert not at.exception, at.exception
+    assert len(at.error) == 1 and expected in at.error[0].value and "\n" not in at.error[0].value
+    assert "\u202e" not in at.error[0].value
+    assert sorted(p.name for p in project.corpus.iterdir()) == before
+    # The refused file is dropped; the next upload works.
+    at.file_uploader[0].set_value(("fine.txt", b"Bonjour. Au revoir.", "text/plain")).run()
+    assert not at.exception and "fine.txt: 2 segments" in texts(at)
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("evil.txt\0.argosmodel", "cannot contain a NUL character"),
+    ("ledom\u202eargosmodel.txt", "U+202E (right-to-left override)"),
+    ("broken.argosmodel", "broken.argosmodel is not an argos package (.argosmodel): not a zip"),
+])
+def test_a_bad_model_upload_is_one_line_naming_the_upload(project, argos_home, name, expected):
+    at = start()
+    at.switch_page("ui/models.py").run()
+    before = sorted(p.name for p in argos_home.iterdir())
+    at.file_uploader[0].set_value((name, b"not a zip", "application/octet-stream")).run()
+    assert not at.exception, at.exception
+    assert len(at.error) == 1, [e.value for e in at.error]
+    message = at.error[0].value
+    assert expected in message and "\n" not in message and "\u202e" not in message
+    assert "locwork-upload-" not in message and "/tmp" not in message
+    assert sorted(p.name for p in argos_home.iterdir()) == before

@@ -16,7 +16,7 @@ from locwork.catalog import State
 from locwork.cli_score import score as score_command
 from locwork.errors import LocworkError
 
-from conftest import LOCWORK
+from conftest import DEFAULT_DOC, LOCWORK
 
 # (msgctxt, source, raw MT or None, current text, state)
 ENTRIES = [
@@ -211,13 +211,80 @@ def test_reference_text_file(po_path, tmp_path):
 def test_reference_line_count_mismatch_is_a_clear_error(po_path, tmp_path):
     ref = tmp_path / "ref.en"
     ref.write_text("one\ntwo\n", "utf-8")
-    with pytest.raises(LocworkError, match=r"has 2 lines but the catalog has 6 translatable segments"):
+    with pytest.raises(LocworkError, match=r"has 2 lines but the catalog has 6 translatable segments "
+                                           r"in 3 paragraphs; give one reference line per segment"):
         scoring.score_catalog(po_path, ref=ref)
     with pytest.raises(LocworkError, match="no such reference file"):
         scoring.score_catalog(po_path, ref=tmp_path / "missing.txt")
     ref.write_bytes(b"\xff\xfe bad\n")
     with pytest.raises(LocworkError, match="not UTF-8"):
         scoring.score_catalog(po_path, ref=ref)
+
+
+def test_reference_aligned_by_paragraph(po_path, tmp_path):
+    """One line per source paragraph (p1, p2, p3): the joined segments are scored against it."""
+    refs = ["The summit is off. It has rained on Paris for three days.",
+            "The president spoke. Nothing works any more.",
+            "A handwritten sentence. Not translated yet."]
+    ref = tmp_path / "ref.en"
+    ref.write_text("\n".join(refs) + "\n", "utf-8")
+    report = scoring.score_catalog(po_path, ref=ref, write=False).reference
+    assert report["alignment"]["by"] == "paragraph"
+    assert report["alignment"]["text"] == "aligned by paragraph: 3 lines = 3 paragraphs"
+    # current text: p3 has an untranslated segment, so only p1 and p2 are scored
+    current = [f"{ENTRIES[0][3]} {ENTRIES[1][3]}", f"{ENTRIES[2][3]} {ENTRIES[3][3]}"]
+    got = report["systems"]["current"]
+    assert (got["pairs"], got["segments"]) == (2, 4)
+    assert got["bleu"] == round(BLEU().corpus_score(current, [refs[:2]]).score, 2)
+    assert got["ter"] == round(TER(case_sensitive=True).corpus_score(current, [refs[:2]]).score, 2)
+    mt = [f"{ENTRIES[0][2]} {ENTRIES[1][2]}", f"{ENTRIES[2][2]} {ENTRIES[3][2]}"]
+    assert report["systems"]["mt"]["chrf"] == round(CHRF().corpus_score(mt, [refs[:2]]).score, 2)
+    assert report["per_segment"] == []
+    rows = {row["id"]: row for row in report["per_paragraph"]}
+    assert set(rows) == {"p1", "p2"} and rows["p1"]["segments"] == ["p1.s1", "p1.s2"]
+    assert rows["p2"]["current_chrf"] == round(sentence(CHRF(), current[1], refs[1]), 2)
+
+
+def test_reference_segment_count_wins_over_paragraphs(tmp_path):
+    """A catalog with one segment per paragraph: both alignments agree; segment is reported."""
+    path = make_catalog(tmp_path / "en" / "one.po", [e for e in ENTRIES if e[0].endswith(".s1")])
+    ref = tmp_path / "ref.en"
+    ref.write_text("a\nb\nc\n", "utf-8")
+    report = scoring.score_catalog(path, ref=ref, write=False).reference
+    assert report["alignment"]["text"] == "aligned by segment: 3 lines = 3 segments"
+    assert len(report["per_segment"]) == 3
+
+
+def test_reference_per_source_line_joins_a_wrapped_paragraph(tmp_path, monkeypatch):
+    """One reference line per non-empty source line: media lines are skipped, the lines of
+    a hard-wrapped paragraph are joined, and a catalog out of order is read in document order."""
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "doc.txt").write_text(
+        "Logo\n\nLe sommet est annulé. Il pleut\nsur Paris.\n\nImage 1\n\nRien ne va plus.\n",
+        "utf-8")
+    po = catalog.new_catalog("en", "doc", "corpus/doc.txt")
+    for ctxt, line, src, text in [
+            ("p5.s1", "8", "Rien ne va plus.", "Nothing works."),
+            ("p2.s1", "3", "Le sommet est annulé.", "The summit is off."),
+            ("p2.s2", "3", "Il pleut sur Paris.", "It rains on Paris.")]:
+        po.append(polib.POEntry(msgctxt=ctxt, msgid=src, msgstr=text,
+                                occurrences=[("corpus/doc.txt", line)]))
+    path = tmp_path / "locales" / "en" / "doc.po"
+    catalog.save(po, path)
+    ref = tmp_path / "ref.en"
+    ref.write_text("Logo\nThe summit is off. It rains\non Paris.\nImage 1\nNothing works.\n",
+                   "utf-8")
+    monkeypatch.chdir(tmp_path / "locales")  # the source is found from the catalog's place
+    report = scoring.score_catalog(path, ref=ref, write=False).reference
+    assert report["alignment"]["text"] == "aligned by paragraph: 5 lines = 5 non-empty source lines"
+    rows = {row["id"]: row for row in report["per_paragraph"]}
+    assert rows["p2"]["segments"] == ["p2.s1", "p2.s2"]
+    assert rows["p2"]["current_chrf"] == pytest.approx(100.0)  # "It rains" + "on Paris." joined
+    assert rows["p5"]["current_ter"] == pytest.approx(0.0)
+    ref.write_text("The summit is off. It rains on Paris.\nNothing works.\n", "utf-8")
+    report = scoring.score_catalog(path, ref=ref, write=False).reference
+    assert report["alignment"]["text"] == "aligned by paragraph: 2 lines = 2 paragraphs"
+    assert report["systems"]["current"]["chrf"] == pytest.approx(100.0)
 
 
 def test_reference_po_matched_by_context_then_msgid(po_path, tmp_path):
@@ -318,3 +385,81 @@ def test_cli_subprocess(po_path, tmp_path, run_cli):
     result = run_cli("score", str(po_path), "--ref", str(bad))
     assert result.returncode == 1
     assert result.err.strip().startswith("locwork: error:") and len(result.err.strip().splitlines()) == 1
+
+
+def _reference_lines(po_path, by_line: bool) -> list[str]:
+    """A reference built from a translated catalog: one line per paragraph, or per
+    non-empty source line (untranslatable lines such as "Logo" kept as they are)."""
+    po = catalog.load(po_path)
+    paragraphs: dict[str, list[str]] = {}
+    for entry in scoring.segments(po):
+        paragraphs.setdefault(entry.occurrences[0][1], []).append(entry.msgstr)
+    if not by_line:
+        return [" ".join(texts) for texts in paragraphs.values()]
+    source = DEFAULT_DOC.read_text("utf-8").splitlines()
+    return [" ".join(paragraphs.get(str(n), [line])) for n, line in enumerate(source, 1)
+            if line.strip()]
+
+
+def test_cli_reference_aligned_by_paragraph_on_the_article(tmp_path, run_cli):
+    """Issue 14 §5: a parallel document (one line per paragraph) is accepted by the real CLI."""
+    doc = tmp_path / DEFAULT_DOC.name
+    doc.write_bytes(DEFAULT_DOC.read_bytes())
+    result = run_cli("translate", doc.name, "--to", "es", "--route", "es=apertium:fr-es",
+                     "--no-tm")
+    assert result.returncode == 0, result.err
+    po_path = tmp_path / "locales" / "es" / f"{doc.stem}.po"
+    entries = scoring.segments(catalog.load(po_path))
+    by_paragraph = _reference_lines(po_path, by_line=False)
+    n_para = len(by_paragraph)
+    assert len(entries) > n_para > 1  # the article has multi-sentence paragraphs
+
+    ref = tmp_path / "ref.es"
+    ref.write_text("\n".join(by_paragraph) + "\n", "utf-8")
+    result = run_cli("score", str(po_path), "--no-write", "--ref", str(ref))
+    assert result.returncode == 0, result.err
+    assert f"aligned by paragraph: {n_para} lines = {n_para} paragraphs" in result.out
+    result = run_cli("score", str(po_path), "--no-write", "--json", "--ref", str(ref))
+    data = json.loads(result.out)["reference"]
+    assert data["alignment"]["by"] == "paragraph" and data["matched"] == len(entries)
+    for system in ("current", "mt"):  # the reference is the catalog itself
+        assert data["systems"][system]["pairs"] == n_para
+        assert data["systems"][system]["chrf"] == pytest.approx(100.0)
+        assert data["systems"][system]["ter"] == pytest.approx(0.0)
+    assert len(data["per_paragraph"]) == n_para
+
+    # One paragraph edited in the reference: only that paragraph's score drops.
+    edited = list(by_paragraph)
+    edited[3] = "Una traducción completamente distinta de este párrafo."
+    ref.write_text("\n".join(edited) + "\n", "utf-8")
+    data = json.loads(run_cli("score", str(po_path), "--no-write", "--json", "--ref",
+                              str(ref)).out)["reference"]
+    low = [row["id"] for row in data["per_paragraph"] if row["current_chrf"] < 100]
+    assert low == [data["per_paragraph"][3]["id"]]
+    assert data["systems"]["current"]["chrf"] < 100
+
+    # One line per non-empty line of the source document (media lines included).
+    lines = _reference_lines(po_path, by_line=True)
+    ref.write_text("\n".join(lines) + "\n", "utf-8")
+    result = run_cli("score", str(po_path), "--no-write", "--ref", str(ref))
+    assert result.returncode == 0, result.err
+    assert f"aligned by paragraph: {len(lines)} lines = {len(lines)} non-empty source lines" \
+        in result.out
+    data = json.loads(run_cli("score", str(po_path), "--no-write", "--json", "--ref",
+                              str(ref)).out)["reference"]
+    assert data["systems"]["current"]["chrf"] == pytest.approx(100.0)
+
+    # Segment alignment still works, and says so.
+    ref.write_text("\n".join(e.msgstr for e in entries) + "\n", "utf-8")
+    result = run_cli("score", str(po_path), "--no-write", "--ref", str(ref))
+    assert f"aligned by segment: {len(entries)} lines = {len(entries)} segments" in result.out
+
+    # Neither count: one line naming them all, exit 1.
+    ref.write_text("\n".join(by_paragraph[:-1]) + "\n", "utf-8")
+    result = run_cli("score", str(po_path), "--no-write", "--ref", str(ref))
+    assert result.returncode == 1
+    assert result.err.strip() == (
+        f"locwork: error: {ref} has {n_para - 1} lines but the catalog has {len(entries)} "
+        f"translatable segments in {n_para} paragraphs, and its source document {len(lines)} "
+        "non-empty lines; give one reference line per segment or per source paragraph, "
+        "in document order")

@@ -279,6 +279,97 @@ def test_punctuation_and_numbers(paragraph, expected):
     check(paragraph, expected)
 
 
+# ---------------------------------------------- case names (M4: v. and c.)
+
+@pytest.mark.parametrize("paragraph, expected", [
+    pytest.param(
+        "L’arrêt Roe v. Wade a été annulé en 2022. La Cour a tranché.",
+        ["L’arrêt Roe v. Wade a été annulé en 2022.", "La Cour a tranché."], id="Roe-v.-Wade"),
+    pytest.param(
+        "Au Canada, on écrit Roe c. Wade. Les juges citent aussi R. c. Jordan.",
+        ["Au Canada, on écrit Roe c. Wade.", "Les juges citent aussi R. c. Jordan."],
+        id="Roe-c.-Wade-and-R.-c.-Jordan"),
+    pytest.param(
+        "Dans Grace v. Sessions, le juge a statué. Il a annulé la politique.",
+        ["Dans Grace v. Sessions, le juge a statué.", "Il a annulé la politique."],
+        id="Grace-v.-Sessions"),
+    pytest.param(
+        "Voir Canada (Procureur général) c. Bedford, 2013 CSC 72. La loi est tombée.",
+        ["Voir Canada (Procureur général) c. Bedford, 2013 CSC 72.", "La loi est tombée."],
+        id="party-in-brackets"),
+])
+def test_case_names(paragraph, expected):
+    check(paragraph, expected)
+
+
+@pytest.mark.parametrize("paragraph, expected", [
+    # Uppercase C. and V. are initials or units, as before (case-sensitive rule).
+    pytest.param("Il fait 1° C. Les pistes sont gelées.",
+                 ["Il fait 1° C.", "Les pistes sont gelées."], id="1°-C.-Les"),
+    pytest.param("Le C. Dupont est là. Il attend.",
+                 ["Le C. Dupont est là.", "Il attend."], id="C.-initial"),
+    pytest.param("Il a payé 30 V. Le reste a suivi.",
+                 ["Il a payé 30 V.", "Le reste a suivi."], id="V.-unit"),
+    pytest.param("Il faut de la vitamine C. Elle aide.",
+                 ["Il faut de la vitamine C.", "Elle aide."], id="vitamine-C."),
+    # Lowercase v./c. that do not stand between two names still end a sentence.
+    pytest.param("Voir l’annexe, point c. Dupont conteste ce point.",
+                 ["Voir l’annexe, point c.", "Dupont conteste ce point."],
+                 id="lowercase-word-before"),
+    pytest.param("Il cite Roe v. Il ne cite rien d’autre.",
+                 ["Il cite Roe v.", "Il ne cite rien d’autre."], id="pronoun-after"),
+    pytest.param("Il habite à Vaduz c. Les Suisses sont loin.",
+                 ["Il habite à Vaduz c.", "Les Suisses sont loin."], id="determiner-after"),
+])
+def test_case_names_near_misses(paragraph, expected):
+    check(paragraph, expected)
+
+
+# ------------------------------------- M3: no sentence starts with ! or ?
+
+@pytest.mark.parametrize("paragraph, expected", [
+    pytest.param("Il est mort en 43 av. J.-C. ! Quelle histoire.",
+                 ["Il est mort en 43 av. J.-C. !", "Quelle histoire."], id="av.-J.-C.-!"),
+    pytest.param(f"Né en 63 av. J.-C.{NNBSP}? Vraiment{NNBSP}? Oui.",
+                 [f"Né en 63 av. J.-C.{NNBSP}?", f"Vraiment{NNBSP}?", "Oui."],
+                 id="nnbsp-?"),
+    pytest.param("Des pommes, des poires, etc. ? Non, des noix.",
+                 ["Des pommes, des poires, etc. ?", "Non, des noix."], id="etc.-?"),
+    # Unchanged: ! and ? after an ordinary word end the sentence.
+    pytest.param("Quoi ? Il est parti ! Bon.",
+                 ["Quoi ?", "Il est parti !", "Bon."], id="ordinary"),
+])
+def test_no_sentence_starts_with_exclamation_or_question(paragraph, expected):
+    check(paragraph, expected)
+
+
+# ------------------------------------- S4: a spaced closing straight quote
+
+@pytest.mark.parametrize("paragraph, expected", [
+    pytest.param(
+        'Il a dit : "Le monde. " "C\'est fini", a-t-il ajouté.',
+        ['Il a dit : "Le monde. "', '"C\'est fini", a-t-il ajouté.'], id="odd-parity"),
+    pytest.param(
+        'Il a dit "oui". Puis : Le monde change. " "C\'est fini." Il part.',
+        ['Il a dit "oui".', 'Puis : Le monde change. "', '"C\'est fini."', "Il part."],
+        id="even-parity"),
+    pytest.param(
+        'On lit : "Assez ! " "Partez", dit-il.',
+        ['On lit : "Assez ! "', '"Partez", dit-il.'], id="after-exclamation"),
+    # Unchanged: a spaced quote followed by a spaced quote is left to parity (M2).
+    pytest.param(
+        'Ils disent : " Je veux mourir. " Mais cela ne veut rien dire.',
+        ['Ils disent : " Je veux mourir. "', "Mais cela ne veut rien dire."],
+        id="spaced-then-word"),
+    pytest.param(
+        'Il lit "Le monde" "Libération" et "Le Figaro". Il part.',
+        ['Il lit "Le monde" "Libération" et "Le Figaro".', "Il part."],
+        id="titles-without-final-punctuation"),
+])
+def test_spaced_closing_quote(paragraph, expected):
+    check(paragraph, expected)
+
+
 # --------------------------------------------------------------- the contract
 
 @pytest.mark.parametrize("paragraph", ["", " ", "\u00a0\n "])
@@ -638,13 +729,28 @@ def test_long_paragraph_matches_short_ones():
 
 
 def test_speed():
+    """Our rules cost little on top of pysbd: a ratio in one run, so a loaded machine passes.
+
+    An absolute floor (once 1000 sentences/s) failed on a shared 2-core machine
+    under load for both the old and the new code; the ratio does not move.
+    """
+    import pysbd
+
     paragraphs = article_paragraphs() * 10
-    n = sum(len(s) for s in ARTICLE_EXPECTED) * 10
-    start = time.perf_counter()
-    for paragraph in paragraphs:
-        split_sentences(paragraph)
-    rate = n / (time.perf_counter() - start)
-    assert rate > 1000, f"{rate:.0f} sentences/s"
+    plain = pysbd.Segmenter(language="fr", clean=False, char_span=False)
+
+    def seconds(split) -> float:
+        start = time.perf_counter()
+        for paragraph in paragraphs:
+            split(paragraph)
+        return time.perf_counter() - start
+
+    ours, theirs = [], []
+    for _ in range(3):  # interleaved, best of three
+        ours.append(seconds(split_sentences))
+        theirs.append(seconds(plain.segment))
+    ratio = min(ours) / min(theirs)
+    assert ratio <= 2.0, f"locwork takes {ratio:.2f}x plain pysbd"
 
 
 # -------------------------------------------------------------- benchmark gold

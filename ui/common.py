@@ -95,11 +95,17 @@ def document_choice() -> Path | None:
         st.sidebar.warning(f"No document in {proj.corpus}: upload one on the Document page.")
         return None
     if st.session_state.get("doc_select") not in options:
-        default = wanted or st.query_params.get("doc") or Path(DEFAULT_DOC).name
-        st.session_state["doc_select"] = default if default in options else options[0]
+        # A link (?doc=) names the document more precisely than the server's --doc default.
+        linked = st.query_params.get("doc")
+        default = next((o for o in (linked, wanted, Path(DEFAULT_DOC).name) if o in options),
+                       options[0])
+        if linked and linked not in options:
+            st.sidebar.warning(f"No document named {linked!r} in this project.")
+        st.session_state["doc_select"] = default
     st.sidebar.selectbox("Document", options, key="doc_select",
                          format_func=lambda o: Path(o).name if "/" in o else o)
     choice = st.session_state["doc_select"]
+    st.query_params["doc"] = choice  # every page's URL names its document
     return Path(choice) if "/" in choice else proj.corpus / choice
 
 

@@ -14,7 +14,7 @@ import streamlit as st
 
 from locwork import document, review, segment_overrides, workspace
 from locwork.errors import LocworkError
-from ui import common
+from ui import common, uploads
 
 STYLE = """<style>
 .lw-doc{font-size:.93rem;line-height:1.6}
@@ -29,10 +29,10 @@ STYLE = """<style>
 
 
 def on_upload() -> None:
-    uploaded = st.session_state.get("upload")
-    if uploaded is None:
-        return
     try:
+        uploaded = uploads.take("upload")
+        if uploaded is None:
+            return
         if uploaded.size > document.MAX_DOCUMENT_BYTES:
             raise LocworkError(
                 f"{uploaded.name}: the file is too large ({uploaded.size // 1024} KiB; the limit is "
@@ -125,8 +125,10 @@ def correction_panel(path, doc) -> None:
 def page() -> None:
     st.markdown("#### Document")
     show_message()
+    # No type=: Streamlit's own check of it is a traceback (see ui/uploads.py);
+    # workspace.save_upload checks the name and the extension.
     st.file_uploader("Upload a document (.txt, .md or .html, up to 5 MB)",
-                     type=["txt", "md", "markdown", "html", "htm"], key="upload", on_change=on_upload,
+                     key=uploads.key("upload"), on_change=on_upload,
                      max_upload_size=document.MAX_DOCUMENT_BYTES // (1024 * 1024))
     path, doc = common.current_document()
     if doc is None:

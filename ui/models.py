@@ -6,14 +6,14 @@ import streamlit as st
 
 from locwork import review
 from locwork.errors import LocworkError
-from ui import common
+from ui import common, uploads
 
 
 def on_install() -> None:
-    uploaded = st.session_state.get("argos_upload")
-    if uploaded is None:
-        return
     try:
+        uploaded = uploads.take("argos_upload")
+        if uploaded is None:
+            return
         with common.engines_session() as engines:
             engine = engines.get("argos")
             info = review.install_argos_upload(uploaded.name, uploaded.getvalue(), engine)
@@ -44,8 +44,10 @@ def page() -> None:
         st.info("No engine is installed.")
     for name, problem in problems.items():
         st.caption(f":orange[**{name}**]: {problem}")
-    st.file_uploader("Install an argos package (.argosmodel)", type=["argosmodel"],
-                     key="argos_upload", on_change=on_install)
+    # No type=: Streamlit's own check of it is a traceback (see ui/uploads.py);
+    # review.install_argos_upload checks the name and the extension.
+    st.file_uploader("Install an argos package (.argosmodel)",
+                     key=uploads.key("argos_upload"), on_change=on_install)
 
 
 page()

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from locwork import pipeline, review, routing
+from locwork import review, routing
 from locwork.errors import LocworkError
-from ui import common
+from ui import common, runs
 
 
 def route_label(route: routing.Route, best: bool) -> str:
@@ -70,41 +70,9 @@ def page() -> None:
         with st.expander("Engines that did not start"):
             for name, problem in problems.items():
                 st.caption(f"**{name}**: {problem}")
-    if not st.button("Translate", type="primary", key="t_run", disabled=not routes):
-        for report in st.session_state.get("t_reports", []):
-            st.success(report)
-        if st.session_state.get("t_reports"):
-            st.page_link("ui/review.py", label="Review the translations", icon=":material/rate_review:")
-        return
-    reports = []
-    total = max(len(doc.translatable), 1)
-    for lang, route in routes.items():
-        bar = st.progress(0.0, text=f"{common.lang_name(lang)}: starting")
-        done = [0]
-
-        def advance(n: int, bar=bar, lang=lang, done=done) -> None:
-            done[0] += n
-            bar.progress(min(done[0] / total, 1.0),
-                         text=f"{common.lang_name(lang)}: {done[0]} / {total} segments")
-
-        try:
-            with common.engines_session() as engines:
-                report = pipeline.translate_document(
-                    doc, lang, route, engines, proj.locales, glossary, int(n_best),
-                    root=proj.root, progress=advance,
-                )
-        except LocworkError as error:
-            bar.empty()
-            st.error(f"{common.lang_name(lang)}: {error}")
-            continue
-        bar.progress(1.0, text=f"{common.lang_name(lang)}: done")
-        reports.append(f"{common.lang_name(lang)}: {report.translated} translated, {report.kept} kept "
-                       f"· {report.route} · expected chrF {report.route.expected_chrf:.1f}")
-    st.session_state["t_reports"] = reports
-    for report in reports:
-        st.success(report)
-    if reports:
-        st.page_link("ui/review.py", label="Review the translations", icon=":material/rate_review:")
+    if st.button("Translate", type="primary", key="t_run", disabled=not routes):
+        st.session_state["t_reports"] = runs.translate_languages(doc, dict(routes), int(n_best))
+    runs.show_reports(st.session_state.get("t_reports", []))
 
 
 page()

@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import stat
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -30,7 +32,10 @@ import filelock
 
 from locwork.errors import LocworkError
 
-__all__ = ["locked", "lock_path", "atomic_write_bytes", "atomic_write_text"]
+__all__ = ["locked", "lock_path", "atomic_write_bytes", "atomic_write_text", "remove_stale_temps",
+           "STALE_TEMP_AGE"]
+
+STALE_TEMP_AGE = 15 * 60  # seconds: an older temp file of a target is a killed write's leftover
 
 
 def lock_path(path: str | os.PathLike[str]) -> Path:
@@ -47,18 +52,27 @@ def locked(path: str | os.PathLike[str], timeout: float = 30.0) -> Iterator[None
     virtualenv, tox and Hugging Face already rely on for exactly this job.
     On POSIX it takes an ``flock`` on the lock file, which the kernel
     releases by itself when the holder dies, so a crashed process (a killed
-    Streamlit worker, a Ctrl-C'd CLI run) never leaves a stale lock behind;
-    there is nothing to clean up and no PID file to second-guess.  It uses
-    ``msvcrt.locking`` on Windows and falls back to an exclusive-create
-    marker on file systems without ``flock``.  Writing that portably by hand
-    (``fcntl`` + ``msvcrt`` + stale-marker handling) is what the package
-    already does, tested.
+    Streamlit worker, a Ctrl-C'd CLI run) never leaves a stale lock behind.
+    It uses ``msvcrt.locking`` on Windows and falls back to an
+    exclusive-create marker on file systems without ``flock``.
 
     The lock is re-entrant inside one thread (``is_singleton``: nested
     ``locked(p)`` blocks, e.g. ``catalog.save`` inside ``catalog.edit``, do
-    not deadlock) and exclusive between threads and processes.  The lock file
-    is removed on release.  Waiting longer than ``timeout`` seconds raises
-    :class:`LocworkError`.
+    not deadlock) and exclusive between threads and processes.  Waiting
+    longer than ``timeout`` seconds raises :class:`LocworkError`.
+
+    The lock file is removed when the outermost block ends (an error
+    included), so nothing is left beside the catalog.  filelock's Unix lock
+    keeps its file on purpose (tox-dev/filelock#574: unlinking *after*
+    unlocking lets two processes hold locks on two inodes of one name), so
+    the removal is done here the safe way: while the ``flock`` is still
+    held, and only if the name still points at the inode we locked.  A
+    waiter that opened that inode before the unlink and gets its ``flock``
+    afterwards sees a link count of 0 and retries on the name (filelock 4
+    checks that after every ``flock``; hence ``filelock>=4.3`` in
+    pyproject.toml), so it can never share the lock with a newer holder.  A
+    process killed with ``kill -9`` leaves its (unlocked, empty) lock file;
+    the next writer of the file takes it and removes it.
     """
     target = lock_path(path)
     try:
@@ -71,10 +85,31 @@ def locked(path: str | os.PathLike[str], timeout: float = 30.0) -> Iterator[None
         ) from None
     except OSError as error:
         raise LocworkError(f"cannot lock {path}: {error.strerror or error}") from None
+    held = _identity(target) if lock.lock_counter == 1 else None
     try:
         yield
     finally:
-        lock.release()
+        try:
+            if held is not None and lock.lock_counter == 1:
+                _unlink_if_same(target, held)
+        finally:
+            lock.release()
+
+
+def _identity(path: Path) -> os.stat_result | None:
+    """The lock file as we hold it: a native ``flock`` file is empty (a soft marker is not)."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found if found.st_size == 0 else None
+
+
+def _unlink_if_same(path: Path, held: os.stat_result) -> None:
+    """Remove the lock file we still hold, unless the name now points elsewhere."""
+    with contextlib.suppress(OSError):
+        if os.path.samestat(os.stat(path), held):
+            os.unlink(path)
 
 
 def _target(path: str | os.PathLike[str]) -> Path:
@@ -93,7 +128,9 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     removed and the original is left as it was; ``OSError`` (permissions, a
     full disk, a missing folder) becomes a one-line :class:`LocworkError`.
     Callers that read-modify-write hold :func:`locked` around the whole
-    transaction.
+    transaction.  After the rename, the temp files of earlier writes of the
+    same target that were killed (``kill -9``, power loss) are removed when
+    older than :data:`STALE_TEMP_AGE`.
     """
     target = _target(path)
     directory = target.parent
@@ -103,7 +140,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
         mode = None
     except OSError as error:
         raise LocworkError(f"cannot write {path}: {error.strerror or error}") from None
-    tmp = directory / f".{target.name}.{secrets.token_hex(4)}.tmp"
+    tmp = directory / _temp_name(target.name, secrets.token_hex(4))
     try:
         # O_EXCL: never follow or clobber anything; 0o666 lets the umask apply.
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
@@ -124,6 +161,33 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
             raise LocworkError(f"cannot write {path}: {error.strerror or error}") from None
         raise
     _fsync_directory(directory)
+    remove_stale_temps(target)
+
+
+def _temp_name(name: str, token: str) -> str:
+    return f".{name}.{token}.tmp"
+
+
+def remove_stale_temps(target: Path) -> None:
+    """Remove the temp files that killed writes of ``target`` left (``.<name>.<8 hex>.tmp``).
+
+    Only that exact pattern, and only files older than
+    :data:`STALE_TEMP_AGE`: a write in progress (even one by a process
+    that does not hold the lock) takes seconds, never minutes, so its file
+    is never touched.  Best effort: a failure here never fails the write.
+    """
+    pattern = re.compile(re.escape(f".{target.name}.") + "[0-9a-f]{8}" + re.escape(".tmp") + r"\Z")
+    limit = time.time() - STALE_TEMP_AGE
+    try:
+        with os.scandir(target.parent) as entries:
+            stale = [e.path for e in entries
+                     if pattern.match(e.name) and e.is_file(follow_symlinks=False)
+                     and e.stat(follow_symlinks=False).st_mtime < limit]
+    except OSError:
+        return
+    for path in stale:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
 
 
 def atomic_write_text(

@@ -409,12 +409,14 @@ def models_install(what: tuple[str, ...]) -> None:
 def _register_plugins() -> None:
     """Commands that live in their own modules (each imports lazily)."""
     from locwork.cli_export import export, import_xliff
+    from locwork.cli_replace import replace
     from locwork.cli_score import score
     from locwork.cli_tm import qa_command, tm_group
 
     cli.add_command(export)
     cli.add_command(import_xliff)
     cli.add_command(score)
+    cli.add_command(replace)
     cli.add_command(tm_group)
     cli.add_command(qa_command)
 

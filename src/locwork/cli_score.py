@@ -38,9 +38,15 @@ def _table(report: dict) -> list[str]:
     ref = report.get("reference")
     if ref:
         lines.append(f"  against {ref['file']} ({ref['matched']}/{ref['segments']} segments have a reference)")
+        alignment = ref.get("alignment")
+        by_paragraph = bool(alignment) and alignment["by"] == "paragraph"
+        if alignment:
+            lines.append(f"  {alignment['text']}" + ("; scored per paragraph, the 'segs' column "
+                                                     "counts paragraphs" if by_paragraph else ""))
         for name, s in ref["systems"].items():
             label = {"current": "current text", "mt": "raw MT"}.get(name, name)
-            lines.append(f"  {label:<28} {s['segments']:>5} {_fmt(s['bleu']):>6} {_fmt(s['chrf']):>6} "
+            count = s.get("pairs", s["segments"])
+            lines.append(f"  {label:<28} {count:>5} {_fmt(s['bleu']):>6} {_fmt(s['chrf']):>6} "
                          f"{_fmt(s['chrf++']):>6} {_fmt(s['ter']):>6}")
     qe = report.get("estimate")
     if qe:
@@ -54,8 +60,10 @@ def _table(report: dict) -> list[str]:
 @click.argument("catalogs", metavar="CATALOG.po...", nargs=-1, required=True,
                 type=click.Path(path_type=Path))
 @click.option("--ref", "ref", type=click.Path(path_type=Path),
-              help="Reference translation: a text file with one line per segment (catalog order), "
-                   "or a PO file (matched by msgctxt and msgid, then msgid).")
+              help="Reference translation: a text file with one line per segment (catalog order) "
+                   "or one line per source paragraph (or per non-empty line of the source "
+                   "document), scored per paragraph; or a PO file (matched by msgctxt and "
+                   "msgid, then msgid). The alignment used is printed.")
 @click.option("--estimate", "estimate", is_flag=True,
               help="Also estimate the quality of unreviewed machine segments (runs the engines: "
                    "round trip, second route) and store locwork-qe.")

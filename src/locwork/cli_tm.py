@@ -45,19 +45,28 @@ def _memory(create: bool = False, locales_dir: Path | None = None):
 @click.option("--locales", "locales_dir", default="locales", show_default=True,
               type=click.Path(path_type=Path), help="Folder of the catalogs.")
 @click.option("--drop-imports", is_flag=True, help="Also remove the units imported from TMX files.")
+@click.option("--force", is_flag=True,
+              help="If the memory file is damaged or empty, move it aside (tm.sqlite.damaged-<time>) "
+                   "and make a new one from the catalogs (units imported from TMX must be imported again).")
 @click.option("--json", "as_json", is_flag=True)
-def tm_rebuild(locales_dir: Path, drop_imports: bool, as_json: bool) -> None:
+def tm_rebuild(locales_dir: Path, drop_imports: bool, force: bool, as_json: bool) -> None:
     """Recompute the memory from the approved entries of every catalog.
 
     Reads locales/<lang>/<doc>.po; units imported from TMX stay unless
-    --drop-imports. Plural entries are left out.
+    --drop-imports. Plural entries are left out. Approvals made while it
+    runs are kept. A damaged memory is refused unless --force.
     """
-    with _memory(create=True, locales_dir=locales_dir) as memory:
-        report = memory.rebuild(locales_dir, keep_imports=not drop_imports)
-        path = memory.path
+    from locwork import tm
+
+    path = tm.default_path(locales_dir)
+    report, aside = tm.rebuild(path, locales_dir, keep_imports=not drop_imports, force=force)
     if as_json:
-        _emit_json({"memory": str(path), **report.to_dict()})
+        _emit_json({"memory": str(path), "damaged_moved_to": str(aside) if aside else None,
+                    **report.to_dict()})
         return
+    if aside is not None:
+        click.echo(f"the damaged memory was moved to {aside}; units imported from TMX files were "
+                   "only in it (import them again)", err=True)
     click.echo(f"{path}: {report.units} approved segment(s) from {report.catalogs} catalog(s)"
                + (f", {report.skipped} plural entries left out" if report.skipped else ""))
 

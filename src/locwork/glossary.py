@@ -128,7 +128,8 @@ def _lang_cell(value: str, source: str, line: int) -> str:
     try:
         return langs.normalize(value)
     except LocworkError:
-        raise LocworkError(f"{source}:{line}: invalid language code {value!r} in the lang column "
+        where = f"{source}:{line}" if line else source
+        raise LocworkError(f"{where}: invalid language code {value!r} in the lang column "
                            "(use a code such as en, es or pt_BR, or * for every language)") from None
 
 
@@ -236,3 +237,43 @@ def load(path: Path | str) -> Glossary:
     if path.suffix.lower() in (".tbx", ".xml"):
         return parse_tbx(data, str(path))
     return parse_csv(decode_csv(data, str(path)), str(path))
+
+
+CSV_HEADER = ["term", "lang", "translation", "note"]
+
+
+def append_term(path: Path | str, term: Term) -> Glossary:
+    """Add one term to a CSV glossary (made with its header if missing); returns the new glossary.
+
+    The reviewer adds terms from the review screen while others translate:
+    the file is re-read and written back atomically under its lock, so two
+    additions never lose one another, and a line that would not parse back
+    is refused before anything is written.
+    """
+    from locwork import inputs
+    from locwork.atomic import atomic_write_text, locked
+
+    path = Path(path)
+    if path.suffix.lower() in (".tbx", ".xml"):
+        raise LocworkError(f"{path}: terms are added to a CSV glossary, not to TBX")
+    term = Term(" ".join(term.term.split()), _lang_cell(term.lang.strip(), str(path), 0),
+                " ".join(term.translation.split()), " ".join(term.note.split()))
+    if not term.term:
+        raise LocworkError("give the term to add")
+    if any(ch in term.term + term.translation for ch in "\r\n"):
+        raise LocworkError("a glossary term is one line")
+    with locked(path):
+        text = decode_csv(inputs.read_file(path, inputs.GLOSSARY_LIMIT, "glossary file")[0],
+                          str(path)) if path.exists() else ""
+        if not text.strip():
+            text = ",".join(CSV_HEADER) + "\n"
+        current = parse_csv(text, str(path))
+        if any(t.term == term.term and t.lang == term.lang for t in current.terms):
+            raise LocworkError(f"{term.term!r} ({term.lang}) is already in {path.name}")
+        line = io.StringIO()
+        csv.writer(line, lineterminator="\n").writerow(
+            [term.term, term.lang, term.translation] + ([term.note] if term.note else []))
+        new = (text if text.endswith("\n") else text + "\n") + line.getvalue()
+        glossary = parse_csv(new, str(path))
+        atomic_write_text(path, new)
+    return glossary

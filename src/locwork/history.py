@@ -20,7 +20,7 @@ import os
 from pathlib import Path
 from typing import Iterator
 
-ACTIONS = ("save", "approve", "resolve", "take-theirs")
+ACTIONS = ("save", "approve", "resolve", "take-theirs", "replace", "comment")
 
 
 def history_path(catalog_path: Path | str) -> Path:

@@ -42,7 +42,7 @@ from typing import Iterable, Sequence
 
 import polib
 
-from locwork import atomic, catalog, history, qa
+from locwork import atomic, catalog, history, qa, search
 from locwork.catalog import State
 from locwork.document import Document
 from locwork.errors import LocworkError
@@ -80,6 +80,7 @@ class Row:
     lost: str = ""
     origin: str = ""  # "mt", or "tm 100%" / "tm 83%" for drafts from the memory
     tm_source: str = ""  # the memory's source a fuzzy draft came from
+    comment: str = ""  # the translator comment (PO "# " lines), a note between reviewers
     warnings: list[qa.QAWarning] = field(default_factory=list)
 
     def score(self, key: str) -> float | None:
@@ -161,7 +162,7 @@ def rows_from_catalog(doc: Document, po: polib.POFile | None, lang: str,
             hter=_float(info.get("hter")), reviewer=info.get("reviewer", ""),
             reviewed_at=info.get("reviewed-at", ""), previous_source=entry.previous_msgid or "",
             lost=lost, origin=info.get("origin", ""), tm_source=info.get("tm-source", ""),
-            warnings=check_row(seg.text, target, lang, glossary, lost),
+            comment=entry.tcomment or "", warnings=check_row(seg.text, target, lang, glossary, lost),
         ))
     return rows
 
@@ -188,10 +189,11 @@ def filter_rows(
     ``states``: any of them; ``warning_codes``: at least one warning of
     these kinds; ``with_warnings``: at least one warning of any kind;
     ``score_key``/``score_range``: rows with that score in the closed range
-    (rows without the score are left out); ``query``: case-insensitive, in
-    the source or the target (or the segment id).
+    (rows without the score are left out); ``query``: ignoring case and
+    accents (``etat`` finds ``État``), in the source or the target (or the
+    segment id).
     """
-    needle = query.casefold().strip()
+    needle = search.fold(query).strip()
     out = []
     for row in rows:
         if states and row.state not in states:
@@ -205,7 +207,7 @@ def filter_rows(
             value = row.score(score_key)
             if value is None or not score_range[0] <= value <= score_range[1]:
                 continue
-        if needle and needle not in row.source.casefold() and needle not in row.target.casefold() \
+        if needle and needle not in search.fold(row.source) and needle not in search.fold(row.target) \
                 and needle != row.id.casefold():
             continue
         out.append(row)
@@ -424,6 +426,100 @@ def save(
                                   was_approved=was_approved))
 
 
+@dataclass(frozen=True)
+class BatchApproval:
+    """What :func:`approve_many` did: approved ids, and those it left, with why."""
+
+    approved: list[str]
+    already: list[str]
+    changed: list[str]  # someone saved them since the list was shown: left alone
+    empty: list[str]
+    memory: str = ""
+
+    def summary(self) -> str:
+        parts = [f"{len(self.approved)} approved"]
+        if self.already:
+            parts.append(f"{len(self.already)} already approved")
+        if self.changed:
+            parts.append(f"{len(self.changed)} changed since you saw them, left alone: "
+                         + ", ".join(self.changed[:5]) + ("…" if len(self.changed) > 5 else ""))
+        if self.empty:
+            parts.append(f"{len(self.empty)} without a translation")
+        return "; ".join(parts)
+
+
+def approve_many(path: Path | str, seen: Sequence[tuple[str, str]], reviewer: str,
+                 when: _dt.datetime | None = None) -> BatchApproval:
+    """Approve a reviewed list in one write: ``seen`` is (segment id, text shown) pairs.
+
+    Only a segment whose text on disk is still the one the reviewer saw is
+    approved, so a batch never approves a text nobody looked at (another
+    reviewer's newer save is left for them to see). One lock, one atomic
+    write, one history record per approved segment.
+    """
+    path = Path(path)
+    reviewer = clean_reviewer(reviewer)
+    when = (when or _now()).astimezone()
+    stamp = when.isoformat(timespec="seconds")
+    if not path.exists():
+        raise LocworkError(f"{path}: no catalog yet; translate the document first")
+    approved, already, changed, empty = [], [], [], []
+    done: list[polib.POEntry] = []
+    with catalog.edit(path, touch=False) as po:
+        entries = {e.msgctxt: e for e in po if not e.obsolete and e.msgctxt}
+        for segment_id, text in seen:
+            entry = entries.get(segment_id)
+            if entry is None or entry.msgstr != text:
+                changed.append(segment_id)
+            elif not entry.msgstr.strip():
+                empty.append(segment_id)
+            elif catalog.entry_state(entry) is State.APPROVED:
+                already.append(segment_id)
+            else:
+                catalog.set_state(entry, State.APPROVED)
+                catalog.set_meta(entry, "reviewer", reviewer)
+                catalog.set_meta(entry, "reviewed-at", stamp)
+                approved.append(segment_id)
+                done.append(entry)
+        if approved:
+            po.metadata["Last-Translator"] = reviewer
+            po.metadata["PO-Revision-Date"] = catalog.gettext_date(when)
+    memory = ""
+    for entry in done:
+        history.append(path, {"time": stamp, "reviewer": reviewer, "segment": entry.msgctxt,
+                              "action": "approve", "old": entry.msgstr, "new": entry.msgstr,
+                              "state": State.APPROVED.value})
+        memory = follow_in_memory(path, entry, approved=True, was_approved=False) or memory
+    return BatchApproval(approved, already, changed, empty, memory)
+
+
+def set_comment(path: Path | str, segment_id: str, comment: str, reviewer: str) -> str:
+    """Set a segment's translator comment (the PO ``# `` lines); returns the comment saved.
+
+    A comment is a note between reviewers ("check this name with the
+    author"); it never changes the translation or its state.
+    """
+    path = Path(path)
+    reviewer = clean_reviewer(reviewer)
+    text = "\n".join(line.rstrip() for line in (comment or "").replace("\r\n", "\n")
+                     .replace("\r", "\n").strip().split("\n"))
+    if len(text) > 2000:
+        raise LocworkError("a comment is 2000 characters at most")
+    if not path.exists():
+        raise LocworkError(f"{path}: no catalog yet; translate the document first")
+    with catalog.edit(path, touch=False) as po:
+        entry = find_entry(po, segment_id)
+        if entry is None:
+            raise LocworkError(f"segment {segment_id} is not in {path.name} (re-translate the document)")
+        old = entry.tcomment or ""
+        entry.tcomment = text
+    if old != text:
+        history.append(path, {"time": _now().isoformat(timespec="seconds"), "reviewer": reviewer,
+                              "segment": segment_id, "action": "comment", "old": old, "new": text,
+                              "state": catalog.entry_state(entry).value})
+    return text
+
+
 def follow_in_memory(path: Path, entry: polib.POEntry, approved: bool, was_approved: bool) -> str:
     """Keep the project's translation memory in step with an approval.
 
@@ -570,9 +666,16 @@ def installed_models(engines) -> tuple[list[ModelRow], dict[str, str]]:
 
 
 def install_argos_upload(name: str, data: bytes, engine=None):
-    """Install an uploaded ``.argosmodel``; return what was installed."""
+    """Install an uploaded ``.argosmodel``; return what was installed.
+
+    Messages name the upload by its own (checked) name, never the temporary
+    file it is saved to.
+    """
     import tempfile
 
+    from locwork.filenames import check_plain_name
+
+    name = check_plain_name(name)
     if not name.lower().endswith(".argosmodel"):
         raise LocworkError(f"{name}: expected an .argosmodel file")
     if engine is None:
@@ -582,7 +685,7 @@ def install_argos_upload(name: str, data: bytes, engine=None):
     with tempfile.TemporaryDirectory(prefix="locwork-upload-") as tmp:
         path = Path(tmp) / "upload.argosmodel"
         path.write_bytes(data)
-        return engine.install_from_path(path)
+        return engine.install_from_path(path, name=name)
 
 
 # ------------------------------------------------------- translation memory
@@ -594,7 +697,7 @@ def memory_matches(locales_dir: Path, source: str, lang: str, threshold: float =
     from locwork import tm
 
     path = tm.default_path(locales_dir)
-    if not path.is_file():
+    if not tm.present(path):
         return []
     with tm.open_tm(path, create=False) as memory:
         return memory.lookup(source, lang, threshold=threshold, limit=limit)
@@ -605,7 +708,7 @@ def memory_search(locales_dir: Path, query: str, lang: str | None = None, limit:
     from locwork import tm
 
     path = tm.default_path(locales_dir)
-    if not path.is_file():
+    if not tm.present(path):
         raise LocworkError("the translation memory is empty: approve segments to fill it")
     with tm.open_tm(path, create=False) as memory:
         return memory.concordance(query, lang, limit)

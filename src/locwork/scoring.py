@@ -12,9 +12,11 @@ with its signature so a figure can be reproduced):
 - **How good is a document's MT?** Corpus BLEU, chrF and TER of the MT
   against the current text, over the segments that have both, and the share
   of approved segments whose text is the MT unchanged.
-- **How close to a reference translation?** A text file aligned to the
-  segments or a reference PO: the same metrics for the current text and for
-  the raw MT, and :func:`compare_systems` for several routes side by side.
+- **How close to a reference translation?** A reference PO, or a text file
+  aligned to the segments or to the source paragraphs (as parallel documents
+  come; see :func:`align_reference`): the same metrics for the current text
+  and for the raw MT, and :func:`compare_systems` for several routes side by
+  side.
 
 Speed: every metric is computed from sacrebleu's *segment statistics*,
 extracted once per segment pair; the sentence score of a segment and the
@@ -32,6 +34,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -439,7 +442,7 @@ def score_catalog(path: Path, ref: Path | None = None, write: bool = True) -> Do
         raise LocworkError(f"{path}: no such catalog")
     cache: StatsCache = {}
     snapshot = catalog.load(path)
-    reference = reference_report(snapshot, ref) if ref is not None else None
+    reference = reference_report(snapshot, ref, path) if ref is not None else None
     report = document_scores(snapshot, path, cache)
     if write:
         with catalog.edit(path) as po:
@@ -454,8 +457,8 @@ def score_catalog(path: Path, ref: Path | None = None, write: bool = True) -> Do
 # ---------------------------------------------------------------- references
 
 
-def load_reference_lines(ref: Path, count: int) -> list[str]:
-    """A reference text file, one line per translatable segment."""
+def read_reference_lines(ref: Path) -> list[str]:
+    """The lines of a UTF-8 reference text file (a final newline ends the last line)."""
     from locwork import inputs
 
     data = inputs.read_file(ref, inputs.REFERENCE_LIMIT, "reference file")[0]
@@ -466,7 +469,12 @@ def load_reference_lines(ref: Path, count: int) -> list[str]:
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    lines = [line.rstrip("\r") for line in lines]
+    return [line.rstrip("\r") for line in lines]
+
+
+def load_reference_lines(ref: Path, count: int) -> list[str]:
+    """A reference text file, one line per translatable segment."""
+    lines = read_reference_lines(ref)
     if len(lines) != count:
         raise LocworkError(
             f"{ref} has {len(lines)} lines but the catalog has {count} translatable segments; "
@@ -504,10 +512,126 @@ def match_reference_po(po: polib.POFile, ref_po: polib.POFile) -> list[str | Non
     return out
 
 
-def reference_texts(po: polib.POFile, ref: Path) -> list[str | None]:
-    """References aligned to ``segments(po)``: from a .po file or a text file."""
+_PARAGRAPH_CONTEXT = re.compile(r"p(\d+)\.s\d+")
+
+
+def paragraph_key(entry: polib.POEntry) -> tuple:
+    """The source paragraph of an entry: ``p3`` of msgctxt ``p3.s2``, else its ``#:`` line.
+
+    An entry with neither is a paragraph of its own.
+    """
+    m = _PARAGRAPH_CONTEXT.fullmatch(entry.msgctxt or "")
+    if m:
+        return ("p", int(m.group(1)))
+    if entry.occurrences:
+        return ("ref", *entry.occurrences[0])
+    return ("entry", id(entry))
+
+
+def paragraph_groups(entries: Sequence[polib.POEntry]) -> list[list[int]]:
+    """Indices of ``entries`` grouped by source paragraph, in document order.
+
+    Paragraphs are sorted by their number when every entry has a ``pN.sM``
+    context (a catalog need not be in document order); otherwise they come
+    in order of first appearance.
+    """
+    groups: dict[tuple, list[int]] = {}
+    for i, entry in enumerate(entries):
+        groups.setdefault(paragraph_key(entry), []).append(i)
+    if all(key[0] == "p" for key in groups):
+        return [groups[key] for key in sorted(groups)]
+    return list(groups.values())
+
+
+def _paragraph_id(entries: Sequence[polib.POEntry], group: Sequence[int]) -> str:
+    key = paragraph_key(entries[group[0]])
+    return f"p{key[1]}" if key[0] == "p" else segment_id(entries[group[0]])
+
+
+@dataclass
+class ReferenceAlignment:
+    """How a reference maps onto a catalog: units (segments or paragraphs) and their texts.
+
+    ``groups[k]`` lists the indices in ``segments(po)`` that unit ``k`` covers
+    (one index under segment alignment); ``refs[k]`` is its reference text,
+    ``None`` where the reference has none.
+    """
+
+    by: str  # "segment", "paragraph", or "catalog" (a reference PO, matched per segment)
+    lines: int  # lines in the reference file (0 for a PO)
+    units: int  # what the lines were matched with ...
+    unit_name: str  # ... "segments", "paragraphs" or "non-empty source lines"
+    groups: list[list[int]]
+    refs: list[str | None]
+
+    def describe(self) -> str:
+        if self.by == "catalog":
+            return "matched by msgctxt and msgid, then msgid"
+        return f"aligned by {self.by}: {self.lines} lines = {self.units} {self.unit_name}"
+
+    def to_dict(self) -> dict:
+        return {"by": self.by, "lines": self.lines, "units": self.units,
+                "unit_name": self.unit_name, "text": self.describe()}
+
+
+def _source_lines(po: polib.POFile, path: Path | None) -> list[str] | None:
+    """The source document's lines (found as the exports find it), or None."""
+    from locwork import document
+    from locwork.export.common import CatalogInput, find_source_document
+
+    if path is None:
+        return None
+    try:
+        source = find_source_document(CatalogInput(po=po, doc_name=Path(path).stem, lang="",
+                                                   path=Path(path)))
+        text, _encoding = document.decode(document.read_bytes(source), str(source))
+    except LocworkError:
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _line_groups(entries: Sequence[polib.POEntry], groups: list[list[int]],
+                 source: list[str]) -> list[list[int]] | None:
+    """Per paragraph, the indices of its non-empty source lines among all non-empty lines.
+
+    A paragraph starts at its ``#:`` line and runs over the following
+    non-empty lines, up to a blank line or the next paragraph's start.
+    """
+    index: dict[int, int] = {}  # 1-based source line -> rank among non-empty lines
+    for number, line in enumerate(source, start=1):
+        if line.strip():
+            index[number] = len(index)
+    starts = []
+    for group in groups:
+        occurrences = entries[group[0]].occurrences
+        line = occurrences[0][1] if occurrences else ""
+        if not str(line).isdigit() or int(line) not in index:
+            return None
+        starts.append(int(line))
+    taken = set(starts)
+    out = []
+    for start in starts:
+        lines, number = [], start
+        while number in index and (number == start or number not in taken):
+            lines.append(index[number])
+            number += 1
+        out.append(lines)
+    return out
+
+
+def align_reference(po: polib.POFile, ref: Path, path: Path | None = None) -> ReferenceAlignment:
+    """Match a reference (PO, or text aligned by segment or by paragraph) to ``segments(po)``.
+
+    A text file is aligned by segment when it has one line per translatable
+    segment; otherwise by paragraph when it has one line per source paragraph
+    with translatable text, or one line per non-empty line of the source
+    document (``path`` is the catalog, used to find that document; lines of
+    untranslatable blocks such as "Logo" are then skipped). Counts that fit
+    none of these are a one-line error naming them.
+    """
     from locwork import catalog
 
+    entries = segments(po)
     ref = Path(ref)
     if ref.suffix.lower() in (".po", ".pot"):
         if not ref.exists():
@@ -516,38 +640,94 @@ def reference_texts(po: polib.POFile, ref: Path) -> list[str | None]:
         if not any(t is not None for t in texts):
             raise LocworkError(f"{ref}: no translated entry matches a segment of the catalog "
                                "(matched by msgctxt and msgid, then msgid)")
-        return texts
-    return load_reference_lines(ref, len(segments(po)))
+        return ReferenceAlignment("catalog", 0, len(entries), "segments",
+                                  [[i] for i in range(len(entries))], texts)
+    lines = read_reference_lines(ref)
+    if len(lines) == len(entries):
+        return ReferenceAlignment("segment", len(lines), len(entries), "segments",
+                                  [[i] for i in range(len(entries))], list(lines))
+    groups = paragraph_groups(entries)
+    if len(lines) == len(groups):
+        return ReferenceAlignment("paragraph", len(lines), len(groups), "paragraphs",
+                                  groups, list(lines))
+    source = _source_lines(po, path)
+    non_empty = None if source is None else sum(1 for line in source if line.strip())
+    if non_empty == len(lines):
+        spans = _line_groups(entries, groups, source)
+        if spans is not None:
+            refs = [" ".join(lines[k].strip() for k in span) for span in spans]
+            return ReferenceAlignment("paragraph", len(lines), non_empty,
+                                      "non-empty source lines", groups, refs)
+    source_note = "" if non_empty is None else f", and its source document {non_empty} non-empty lines"
+    raise LocworkError(
+        f"{ref} has {len(lines)} lines but the catalog has {len(entries)} translatable segments "
+        f"in {len(groups)} paragraphs{source_note}; give one reference line per segment or "
+        "per source paragraph, in document order"
+    )
 
 
-def reference_report(po: polib.POFile, ref: Path) -> dict:
-    """Current text and raw MT against the reference: corpus metrics and per segment."""
+def reference_texts(po: polib.POFile, ref: Path) -> list[str | None]:
+    """References aligned to ``segments(po)``: from a .po file or a text file (one line a segment)."""
+    alignment = align_reference(po, ref)
+    if alignment.by == "paragraph":
+        raise LocworkError(f"{ref}: {alignment.describe()}; per-segment references need one "
+                           "line per segment")
+    return alignment.refs
+
+
+def _joined(texts: Sequence[str | None], group: Sequence[int]) -> str | None:
+    """A paragraph's hypothesis: its segments' texts joined by a space, if all have one."""
+    parts = [texts[i] for i in group]
+    return " ".join(parts) if all(parts) else None
+
+
+def reference_report(po: polib.POFile, ref: Path, path: Path | None = None) -> dict:
+    """Current text and raw MT against the reference: corpus metrics and per unit.
+
+    Under segment alignment (or a reference PO) the units are segments, and
+    ``per_segment`` holds one row per segment. Under paragraph alignment the
+    units are paragraphs: a system's hypothesis for a paragraph is its
+    segments' texts joined by a space, scored only when every segment of the
+    paragraph has one; the corpus scores are computed on these paragraph
+    pairs, ``per_segment`` is empty and ``per_paragraph`` holds one row per
+    paragraph (``id`` like ``p3``, and the ``segments`` it covers). Nothing
+    is written in the catalog from a reference, in either case: a paragraph's
+    score is not a sentence's.
+    """
     from locwork import catalog
 
     entries = segments(po)
-    refs = reference_texts(po, ref)
-    systems: dict[str, list[str | None]] = {
+    alignment = align_reference(po, ref, path)
+    refs = alignment.refs
+    per_entry: dict[str, list[str | None]] = {
         "current": [e.msgstr or None for e in entries],
         "mt": [catalog.get_meta(e, "mt") for e in entries],
     }
-    report: dict = {"file": str(ref), "matched": sum(r is not None for r in refs),
+    matched = sum(len(g) for g, r in zip(alignment.groups, refs) if r is not None)
+    by_paragraph = alignment.by == "paragraph"
+    report: dict = {"file": str(ref), "alignment": alignment.to_dict(), "matched": matched,
                     "segments": len(entries), "systems": {}, "per_segment": []}
-    per_seg: dict[str, dict] = {}
-    m = metrics()
-    for name, hyps in systems.items():
-        idx = [i for i, (h, r) in enumerate(zip(hyps, refs)) if h and r is not None]
+    rows: dict[str, dict] = {}
+    for name, texts in per_entry.items():
+        hyps = [_joined(texts, g) for g in alignment.groups]
+        idx = [k for k, (h, r) in enumerate(zip(hyps, refs)) if h and r is not None]
         if not idx:
-            report["systems"][name] = {"segments": 0, **{k: None for k in CORPUS_METRICS}}
+            report["systems"][name] = {"segments": 0, "pairs": 0,
+                                       **{k: None for k in CORPUS_METRICS}}
             continue
-        stats = pair_stats([hyps[i] for i in idx], [refs[i] for i in idx])
-        report["systems"][name] = {"segments": len(idx), **rounded(stats.corpus(), 2)}
-        for j, i in enumerate(idx):
-            key = segment_id(entries[i])
-            row = per_seg.setdefault(key, {"id": key})
+        stats = pair_stats([hyps[k] for k in idx], [refs[k] for k in idx])
+        report["systems"][name] = {"segments": sum(len(alignment.groups[k]) for k in idx),
+                                   "pairs": len(idx), **rounded(stats.corpus(), 2)}
+        for j, k in enumerate(idx):
+            group = alignment.groups[k]
+            key = _paragraph_id(entries, group) if by_paragraph else segment_id(entries[group[0]])
+            row = rows.setdefault(key, {"id": key})
+            if by_paragraph:
+                row["segments"] = [segment_id(entries[i]) for i in group]
             row[f"{name}_chrf"] = round(stats.chrf(j), 2)
             row[f"{name}_ter"] = round(stats.hter(j), 2)
-    report["per_segment"] = list(per_seg.values())
-    report["signatures"] = m.signatures()
+    report["per_paragraph" if by_paragraph else "per_segment"] = list(rows.values())
+    report["signatures"] = metrics().signatures()
     return report
 
 

@@ -44,6 +44,11 @@ Split rules: candidates that pysbd does not propose
         but not after ``…`` (U+2026); both are treated alike.
     S3  A capital letter and a period. pysbd takes every ``X.`` for a name
         initial; it is proposed here and rule M5 decides (``30 F. Le reste``).
+    S4  A spaced closing straight quote before an opening one. In ``monde. "
+        "C'est``, a straight quote between spaces after ``. ! ? …``, followed
+        by a straight quote glued to a capitalised word, closes the sentence
+        (two opening quotes in a row do not occur), so the end of the first
+        quote is a candidate; M2 keeps the quote with the sentence it closes.
 
 Filter rules: candidates that are not boundaries
     M1  A boundary is followed by whitespace. This drops pysbd's cuts inside
@@ -53,9 +58,11 @@ Filter rules: candidates that are not boundaries
         moves past ``»`` (and the no-break space before it), ``”``, ``)``,
         ``]`` and a closing straight quote (one that touches the
         punctuation, or, between spaces, one preceded by an odd number of
-        straight quotes). A cut after something that is not ``. ! ? …`` (a
+        straight quotes or followed by an opening straight quote glued to a
+        word, as in S4). A cut after something that is not ``. ! ? …`` (a
         parenthesis or a quoted title) is dropped.
-    M3  A sentence does not start with ``, ; :``; after ``! ? …``, a closing
+    M3  A sentence does not start with ``, ; : ! ?`` (``av. J.-C. !`` keeps
+        its ``!``, which M4 and M5 do not look at); after ``! ? …``, a closing
         quote or an abbreviation it does not start with a lowercase word
         (looking past opening quotes and dashes). This keeps ``« Je pense
         que… », a déclaré Lavrov.``, ``« Vraiment ! » a-t-il ajouté.``,
@@ -70,6 +77,14 @@ Filter rules: candidates that are not boundaries
         legal reference (``art. L. 121-1``). Other abbreviations (``etc.``,
         ``env.``, ``oct.``, ``s.``...) do not before a lowercase word or a
         number, but do before a capitalised sentence (``etc. Ensuite``).
+        Case names: a lowercase ``v.`` or ``c.`` (versus, contre) between
+        two names never ends a sentence (``Roe v. Wade``, ``Roe c. Wade``,
+        ``R. c. Jordan``, ``Canada (Procureur général) c. Bedford``). Between
+        names means: the word before is capitalised or closes a bracket, and
+        the word after is capitalised and may start a name (M5's test), so
+        ``point c. Dupont`` and ``Roe v. Il`` still split. The test is
+        case-sensitive: ``C.`` and ``V.`` are initials or units (M5:
+        ``1° C. Les`` splits).
     M5  Initials. Capital letters with periods (``J.``, ``J.-L.``, ``J-C.``,
         ``S.N.C.F.``) before a capitalised word are a name's initials, not a
         sentence end (``J. K. Rowling``, ``Charles de G. Dupont``, ``M.
@@ -107,6 +122,8 @@ _TITLES = frozenset(
 _PREPOSITIVE = frozenset(
     "cf c.-à-d c-à-d p.ex p.-ex i.e e.g vs av apr bd boul".split()
 )
+# M4: versus/contre in case names (``Roe v. Wade``), compared with their case.
+_VERSUS = frozenset("v c".split())
 # M4: reference abbreviations: no sentence end before a number or a Roman
 # numeral (article, page, number, volume, tome, chapter, figure, alinéa...).
 _NUMBER = frozenset(
@@ -150,6 +167,10 @@ _S1 = re.compile(r"[.!?…]+" + _CLOSERS + _NEXT_STARTS)
 _S2 = re.compile(r"…" + _CLOSERS + _NEXT_STARTS)
 # S3: a lone capital letter and a period before a capital.
 _S3 = re.compile(r"(?<![^\s(«“\"'’-])[A-ZÀ-ÖØ-Þ]\." + _NEXT_STARTS)
+# S4 and M2: an opening straight quote glued to a word, after whitespace.
+_GLUED_OPENER = re.compile(r"\s+\"(?=\w)")
+# S4: a spaced straight quote after sentence punctuation, then an opening one.
+_S4 = re.compile(r"[.!?…]\s\"(?=\s+\"" + _UPPER + ")")
 
 # M2: closing quotes and brackets (a straight quote closes when it is
 # followed by a space, punctuation or the end).
@@ -219,7 +240,8 @@ def _extend_over_closers(text: str, cut: int) -> tuple[int, bool]:
     """M2: move the cut over closing quotes/brackets; say whether it moved.
 
     A straight quote between spaces (``mourir. " Mais``) closes when an odd
-    number of straight quotes precede it.
+    number of straight quotes precede it, or when an opening straight quote
+    glued to a word follows it (``monde. " "C'est``, rule S4).
     """
     moved = False
     while True:
@@ -228,7 +250,8 @@ def _extend_over_closers(text: str, cut: int) -> tuple[int, bool]:
             cut, moved = m.end(), True
             continue
         m = _SPACED_QUOTE.match(text, cut)
-        if m and text.count('"', 0, cut) % 2 == 1:
+        if m and (text.count('"', 0, cut) % 2 == 1
+                  or _GLUED_OPENER.match(text, m.end())):
             cut, moved = m.end(), True
             continue
         return cut, moved
@@ -247,6 +270,14 @@ def _starts_name(text: str, pos: int) -> bool:
     if word in _ARTICLES and after.islower():
         return False
     return True
+
+
+def _between_names(text: str, start: int, nxt: int) -> bool:
+    """M4: does a name end before ``start`` and may one start at ``nxt``?"""
+    before = _token_before(text, _skip_space_back(text, start))
+    if not before or not (before[0].isupper() or before[-1] in ")]"):
+        return False
+    return _FIRST_LETTER.match(text, nxt).group(1).isupper() and _starts_name(text, nxt)
 
 
 def _is_boundary(text: str, cut: int, crossed: bool) -> bool:
@@ -273,7 +304,7 @@ def _is_boundary(text: str, cut: int, crossed: bool) -> bool:
     ellipsis = text[end - 1] == "…" or text.endswith("...", 0, end)
 
     # M3: what follows is a continuation, not a new sentence.
-    if first in ",;:":
+    if first in ",;:!?":
         return False
     if ellipsis or text[end - 1] in "!?":
         return not lower
@@ -285,6 +316,8 @@ def _is_boundary(text: str, cut: int, crossed: bool) -> bool:
     start = end - 1 - len(token)  # where the token starts
     if token in _TITLES or low in _PREPOSITIVE:
         return False
+    if token in _VERSUS and not lower and _between_names(text, start, nxt):
+        return False  # "Roe v. Wade"
     if low == "ex" and _token_before(text, _skip_space_back(text, start)).lower() == "par":
         return False  # "par ex." (but "son ex. Elle" ends a sentence)
     if low in _NUMBER and _REFERENCE.match(text, nxt):
@@ -353,6 +386,8 @@ def _boundaries(text: str) -> list[int]:
     if "…" in text:
         candidates.update(m.end() for m in _S2.finditer(text))
     candidates.update(m.end() for m in _S3.finditer(text))
+    if '"' in text:
+        candidates.update(m.end() for m in _S4.finditer(text))
     cuts = set()
     for cand in candidates:
         cut, crossed = _extend_over_closers(text, cand)

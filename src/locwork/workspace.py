@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from locwork import atomic, document, html_import, inputs, segment_overrides
+from locwork import atomic, document, filenames, html_import, inputs, segment_overrides
 from locwork.document import Document
 from locwork.errors import LocworkError
 
@@ -80,11 +79,7 @@ class Upload:
 
 def check_name(name: str) -> str:
     """A safe file name for corpus/, or a one-line LocworkError."""
-    name = unicodedata.normalize("NFC", name or "").strip()
-    if not name:
-        raise LocworkError("the upload has no file name")
-    if "/" in name or "\\" in name or name in (".", "..") or ".." in name.split("/"):
-        raise LocworkError(f"{name!r}: the file name must not contain a folder path")
+    name = filenames.check_plain_name(name)  # no folder part, NUL, control or bidi character
     if name.startswith("."):
         raise LocworkError(f"{name!r}: hidden file names (starting with a dot) are not accepted")
     if _UNSAFE_NAME.search(name) or len(name.encode("utf-8")) > 200:

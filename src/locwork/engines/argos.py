@@ -30,15 +30,19 @@ model is loaded on the first translation of its pair.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
 import shutil
+import stat
 import tempfile
 import threading
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, NamedTuple, Sequence
+from typing import Any, BinaryIO, Iterator, NamedTuple, Sequence
 
 from locwork.engines.base import Hypothesis, Pair
 from locwork.errors import LocworkError
@@ -133,6 +137,7 @@ class ArgosEngine:
         max_length_ratio: float = 2.0,
         max_decoding_length: int = 512,
         max_batch_size: int = 32,
+        max_unpacked_bytes: int | None = None,
     ) -> None:
         """All arguments are optional.
 
@@ -150,6 +155,8 @@ class ArgosEngine:
             rounded up to 8, 16, 24, 32, 48, 64, 96, 128, 192..., and never
             after more than ``max_decoding_length``.
         max_batch_size: sentences per CTranslate2 call.
+        max_unpacked_bytes: the most bytes a package may unpack to when it
+            is installed; default ``$LOCWORK_ARGOS_MAX_BYTES``, else 2 GiB.
         """
         env_dir = os.environ.get("ARGOS_PACKAGES_DIR")
         self._explicit_dir = Path(packages_dir) if packages_dir else (
@@ -167,6 +174,7 @@ class ArgosEngine:
         self.max_length_ratio = max_length_ratio
         self.max_decoding_length = max_decoding_length
         self.max_batch_size = max_batch_size
+        self.max_unpacked_bytes = max_unpacked_bytes
         self.problems: dict[str, str] = {}  # folder -> why it was skipped
         self._lock = threading.RLock()
         self._scan_stamp: tuple | None = None
@@ -436,66 +444,121 @@ class ArgosEngine:
 
     # -- installing -------------------------------------------------------------
 
-    def install_from_path(self, path: str | os.PathLike) -> InstalledPackage:
+    def install_from_path(
+        self, path: str | os.PathLike, *, name: str | None = None
+    ) -> InstalledPackage:
         """Install an ``.argosmodel`` file; return what was installed.
 
-        The zip is checked before anything is written (argostranslate's own
-        ``install_from_path`` extracts first, and one folder without
-        metadata.json then breaks its package listing), extracted beside the
-        packages folder and moved in at once. It then is the package for
-        its pair: any other version of the same pair in the install folder
-        (older or newer) is removed.
+        ``name`` is how messages call the file (an upload's own name rather
+        than the temporary file it was saved to); default: the path.
+
+        Nothing outside the packages folder is written or removed, even when
+        the install fails (argostranslate's own ``install_from_path`` trusts
+        the archive, and one folder without metadata.json then breaks its
+        package listing):
+
+        - the file must be a regular file: a FIFO or a device is refused
+          before it is opened, so nothing hangs;
+        - the whole zip is checked before anything is written (see
+          :func:`_check_archive`): entry names, language codes and version in
+          metadata.json, the layout, the unpacked size;
+        - it is unpacked into a hidden temporary folder inside the packages
+          folder, counting the bytes written (a size the zip lies about
+          cannot get past the limit), then renamed to
+          ``translate-FROM_TO-VERSION``: a name made of the checked metadata,
+          never the archive's own folder name, checked to lie in the
+          packages folder;
+        - a folder of that name that holds a package of another pair is left
+          alone and the install refused;
+        - on failure the temporary folder is removed.
+
+        The new package then is the one for its pair: any other version of
+        the same pair in the install folder (older or newer) is removed.
         """
         path = Path(path).expanduser()
-        if not path.exists():
-            raise LocworkError(f"no such file: {path}")
-        if path.is_dir():
-            raise LocworkError(f"{path} is a folder, not an .argosmodel file")
-        if not zipfile.is_zipfile(path):
-            raise LocworkError(f"{path} is not an argos package (.argosmodel): not a zip archive")
-        try:
-            with zipfile.ZipFile(path) as zf:
-                folder, metadata = self._check_archive(zf, path)
-                target_root = self.install_dir
-                target_root.mkdir(parents=True, exist_ok=True)
-                # Extract beside the packages folder, not in it: argos lists
-                # every sub-folder there as a package.
-                try:
-                    staging = Path(tempfile.mkdtemp(prefix=".locwork-install-",
-                                                    dir=target_root.parent))
-                except OSError:
-                    staging = Path(tempfile.mkdtemp(prefix=".locwork-install-",
-                                                    dir=target_root))
-                try:
-                    zf.extractall(staging)
-                    extracted = staging / folder if folder else staging
-                    target = target_root / (folder or _package_folder_name(metadata))
-                    with self._lock:
-                        if target.exists():
-                            shutil.rmtree(target)
-                        shutil.move(str(extracted), str(target))
-                        self._remove_others(target, metadata)
-                finally:
-                    shutil.rmtree(staging, ignore_errors=True)
-        except (zipfile.BadZipFile, OSError, EOFError) as error:
-            raise LocworkError(f"cannot install {path}: {error}") from None
+        shown = name or str(path)
+        limit = self.unpack_limit()
+        with _open_regular(path, shown) as handle:
+            try:
+                if not zipfile.is_zipfile(handle):
+                    raise LocworkError(
+                        f"{shown} is not an argos package (.argosmodel): not a zip archive"
+                    )
+                with zipfile.ZipFile(handle) as zf:
+                    plan = _check_archive(zf, shown, limit)
+                    target = self._put_in_place(zf, plan, shown, limit)
+            except _ZIP_ERRORS as error:
+                raise LocworkError(f"cannot install {shown}: {_one_line(error)}") from None
+        pair = (plan.src, plan.tgt)
         with self._lock:
             self._scan_stamp = None  # rescan
-            self._loaded.pop((metadata["from_code"], metadata["to_code"]), None)
-        pkg = self._packages().get((metadata["from_code"], metadata["to_code"]))
-        if pkg is None or pkg.path != target:
+            self._loaded.pop(pair, None)
+        pkg = self._packages().get(pair)
+        if pkg is None or pkg.path.resolve() != target:
             problem = self.problems.get(
                 str(target), f"{pkg.path} has a newer version" if pkg else "unreadable"
             )
-            raise LocworkError(f"installed {path.name} but it is not usable: {problem}")
+            raise LocworkError(f"installed {Path(shown).name} but it is not usable: {problem}")
         return pkg.info
 
+    def unpack_limit(self) -> int:
+        """The most bytes a package may unpack to: the engine's, $LOCWORK_ARGOS_MAX_BYTES, or 2 GiB."""
+        if self.max_unpacked_bytes is not None:
+            return self.max_unpacked_bytes
+        raw = os.environ.get(MAX_BYTES_ENV, "").strip()
+        if not raw:
+            return DEFAULT_MAX_UNPACKED_BYTES
+        try:
+            value = int(raw)
+        except ValueError:
+            value = 0
+        if value <= 0:
+            raise LocworkError(f"{MAX_BYTES_ENV}={raw!r}: give a number of bytes, e.g. 2147483648")
+        return value
+
+    def _put_in_place(
+        self, zf: zipfile.ZipFile, plan: "_Plan", shown: str, limit: int
+    ) -> Path:
+        """Unpack a checked archive into the packages folder; return the package folder."""
+        from locwork import atomic  # filelock: not needed to import this module
+
+        configured = self.install_dir
+        created = not configured.exists()
+        configured.mkdir(parents=True, exist_ok=True)
+        root = configured.resolve()
+        target = _inside(root, root / _package_folder_name(plan.src, plan.tgt, plan.version))
+        _sweep_stale(root)
+        staging = Path(tempfile.mkdtemp(prefix=".locwork-install-", dir=root))
+        done = False
+        try:
+            fresh = staging / "package"
+            _unpack(zf, plan, fresh, shown, limit)
+            with self._lock, atomic.locked(root / ".locwork-install"):
+                _check_target(target, plan, shown)
+                old = staging / "old"
+                if target.exists():
+                    os.replace(target, old)
+                try:
+                    os.replace(fresh, target)
+                except OSError:
+                    if old.exists() and not target.exists():
+                        os.replace(old, target)
+                    raise
+                self._remove_others(root, target, (plan.src, plan.tgt), staging)
+            done = True
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+            if created and not done:
+                with contextlib.suppress(OSError):
+                    configured.rmdir()  # only if empty
+        return target
+
     @staticmethod
-    def _remove_others(target: Path, metadata: dict) -> None:
-        """Delete the other translate packages for target's pair beside it."""
-        pair = (metadata["from_code"], metadata["to_code"])
-        for other in target.parent.iterdir():
-            if other == target or not other.is_dir() or other.name.startswith("."):
+    def _remove_others(root: Path, target: Path, pair: tuple[str, str], trash: Path) -> None:
+        """Move the other translate packages for target's pair into trash (removed after)."""
+        for n, other in enumerate(sorted(root.iterdir())):
+            if (other == target or other.name.startswith(".") or other.is_symlink()
+                    or not other.is_dir()):
                 continue
             try:
                 meta = json.loads((other / "metadata.json").read_text(encoding="utf-8"))
@@ -503,46 +566,9 @@ class ArgosEngine:
                 continue
             if (isinstance(meta, dict) and meta.get("type", "translate") == "translate"
                     and (meta.get("from_code"), meta.get("to_code")) == pair):
-                shutil.rmtree(other, ignore_errors=True)
+                with contextlib.suppress(OSError):
+                    os.replace(other, trash / f"other-{n}")
 
-    @staticmethod
-    def _check_archive(zf: zipfile.ZipFile, path: Path) -> tuple[str, dict]:
-        """(top folder or "", metadata) of a valid package zip, else LocworkError."""
-        bad = f"{path} is not a valid argos package"
-        names = zf.namelist()
-        for name in names:
-            parts = PurePosixPath(name).parts
-            if name.startswith(("/", "\\")) or ".." in parts or ":" in name.split("/")[0]:
-                raise LocworkError(f"{bad}: unsafe path {name!r} in the archive")
-        candidates = [
-            n for n in names
-            if PurePosixPath(n).name == "metadata.json" and len(PurePosixPath(n).parts) <= 2
-        ]
-        if len(candidates) != 1:
-            what = "no metadata.json" if not candidates else "several metadata.json"
-            raise LocworkError(f"{bad}: {what}")
-        meta_name = candidates[0]
-        folder = PurePosixPath(meta_name).parts[0] if "/" in meta_name else ""
-        try:
-            metadata = json.loads(zf.read(meta_name).decode("utf-8"))
-        except (ValueError, UnicodeDecodeError) as error:
-            raise LocworkError(f"{bad}: unreadable metadata.json ({error})") from None
-        if not isinstance(metadata, dict):
-            raise LocworkError(f"{bad}: metadata.json is not an object")
-        if metadata.get("type", "translate") != "translate":
-            raise LocworkError(
-                f"{path} is an argos {metadata.get('type')!r} package, not a translation package"
-            )
-        for key in ("from_code", "to_code"):
-            if not isinstance(metadata.get(key), str) or not metadata[key]:
-                raise LocworkError(f"{bad}: metadata.json has no {key}")
-        base = f"{folder}/" if folder else ""
-        members = set(names)
-        if f"{base}model/model.bin" not in members:
-            raise LocworkError(f"{bad}: no model/model.bin")
-        if not {f"{base}sentencepiece.model", f"{base}bpe.model"} & members:
-            raise LocworkError(f"{bad}: no sentencepiece.model or bpe.model")
-        return folder, metadata
 
     def index_url(self) -> str:
         """The index.json address: ``index_url``, $ARGOS_PACKAGE_INDEX, or argos's."""
@@ -566,6 +592,8 @@ class ArgosEngine:
         Offline, this fails in about ``network_timeout`` seconds (one try, no
         retries) with a one-line LocworkError.
         """
+        check_code(src, "the source")
+        check_code(tgt, "the target")
         url = self.index_url()
         try:
             raw = self._fetch(url)
@@ -598,10 +626,11 @@ class ArgosEngine:
 
         reasons = []
         with tempfile.TemporaryDirectory(prefix="locwork-argos-") as tmp:
-            file = Path(tmp) / (_package_folder_name(entry) + ".argosmodel")
+            file = Path(tmp) / "package.argosmodel"
             for link in links:
                 try:
                     self._download(link, file)
+                    shown = link
                     break
                 except Exception as error:
                     reasons.append(f"{link}: {_reason(error)}")
@@ -610,7 +639,7 @@ class ArgosEngine:
                     f"cannot download the argos package for {src}→{tgt} "
                     f"({'; '.join(reasons)}); {INSTALL_HINT}"
                 )
-            return self.install_from_path(file)
+            return self.install_from_path(file, name=shown)
 
     def _download(self, url: str, dest: Path) -> None:
         import urllib.request
@@ -630,12 +659,6 @@ class ArgosEngine:
             pass
 
 
-def _package_folder_name(metadata: dict) -> str:
-    version = str(metadata.get("package_version", "")).replace(".", "_")
-    name = f"{metadata.get('type', 'translate')}-{metadata['from_code']}_{metadata['to_code']}"
-    return f"{name}-{version}" if version else name
-
-
 def _reason(error: BaseException) -> str:
     """A short reason for a network error, on one line."""
     code = getattr(error, "code", None)  # urllib.error.HTTPError
@@ -646,3 +669,228 @@ def _reason(error: BaseException) -> str:
     if isinstance(reason, TimeoutError) or "timed out" in text:
         text = "timed out"
     return " ".join(text.split())
+
+
+# -- installing: checks on the file, the archive and the destination ------------------
+
+MAX_BYTES_ENV = "LOCWORK_ARGOS_MAX_BYTES"
+DEFAULT_MAX_UNPACKED_BYTES = 2 << 30  # real packages unpack to 100-400 MB
+MAX_ENTRIES = 10_000  # real packages hold a few dozen files
+# Model weights barely compress; a whole package unpacking to 100x its
+# compressed size is a zip bomb, whatever the byte limit (checked above 16 MiB).
+MAX_RATIO = 100
+_RATIO_FLOOR = 16 << 20
+# Language codes as argos writes them: ISO 639 (en, fra) and its own
+# two-letter ones (zt, pb), optionally with BCP 47 subtags (pt-BR, zh-Hant).
+_CODE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+_VERSION = re.compile(r"[0-9A-Za-z]{1,16}(?:[._+-][0-9A-Za-z]{1,16}){0,7}")
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError,
+               RuntimeError, zlib.error)
+
+
+class _Plan(NamedTuple):
+    """A checked package archive: its pair, version and the entries to unpack."""
+
+    src: str
+    tgt: str
+    version: str
+    members: list[tuple[zipfile.ZipInfo, PurePosixPath]]  # (entry, path inside the package)
+    size: int  # declared unpacked bytes
+
+
+def check_code(code: object, what: str = "language code") -> str:
+    """A language code as argos packages use them (fr, zt, pt-BR), else LocworkError."""
+    if not isinstance(code, str) or not _CODE.fullmatch(code):
+        raise LocworkError(f"{what} {_show(code)} is not a language code (e.g. fr, en, pt-BR)")
+    return code
+
+
+def _show(value: object, width: int = 60) -> str:
+    text = ascii(value)
+    return text if len(text) <= width else text[:width] + "…"
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split()) or type(error).__name__
+
+
+def _size(n: int) -> str:
+    return f"{n / (1 << 20):.1f} MiB"
+
+
+def _package_folder_name(src: str, tgt: str, version: str) -> str:
+    """translate-FROM_TO-VERSION, as argos names its folders (from checked parts only)."""
+    name = f"translate-{src}_{tgt}"
+    return f"{name}-{version.replace('.', '_')}" if version else name
+
+
+@contextlib.contextmanager
+def _open_regular(path: Path, shown: str) -> Iterator[BinaryIO]:
+    """Open a regular file for reading; refuse folders, pipes and devices before opening them."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise LocworkError(f"no such file: {shown}") from None
+    except OSError as error:
+        raise LocworkError(f"cannot read {shown}: {error.strerror or error}") from None
+    not_regular = f"{shown} is not a regular file (a pipe, a device...); give an .argosmodel file"
+    if stat.S_ISDIR(info.st_mode):
+        raise LocworkError(f"{shown} is a folder, not an .argosmodel file")
+    if not stat.S_ISREG(info.st_mode):
+        raise LocworkError(not_regular)
+    nonblock = getattr(os, "O_NONBLOCK", 0)  # swapped for a FIFO meanwhile: open returns at once
+    try:
+        fd = os.open(path, os.O_RDONLY | nonblock | getattr(os, "O_BINARY", 0))
+    except OSError as error:
+        raise LocworkError(f"cannot read {shown}: {error.strerror or error}") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise LocworkError(not_regular)
+        if nonblock:
+            os.set_blocking(fd, True)
+        handle = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    with handle:
+        yield handle
+
+
+def _check_entry(info: zipfile.ZipInfo, bad: str) -> None:
+    """Refuse an entry that could land outside its folder or is not a file or folder."""
+    name = info.filename
+    parts = PurePosixPath(name).parts
+    if (not name or name.startswith("/") or "\\" in name or ".." in parts
+            or ":" in parts[0] or any(ord(c) < 32 or c == "\x7f" for c in name)):
+        raise LocworkError(f"{bad}: unsafe path {_show(name)} in the archive")
+    kind = stat.S_IFMT(info.external_attr >> 16)
+    if kind not in (0, stat.S_IFREG, stat.S_IFDIR):
+        raise LocworkError(f"{bad}: {_show(name)} is a link or a special file")
+
+
+def _check_archive(zf: zipfile.ZipFile, shown: str, limit: int) -> _Plan:
+    """What to unpack from a valid package zip, else a one-line LocworkError."""
+    bad = f"{shown} is not a valid argos package"
+    infos = zf.infolist()
+    if len(infos) > MAX_ENTRIES:
+        raise LocworkError(f"{bad}: {len(infos)} entries (a package has a few dozen)")
+    for info in infos:
+        _check_entry(info, bad)
+    names = [info.filename.rstrip("/") for info in infos]
+    if len(set(names)) != len(names):
+        raise LocworkError(f"{bad}: the same path appears twice in the archive")
+    candidates = [
+        n for n in names
+        if PurePosixPath(n).name == "metadata.json" and len(PurePosixPath(n).parts) <= 2
+    ]
+    if len(candidates) != 1:
+        what = "no metadata.json" if not candidates else "several metadata.json"
+        raise LocworkError(f"{bad}: {what}")
+    meta_name = candidates[0]
+    folder = PurePosixPath(meta_name).parts[0] if "/" in meta_name else ""
+    try:
+        metadata = json.loads(zf.read(meta_name).decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise LocworkError(f"{bad}: unreadable metadata.json ({_one_line(error)})") from None
+    if not isinstance(metadata, dict):
+        raise LocworkError(f"{bad}: metadata.json is not an object")
+    if metadata.get("type", "translate") != "translate":
+        raise LocworkError(
+            f"{shown} is an argos {_show(metadata.get('type'))} package, not a translation package"
+        )
+    for key in ("from_code", "to_code"):
+        if metadata.get(key) in (None, ""):
+            raise LocworkError(f"{bad}: metadata.json has no {key}")
+        check_code(metadata[key], f"{bad}: its {key}")
+    version = metadata.get("package_version", "")
+    if isinstance(version, (int, float)) and not isinstance(version, bool):
+        version = str(version)
+    if not isinstance(version, str) or (version and not _VERSION.fullmatch(version)):
+        raise LocworkError(f"{bad}: its package_version {_show(version)} is not a version (e.g. 1.0)")
+
+    base = f"{folder}/" if folder else ""
+    members = [
+        (info, PurePosixPath(info.filename[len(base):]))
+        for info in infos
+        if info.filename.startswith(base) and info.filename.rstrip("/") != folder
+    ]
+    present = {str(rel) for _, rel in members}
+    if "model/model.bin" not in present:
+        raise LocworkError(f"{bad}: no model/model.bin")
+    if not {"sentencepiece.model", "bpe.model"} & present:
+        raise LocworkError(f"{bad}: no sentencepiece.model or bpe.model")
+    size = sum(info.file_size for info, _ in members)
+    if size > limit:
+        raise LocworkError(
+            f"{shown} unpacks to {_size(size)}, over the limit of {_size(limit)} "
+            f"(${MAX_BYTES_ENV} sets it, in bytes)"
+        )
+    packed = sum(info.compress_size for info, _ in members)
+    if size > _RATIO_FLOOR and size > MAX_RATIO * max(packed, 1):
+        raise LocworkError(
+            f"{shown} unpacks to {_size(size)} from {_size(packed)}: "
+            f"over {MAX_RATIO} times its size, not a real package"
+        )
+    return _Plan(metadata["from_code"], metadata["to_code"], version, members, size)
+
+
+def _unpack(zf: zipfile.ZipFile, plan: _Plan, dest: Path, shown: str, limit: int) -> None:
+    """Write the plan's entries under dest (a new folder), counting the bytes written."""
+    dest.mkdir()
+    written = 0
+    for info, rel in plan.members:
+        out = dest.joinpath(*rel.parts)
+        if info.is_dir():
+            out.mkdir(parents=True, exist_ok=True)
+            continue
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with zf.open(info) as source, open(out, "xb") as sink:
+            while chunk := source.read(1 << 20):
+                written += len(chunk)
+                if written > limit:
+                    raise LocworkError(
+                        f"{shown} unpacks to more than the limit of {_size(limit)} "
+                        f"(${MAX_BYTES_ENV} sets it, in bytes)"
+                    )
+                sink.write(chunk)
+
+
+def _sweep_stale(root: Path, age: float = 86400.0) -> None:
+    """Remove staging folders that a killed install left in root (older than a day)."""
+    import time
+
+    for path in root.glob(".locwork-install-*"):
+        try:
+            if (not path.is_symlink() and path.is_dir()
+                    and time.time() - path.stat().st_mtime > age):
+                shutil.rmtree(path, ignore_errors=True)
+        except OSError:
+            pass
+
+
+def _inside(root: Path, path: Path) -> Path:
+    """path, resolved, if it is an entry of root (itself resolved); else LocworkError."""
+    resolved = path.resolve()
+    if resolved.parent != root or resolved.name != path.name:
+        raise LocworkError(f"refusing to write outside the packages folder {root}: {path}")
+    return resolved
+
+
+def _check_target(target: Path, plan: _Plan, shown: str) -> None:
+    """Refuse to replace what is not a package of plan's pair at target."""
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise LocworkError(f"{target} is in the way (not a package folder); move it, then install again")
+    if not target.is_dir():
+        return
+    try:
+        meta = json.loads((target / "metadata.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return  # a broken folder of this name: replaced
+    if not isinstance(meta, dict):
+        return
+    other = (meta.get("from_code"), meta.get("to_code"))
+    if other != (plan.src, plan.tgt) or meta.get("type", "translate") != "translate":
+        raise LocworkError(
+            f"{target} holds the argos package for {other[0]}→{other[1]}; not replacing it "
+            f"with {Path(shown).name} ({plan.src}→{plan.tgt}): move that folder first"
+        )
