@@ -91,7 +91,7 @@ def test_no_break_spaces_are_kept(tmp_path):
     "make, message",
     [
         (lambda p: p, "no such file"),
-        (lambda p: (p.mkdir(), p)[1], "is a directory"),
+        (lambda p: (p.mkdir(), p)[1], "is a folder"),
         (lambda p: (p.write_bytes(b"\x00\x01\x02binary\x00"), p)[1], "binary"),
         (lambda p: (p.write_bytes(b""), p)[1], "empty"),
         (lambda p: (p.write_bytes(b"  \n\n "), p)[1], "empty"),

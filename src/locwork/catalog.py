@@ -58,7 +58,7 @@ from typing import Callable, Iterator
 
 import polib
 
-from locwork import __version__, langs
+from locwork import __version__, inputs, langs
 from locwork.atomic import atomic_write_bytes, locked
 from locwork.errors import LocworkError
 
@@ -160,19 +160,32 @@ def _check_complete(po: polib.POFile, text: str, path: Path) -> None:
         )
 
 
-def _read(path: Path) -> tuple[bytes, tuple]:
+_DECLARED_CHARSET = re.compile(rb'"?Content-Type:.+? charset=([\w_\-:\.]+)')  # polib's pattern
+
+
+def _check_declared_charset(data: bytes, path: Path) -> None:
+    """Refuse a header charset Python does not know: polib would read the file as UTF-8 silently.
+
+    ``CHARSET``, the placeholder of a fresh template, is left to the default
+    (UTF-8), as the gettext tools read it.
+    """
+    match = _DECLARED_CHARSET.search(data)
+    if match is None:
+        return
+    name = match.group(1).decode("ascii", "replace")
+    if name.upper() == "CHARSET":
+        return
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-            st = os.fstat(handle.fileno())
-    except FileNotFoundError:
-        raise LocworkError(f"{path}: no such PO file") from None
-    except IsADirectoryError:
-        raise LocworkError(f"{path} is a folder, not a PO file") from None
-    except PermissionError:
-        raise LocworkError(f"{path}: permission denied") from None
-    except OSError as error:
-        raise LocworkError(f"{path}: cannot read it ({error.strerror or error})") from None
+        codecs.lookup(name)
+    except LookupError:
+        raise LocworkError(f"{path}: unknown charset {name!r} in the header's Content-Type "
+                           "(write the file's real charset there, e.g. UTF-8)") from None
+
+
+def _read(path: Path) -> tuple[bytes, tuple]:
+    # A regular file only, of bounded size: a FIFO or a device would hang.
+    data, st = inputs.read_file(path, inputs.CATALOG_LIMIT, "PO file")
+    _check_declared_charset(data, path)
     if not data.strip():
         raise LocworkError(
             f"{path} is empty: a PO catalog has at least a header (delete the file to start a new one)"

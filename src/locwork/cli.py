@@ -60,10 +60,12 @@ def segment(source: str, as_json: bool) -> None:
     Headings, sentences and media lines are shown with their id; with
     --json, each segment has id, kind, text, paragraph and level.
     """
-    from locwork import document, workspace
+    from locwork import document, inputs, workspace
 
     if source == "-":
-        doc = document.load_bytes(sys.stdin.buffer.read(), "stdin")
+        # Bounded like a file: more than the limit is refused as soon as it is read.
+        data = inputs.read_input(inputs.STDIN, document.MAX_DOCUMENT_BYTES, "document")
+        doc = document.load_bytes(data, "stdin")
     else:
         doc = workspace.load_document(Path(source))
     if as_json:
@@ -109,11 +111,49 @@ def progress_bar(total: int, label: str):
                 leave=False, dynamic_ncols=True)
 
 
+def lang_code(value: str) -> str:
+    """A language code as typed (``ES``, ``es-ES``, ``pt_br``) in locwork's gettext spelling."""
+    from locwork import langs
+
+    return langs.normalize(value)
+
+
 def split_langs(value: str) -> list[str]:
-    langs = [part.strip() for part in value.split(",") if part.strip()]
+    """Comma-separated language codes, normalised (``ES`` → ``es``), without repeats."""
+    langs = [lang_code(part) for part in value.split(",") if part.strip()]
     if not langs:
         raise click.BadParameter("give at least one language code, e.g. en,es")
-    return langs
+    return list(dict.fromkeys(langs))
+
+
+def normalize_route_spec(spec: str) -> str:
+    """A pinned route with its language codes normalised (``FR-ES`` → ``fr-es``).
+
+    A token that is not a language code is left for the route parser to report.
+    """
+    import re
+
+    def fix(match: re.Match[str]) -> str:
+        try:
+            return lang_code(match.group(0))
+        except LocworkError:
+            return match.group(0)
+
+    if ":" in spec:  # apertium:fr-es,bergamot:es-en: the engine names stay as typed
+        return ",".join(
+            part.split(":", 1)[0] + ":" + re.sub(r"[^\s\-:,>→]+", fix, part.split(":", 1)[1])
+            if ":" in part else part for part in spec.split(",")
+        )
+    return re.sub(r"[^\s\-:,>→]+", fix, spec)
+
+
+def engine_lang(engines: Any, code: str) -> str:
+    """The language the installed engines know for a locale (``es_ES`` → ``es``)."""
+    from locwork import langs
+
+    graph = engines.graph()
+    known = set(graph) | {hop.tgt for hops in graph.values() for hop in hops}
+    return langs.engine_language(code, known)
 
 
 def parse_route_pins(values: tuple[str, ...], targets: list[str]) -> dict[str, str]:
@@ -122,9 +162,9 @@ def parse_route_pins(values: tuple[str, ...], targets: list[str]) -> dict[str, s
     for value in values:
         if "=" in value:
             lang, spec = value.split("=", 1)
-            pins[lang.strip()] = spec.strip()
+            pins[lang_code(lang)] = normalize_route_spec(spec.strip())
         elif len(targets) == 1:
-            pins[targets[0]] = value.strip()
+            pins[targets[0]] = normalize_route_spec(value.strip())
         else:
             raise click.BadParameter(
                 f"{value!r}: with several targets, write --route LANG=ROUTE", param_hint="--route"
@@ -180,17 +220,21 @@ def translate(source: Path, targets: str, src: str, engine: str | None, routes: 
     from locwork import glossary as glossary_mod, pipeline, tm, workspace
     from locwork.engines.registry import Engines
 
+    src = lang_code(src)
     target_list = split_langs(targets)
     pins = parse_route_pins(routes, target_list)
     terms = glossary_mod.load(glossary) if glossary else None
     # Segmentation corrections made in the app apply here too.
     docs = [workspace.load_document(p) for p in document_paths(source)]
+    for lang in target_list:  # a bad --locales is reported now, not after the MT
+        pipeline.check_catalog_folder(locales_dir, lang)
     reports = []
     # One memory for every document and language of the run.
     with tm.settings(use=use_tm, threshold=tm_threshold, locales_dir=locales_dir), \
             Engines([engine] if engine else None) as engines:
         chosen = {
-            lang: pipeline.choose_route(engines, src, lang, engine, pins.get(lang), max_hops)
+            lang: pipeline.choose_route(engines, engine_lang(engines, src), engine_lang(engines, lang),
+                                        engine, pins.get(lang), max_hops)
             for lang in target_list
         }
         for doc in docs:
@@ -240,10 +284,13 @@ def pretranslate(catalog_path: Path, src: str, tgt: str, output: Path | None, en
     from locwork.engines.registry import Engines
     from locwork.pretranslate import pretranslate as run
 
+    src, tgt = lang_code(src), lang_code(tgt)
+    route_spec = normalize_route_spec(route_spec) if route_spec else None
     terms = glossary_mod.load(glossary) if glossary else None
     with tm.settings(use=use_tm, threshold=tm_threshold), \
             Engines([engine] if engine else None) as engines:
-        route = pipeline.choose_route(engines, src, tgt, engine, route_spec, max_hops)
+        route = pipeline.choose_route(engines, engine_lang(engines, src), engine_lang(engines, tgt),
+                                      engine, route_spec, max_hops)
         with progress_bar(0, catalog_path.name) as bar:
 
             def set_total(total: int) -> None:
@@ -272,13 +319,17 @@ def routes(src: str, targets: str | None, engine: str | None, max_hops: int, sho
     from locwork.engines.registry import Engines
     from locwork.routing import rank_routes
 
+    src = lang_code(src)
     with Engines([engine] if engine else None) as engines:
         graph = engines.graph()
-    reachable = sorted({h.tgt for hops in graph.values() for h in hops} - {src})
-    wanted = split_langs(targets) if targets else reachable
+        route_src = engine_lang(engines, src)
+        wanted = split_langs(targets) if targets else []
+        to_engine = {lang: engine_lang(engines, lang) for lang in wanted}
+    reachable = sorted({h.tgt for hops in graph.values() for h in hops} - {route_src})
+    wanted = wanted or reachable
     rows = []
     for lang in wanted:
-        ranked = rank_routes(graph, src, lang, max_hops, engine)
+        ranked = rank_routes(graph, route_src, to_engine.get(lang, lang), max_hops, engine)
         for rank, route in enumerate(ranked if show_all else ranked[:1]):
             rows.append({"target": lang, "rank": rank + 1, **route.to_dict()})
     if as_json:
@@ -332,6 +383,7 @@ def models_register(folder: Path, src: str, tgt: str) -> None:
     """
     from locwork.engines.bergamot import register_model_dir
 
+    src, tgt = lang_code(src), lang_code(tgt)
     entry = register_model_dir(folder, src, tgt)
     if entry.problem:
         raise LocworkError(f"registered {src}→{tgt}, but it cannot run here: {entry.problem}")
@@ -348,7 +400,7 @@ def models_install(what: tuple[str, ...]) -> None:
     if len(what) == 1:
         installed = engine.install_from_path(Path(what[0]))
     elif len(what) == 2:
-        installed = engine.install_from_index(what[0], what[1])
+        installed = engine.install_from_index(lang_code(what[0]), lang_code(what[1]))
     else:
         raise click.UsageError("give FILE.argosmodel, or SRC TGT (e.g. fr en)")
     click.echo(f"installed {installed}")

@@ -81,12 +81,13 @@ def score(catalogs: tuple[Path, ...], ref: Path | None, estimate: bool, src: str
     --ref, the current text and the raw MT are also scored against a
     reference translation.
     """
-    from locwork import scoring
+    from locwork import langs, scoring
     from locwork.errors import LocworkError
 
     if ref is not None and len(catalogs) > 1:
         raise click.UsageError("--ref goes with one catalog at a time")
     try:
+        src = langs.normalize(src)  # FR, fr-FR... as everywhere else
         reports = []
         engines = None
         if estimate and not no_write:

@@ -78,6 +78,9 @@ def tm_rebuild(locales_dir: Path, drop_imports: bool, force: bool, as_json: bool
 @click.option("--json", "as_json", is_flag=True)
 def tm_import(tmx_file: Path, src: str | None, as_json: bool) -> None:
     """Add the translation units of a TMX file (from locwork or another CAT tool)."""
+    from locwork import inputs
+
+    inputs.check_regular(tmx_file, "TMX file")  # lxml would block on a FIFO, read a device forever
     with _memory(create=True) as memory:
         report = memory.import_tmx(tmx_file, src)
         path = memory.path

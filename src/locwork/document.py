@@ -19,7 +19,7 @@ from the markup rather than guessed.
 Encodings: UTF-8 (with or without BOM) first, since it almost never decodes
 by accident; otherwise charset-normalizer picks among the legacy encodings a
 French file can realistically be in (Windows-1252, ISO-8859-15, Latin-1,
-Mac Roman). A file with NUL bytes is binary and is refused.
+Mac Roman). A file with a NUL byte anywhere is binary and is refused.
 """
 
 from __future__ import annotations
@@ -28,10 +28,11 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from locwork import inputs
 from locwork.errors import LocworkError
 
 KINDS = ("heading", "sentence", "media")
-MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+MAX_DOCUMENT_BYTES = inputs.DOCUMENT_LIMIT
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown")
 
 # Legacy encodings a French text can be in, most likely first: Windows-1252
@@ -103,7 +104,9 @@ def decode(data: bytes, source: str = "input") -> tuple[str, str]:
     """Decode bytes to text; return (text, encoding). Refuse binary data."""
     if not data.strip():
         raise LocworkError(f"{source}: the file is empty")
-    if b"\x00" in data[:8192]:
+    # The whole input: a NUL anywhere would reach the catalog, which every
+    # tool (msgfmt, locwork) then refuses as binary.
+    if b"\x00" in data:
         raise LocworkError(f"{source}: this looks like a binary file, not text")
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
@@ -238,22 +241,13 @@ def parse(text: str, name: str, suffix: str = ".txt", path: Path | None = None,
                     segments=segment_blocks(blocks))
 
 
-def read_bytes(path: Path) -> bytes:
-    """Read a source file, with one-line errors for the usual mistakes."""
-    if not path.exists():
-        raise LocworkError(f"{path}: no such file")
-    if path.is_dir():
-        raise LocworkError(f"{path}: is a directory, not a document")
-    size = path.stat().st_size
-    if size > MAX_DOCUMENT_BYTES:
-        raise LocworkError(
-            f"{path}: the file is too large ({size // 1024} KiB; the limit is "
-            f"{MAX_DOCUMENT_BYTES // 1024} KiB)"
-        )
-    try:
-        return path.read_bytes()
-    except OSError as error:
-        raise LocworkError(f"{path}: cannot read: {error.strerror}") from None
+def read_bytes(path: Path | str) -> bytes:
+    """Read a source file, with one-line errors for the usual mistakes.
+
+    Only a regular file is read (a FIFO or a device would hang or never
+    end), and never more than :data:`MAX_DOCUMENT_BYTES` + 1 bytes of it.
+    """
+    return inputs.read_file(path, MAX_DOCUMENT_BYTES, "document")[0]
 
 
 def load(path: Path | str) -> Document:

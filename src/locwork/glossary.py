@@ -51,14 +51,20 @@ class Glossary:
     source: str = ""
 
     def for_language(self, lang: str) -> dict[str, Term]:
-        """term → Term for a target language; specific lines beat ``*`` lines."""
+        """term → Term for a target language; specific lines beat ``*`` lines.
+
+        A regional target (``pt_BR``) also takes its base language's lines
+        (``pt``), which its own lines override.
+        """
+        base = lang.split("@")[0].split("_")[0]
         chosen: dict[str, Term] = {}
         for term in self.terms:
             if term.lang == ALL_LANGUAGES and term.term not in chosen:
                 chosen[term.term] = term
-        for term in self.terms:
-            if term.lang == lang:
-                chosen[term.term] = term
+        for wanted in dict.fromkeys((base, lang)):
+            for term in self.terms:
+                if term.lang == wanted:
+                    chosen[term.term] = term
         return chosen
 
     def pattern(self, lang: str) -> re.Pattern[str] | None:
@@ -81,21 +87,88 @@ class Glossary:
         return len(self.terms)
 
 
+HEADER = ("term", "lang", "translation", "note")
+
+
+def _read_rows(text: str, source: str) -> list[tuple[int, list[str]]]:
+    """(line, cells) of every non-blank record; a quoting mistake is an error, not a guess.
+
+    ``strict`` makes the csv module refuse what it would otherwise read
+    silently wrong (``"OTAN"x``, a quote left open to the end of the file).
+    """
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        for row in reader:
+            if row and any(cell.strip() for cell in row):
+                rows.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as error:
+        raise LocworkError(f"{source}:{start}: bad CSV quoting ({error}); put a field that holds "
+                           "a comma or a quote between double quotes, and double the quotes inside") \
+            from None
+    return rows
+
+
+def _check_header(cells: list[str], source: str) -> list[str]:
+    header = [cell.strip().lower() for cell in cells]
+    if header[:2] != ["term", "lang"] or any(c not in HEADER for c in header) \
+            or len(set(header)) != len(header):
+        raise LocworkError(f"{source}:1: the first row must be 'term,lang,translation[,note]'")
+    return header
+
+
+def _lang_cell(value: str, source: str, line: int) -> str:
+    """``*`` (or empty) for every language, else the normalised code (``ES`` → ``es``)."""
+    from locwork import langs
+
+    if value in ("", ALL_LANGUAGES):
+        return ALL_LANGUAGES
+    try:
+        return langs.normalize(value)
+    except LocworkError:
+        where = f"{source}:{line}" if line else source
+        raise LocworkError(f"{where}: invalid language code {value!r} in the lang column "
+                           "(use a code such as en, es or pt_BR, or * for every language)") from None
+
+
 def parse_csv(text: str, source: str = "glossary") -> Glossary:
-    """Read glossary CSV text; one-line errors for malformed files."""
-    reader = csv.reader(io.StringIO(text))
-    rows = [row for row in reader if row and any(cell.strip() for cell in row)]
+    """Read glossary CSV text; one-line errors naming ``file:line`` for malformed files.
+
+    Refused rather than guessed: bad quoting, a row with more cells than
+    the header (an unquoted comma in a term), a row without its
+    translation cell (write ``Marco Rubio,*,`` for a do-not-translate
+    term), an invalid language code, and the same term given two
+    different translations for one language.
+    """
+    rows = _read_rows(text, source)
     if not rows:
         raise LocworkError(f"{source}: the glossary is empty")
-    header = [cell.strip().lower() for cell in rows[0]]
-    if header[:2] != ["term", "lang"]:
-        raise LocworkError(f"{source}: the first row must be 'term,lang,translation[,note]'")
-    terms = []
-    for number, row in enumerate(rows[1:], start=2):
-        cells = [cell.strip() for cell in row] + ["", "", ""]
-        term, lang, translation, note = cells[0], cells[1] or ALL_LANGUAGES, cells[2], cells[3]
+    header = _check_header(rows[0][1], source)
+    needed = min(len(header), 3)
+    terms: list[Term] = []
+    seen: dict[tuple[str, str], tuple[int, str]] = {}
+    for line, row in rows[1:]:
+        if len(row) > len(header):
+            raise LocworkError(
+                f"{source}:{line}: {len(row)} cells but the header has {len(header)} "
+                "(a comma inside a term or translation must be quoted)")
+        if len(row) < needed:
+            raise LocworkError(
+                f"{source}:{line}: {len(row)} cell(s) but {needed} are needed "
+                f"({','.join(header[:needed])}; an empty translation is written as a trailing comma)")
+        cells = dict(zip(header, (cell.strip() for cell in row)))
+        term = cells["term"]
         if not term:
-            raise LocworkError(f"{source}:{number}: empty term")
+            raise LocworkError(f"{source}:{line}: empty term")
+        lang = _lang_cell(cells["lang"], source, line)
+        translation, note = cells.get("translation", ""), cells.get("note", "")
+        first = seen.setdefault((term, lang), (line, translation))
+        if first[1] != translation:
+            raise LocworkError(
+                f"{source}:{line}: {term!r} for {lang} is already given at line {first[0]} "
+                f"with another translation ({first[1]!r} vs {translation!r})")
         terms.append(Term(term, lang, translation, note))
     return Glossary(terms, source)
 
@@ -138,18 +211,32 @@ def parse_tbx(data: bytes, source: str = "glossary", source_lang: str = "fr") ->
     return Glossary(terms, source)
 
 
-def load(path: Path | str) -> Glossary:
-    """Read a glossary file: CSV (UTF-8) or TBX."""
-    path = Path(path)
-    if not path.is_file():
-        raise LocworkError(f"{path}: no such glossary file")
-    if path.suffix.lower() in (".tbx", ".xml"):
-        return parse_tbx(path.read_bytes(), str(path))
+def decode_csv(data: bytes, source: str) -> str:
+    """UTF-8 text (a BOM, as Excel writes it, is dropped); other charsets are refused.
+
+    A CSV has no charset declaration, and a wrong guess would put wrong
+    terms into every translation, so the line with the first non-UTF-8
+    byte is named instead.
+    """
+    if b"\x00" in data:
+        raise LocworkError(f"{source}: this looks like a binary file, not CSV text")
     try:
-        text = path.read_text("utf-8-sig")
-    except UnicodeDecodeError:
-        raise LocworkError(f"{path}: the glossary must be UTF-8 CSV") from None
-    return parse_csv(text, str(path))
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise LocworkError(f"{source}:{line}: not UTF-8 text; save the glossary as CSV UTF-8") \
+            from None
+
+
+def load(path: Path | str) -> Glossary:
+    """Read a glossary file: CSV (UTF-8) or TBX; only a regular file, of bounded size."""
+    from locwork import inputs
+
+    path = Path(path)
+    data = inputs.read_file(path, inputs.GLOSSARY_LIMIT, "glossary file")[0]
+    if path.suffix.lower() in (".tbx", ".xml"):
+        return parse_tbx(data, str(path))
+    return parse_csv(decode_csv(data, str(path)), str(path))
 
 
 CSV_HEADER = ["term", "lang", "translation", "note"]
@@ -163,19 +250,21 @@ def append_term(path: Path | str, term: Term) -> Glossary:
     additions never lose one another, and a line that would not parse back
     is refused before anything is written.
     """
+    from locwork import inputs
     from locwork.atomic import atomic_write_text, locked
 
     path = Path(path)
     if path.suffix.lower() in (".tbx", ".xml"):
         raise LocworkError(f"{path}: terms are added to a CSV glossary, not to TBX")
-    term = Term(" ".join(term.term.split()), term.lang.strip() or ALL_LANGUAGES,
+    term = Term(" ".join(term.term.split()), _lang_cell(term.lang.strip(), str(path), 0),
                 " ".join(term.translation.split()), " ".join(term.note.split()))
     if not term.term:
         raise LocworkError("give the term to add")
     if any(ch in term.term + term.translation for ch in "\r\n"):
         raise LocworkError("a glossary term is one line")
     with locked(path):
-        text = path.read_text("utf-8-sig") if path.is_file() else ""
+        text = decode_csv(inputs.read_file(path, inputs.GLOSSARY_LIMIT, "glossary file")[0],
+                          str(path)) if path.exists() else ""
         if not text.strip():
             text = ",".join(CSV_HEADER) + "\n"
         current = parse_csv(text, str(path))

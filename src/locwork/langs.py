@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from typing import Iterable
 
 from locwork.errors import LocworkError
 
@@ -188,3 +189,23 @@ def language_name(lang: str) -> str:
 def known_languages() -> list[str]:
     """Every code in the table."""
     return sorted(_TABLE)
+
+
+def base_language(code: str) -> str:
+    """The language part of a locale code: ``es_ES`` → ``es``, ``sr@latin`` → ``sr``."""
+    return code.split("@")[0].split(".")[0].split("_")[0]
+
+
+def engine_language(code: str, available: Iterable[str]) -> str:
+    """The language engines should translate into (or from) for the locale ``code``.
+
+    The code itself when an engine knows it (``pt_BR`` if a model is for
+    Brazilian Portuguese), else its base language (``es_ES`` → ``es``):
+    engines translate languages, catalogs are named by locale, as gettext
+    names them (``locales/es_ES/``).
+    """
+    known = set(available)
+    if code in known:
+        return code
+    base = base_language(code)
+    return base if base in known else code

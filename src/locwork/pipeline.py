@@ -385,6 +385,50 @@ def record_mt(entry: polib.POEntry, result: MTResult, route: Route, models: str)
     })
 
 
+def check_catalog_folder(locales_dir: Path | str, lang: str) -> Path:
+    """Check that ``<locales_dir>/<lang>/`` can hold catalogs, creating nothing; one-line errors.
+
+    The CLI calls it before any MT runs, so that a ``--locales`` naming a
+    file, a read-only folder or a file in place of ``<lang>/`` is reported
+    at once rather than as a traceback after the work is done. Writability
+    is tried for real (a nameless temporary file in the nearest existing
+    folder): permission bits say nothing to root, nor about a read-only or
+    immutable file system.
+    """
+    import tempfile
+
+    from locwork.errors import LocworkError
+
+    folder = catalog.catalog_path(locales_dir, lang, "x").parent
+    for part in (Path(locales_dir), folder):
+        if part.exists() and not part.is_dir():
+            raise LocworkError(f"{part} is a file, not a folder: the catalogs go in "
+                               f"{Path(locales_dir)}/<lang>/ (choose another folder with --locales)")
+    existing = folder
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    try:
+        if not existing.is_dir():
+            raise NotADirectoryError(20, "a part of the path is a file, not a folder")
+        with tempfile.TemporaryFile(dir=existing, prefix=".locwork-check-"):
+            pass
+    except OSError as error:
+        raise LocworkError(f"cannot write catalogs in {folder}: {error.strerror or error}") from None
+    return folder
+
+
+def catalog_folder(locales_dir: Path | str, lang: str) -> Path:
+    """``<locales_dir>/<lang>/``, checked (:func:`check_catalog_folder`) and created."""
+    from locwork.errors import LocworkError
+
+    folder = check_catalog_folder(locales_dir, lang)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise LocworkError(f"cannot write catalogs in {folder}: {error.strerror or error}") from None
+    return folder
+
+
 @dataclass
 class TranslateReport:
     """What one document × language run did."""
@@ -458,7 +502,7 @@ def translate_document(
     results = run_route(engines, route, [e.msgid for e in for_mt], glossary, n_best, progress)
     by_key = {(e.msgctxt, e.msgid): r for e, r in zip(for_mt, results)}
     models = model_versions(engines, route) if for_mt else ""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    catalog_folder(locales_dir, lang)
     exact = fuzzy = 0
     with catalog.edit(path, create=lambda: catalog.new_catalog(lang, doc.name, reference)) as po:
         plan_entries(po, doc, reference)

@@ -459,14 +459,13 @@ def score_catalog(path: Path, ref: Path | None = None, write: bool = True) -> Do
 
 def read_reference_lines(ref: Path) -> list[str]:
     """The lines of a UTF-8 reference text file (a final newline ends the last line)."""
+    from locwork import inputs
+
+    data = inputs.read_file(ref, inputs.REFERENCE_LIMIT, "reference file")[0]
     try:
-        text = Path(ref).read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise LocworkError(f"{ref}: no such reference file") from None
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise LocworkError(f"{ref}: not UTF-8 text (byte {error.start})") from None
-    except OSError as error:
-        raise LocworkError(f"cannot read {ref}: {error.strerror or error}") from None
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from locwork import atomic, document, filenames, html_import, segment_overrides
+from locwork import atomic, document, filenames, html_import, inputs, segment_overrides
 from locwork.document import Document
 from locwork.errors import LocworkError
 
@@ -95,7 +95,11 @@ def _free_name(corpus: Path, name: str, data: bytes) -> tuple[Path, bool]:
     stem, suffix = Path(name).stem, Path(name).suffix
     candidate, n = corpus / name, 1
     while candidate.exists():
-        if candidate.read_bytes() == data:
+        try:
+            same = inputs.read_file(candidate, len(data), "document")[0] == data
+        except LocworkError:  # a folder, a FIFO, a larger file: not this upload
+            same = False
+        if same:
             return candidate, True
         n += 1
         candidate = corpus / f"{stem}-{n}{suffix}"

@@ -169,10 +169,9 @@ def find_source_document(inp: CatalogInput, override: Path | str | None = None,
     to the current directory, then to the folder above ``locales/``.
     """
     if override is not None:
-        path = Path(override)
-        if not path.is_file():
-            raise LocworkError(f"{path}: no such source document")
-        return path
+        from locwork import inputs
+
+        return inputs.check_regular(override, "source document")
     refs = inp.source_refs
     header_source = (inp.po.metadata.get("X-Locwork-Source") or "").strip()
     if header_source and header_source not in refs:

@@ -544,10 +544,10 @@ def read_xliff(data: bytes, name: str = "XLIFF") -> XliffDocument:
 
 def import_xliff(path: Path | str) -> XliffDocument:
     """Read an XLIFF 2.0 file: per unit id, source, target, state and notes."""
+    from locwork import inputs
+
     path = Path(path)
-    if not path.is_file():
-        raise LocworkError(f"{path}: no such XLIFF file")
-    return read_xliff(path.read_bytes(), str(path))
+    return read_xliff(inputs.read_file(path, inputs.XLIFF_LIMIT, "XLIFF file")[0], str(path))
 
 
 # ---------------------------------------------------------------- merge
