@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import asdict
+from functools import partial
 from html import escape
 from pathlib import Path
 
@@ -305,8 +306,9 @@ def editor(row: review.Row, rows: list[review.Row], shown: list[review.Row], lan
             # as the area loses focus (or a shortcut fires), and stays as this segment's draft.
             st.text_area(f"Translation · {common.lang_name(lang)}", key=wkey, height=height,
                          on_change=note_draft, args=(ident, wkey, row.source, where))
+        note = st.container()  # always there, so that the tabs below keep their place
         if ident in drafts:
-            with st.container(horizontal=True, vertical_alignment="center", key="draft_note"):
+            with note, st.container(horizontal=True, vertical_alignment="center", key="draft_note"):
                 st.html("<div class='lw-meta'><b>✎ Unsaved draft</b>: kept for this segment "
                         "until you save, approve or discard it</div>")
                 st.button("Discard draft", key="discard_draft", icon=":material/undo:",
@@ -455,7 +457,7 @@ def memory_tab(row: review.Row, lang: str, use: tuple) -> None:
                          hide_index=True, width="stretch")
 
 
-def segment_table(shown: list[review.Row], current: str, lang: str, path: Path) -> None:
+def segment_table(shown: list[review.Row], current: str, path: Path) -> None:
     import pandas as pd
 
     frame = pd.DataFrame({
@@ -480,7 +482,7 @@ def segment_table(shown: list[review.Row], current: str, lang: str, path: Path) 
     unsaved = [editor_keys(path, r.id)[0] in drafts for r in shown]
     draft_col = ["draft"] if any(unsaved) else []
     if draft_col:
-        frame["draft"] = ["✎ unsaved" if u else None for u in unsaved]
+        frame["draft"] = ["✎ unsaved" if u else "" for u in unsaved]
         scores["draft"] = st.column_config.TextColumn(
             "draft", width=80, help="Typed here and not saved yet: open the segment to save it")
     frame = frame[["state", "id", *draft_col, *[k for k in scores if k != "draft"], "source",
@@ -489,9 +491,11 @@ def segment_table(shown: list[review.Row], current: str, lang: str, path: Path) 
         lambda state: f"color: {common.STATE_HEX[state]}; font-weight: 600", subset=["state"]
     ).map(lambda n: "color: #b45309" if n else "", subset=["QA"]).apply(
         lambda r: ["background-color: #fff7cc" if r["id"] == current else "" for _ in r], axis=1)
-    table_key = f"seg_table_{lang}_{hash(tuple(frame['id']))}"
-    event = st.dataframe(
-        styled, key=table_key, on_select="rerun", selection_mode="single-row", hide_index=True,
+    ids = [r.id for r in shown]
+    table_key = "seg_table_" + hashlib.sha1(f"{path}\n{ids}".encode("utf-8")).hexdigest()[:12]
+    st.dataframe(
+        styled, key=table_key, on_select=partial(pick_row, table_key, ids),  # no args= here
+        selection_mode="single-row", hide_index=True,
         height=min(38 + 35 * len(shown), 420),
         column_config={
             "state": st.column_config.TextColumn(width=85),
@@ -502,14 +506,15 @@ def segment_table(shown: list[review.Row], current: str, lang: str, path: Path) 
             **scores,
         },
     )
-    selected = event.selection.rows if event and event.selection else []
-    if selected:
-        chosen = shown[selected[0]].id
-        if st.session_state.get("table_pick") != (table_key, chosen):
-            st.session_state["table_pick"] = (table_key, chosen)
-            if chosen != current:
-                open_segment(chosen)
-                st.rerun()
+
+
+def pick_row(table_key: str, ids: list[str]) -> None:
+    """A row was clicked: open its segment. ``ids`` are the rows as they were drawn, and only
+    a change of selection calls this, so a selection left over from before never reopens one."""
+    event = st.session_state.get(table_key)
+    rows = event.selection.rows if event and event.selection else []
+    if rows and 0 <= rows[0] < len(ids) and ids[rows[0]] != st.session_state.get("seg"):
+        open_segment(ids[rows[0]])
 
 
 def consistency_panel(doc, locales: Path, lang: str) -> None:
@@ -535,9 +540,13 @@ def drafts_banner() -> None:
     """Every unsaved draft of this session, wherever it was typed, one click away."""
     drafts = _drafts()
     page_scripts(bool(drafts))
+    # A slot that is always there: the bar coming and going must not shift the widgets below
+    # (Streamlit would redraw them, and drop what the reviewer is typing into one).
+    slot = st.container()
     if not drafts:
         return
-    with st.container(horizontal=True, vertical_alignment="center", gap="small", key="drafts_bar"):
+    with slot, st.container(horizontal=True, vertical_alignment="center", gap="small",
+                            key="drafts_bar"):
         st.html(f"<div class='lw-meta'><b>✎ {len(drafts)} unsaved draft{'s' * (len(drafts) > 1)}"
                 "</b> (kept in this browser tab until saved):</div>")
         for i, draft in enumerate(list(drafts.values())[:12]):
@@ -613,7 +622,7 @@ def page() -> None:
         consistency_panel(doc, proj.locales, lang)
         st.caption(f"{len(shown)} of {len(rows)} segments shown · click a row to open it")
         if shown:
-            segment_table(shown, seg, lang, catalog_path)
+            segment_table(shown, seg, catalog_path)
         else:
             st.info("No segment matches the filters.")
     with side:
