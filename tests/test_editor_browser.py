@@ -153,7 +153,7 @@ FRESH = "[data-stale='false']"  # not an element left over from the previous run
 
 
 def editor(page):
-    return page.locator(f".st-key-target_editor {FRESH} textarea")
+    return page.locator(f".st-key-target_editor{FRESH} textarea, .st-key-target_editor {FRESH} textarea")
 
 
 def table(page):
