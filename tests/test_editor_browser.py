@@ -174,7 +174,10 @@ def opened(page, seg: str) -> None:
 
 
 def type_text(page, text: str) -> None:
-    editor(page).fill(text)
+    """Type as a reviewer does, key by key (the shortcut guard listens to keys)."""
+    editor(page).click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
 
 
 def click(page, key: str) -> None:
@@ -227,6 +230,8 @@ ES_ALPHA = ("es", "alpha")
 
 
 def test_moving_by_keyboard_buttons_and_table_keeps_each_text_on_its_segment(project, page, shot):
+    from playwright.sync_api import expect
+
     root = project
     x = "p2.s2"  # every case starts on X, where the previous one came back to
     cases = [  # (how to move, where to, how to approve there)
@@ -249,6 +254,8 @@ def test_moving_by_keyboard_buttons_and_table_keeps_each_text_on_its_segment(pro
         else:
             click(page, move)
         opened(page, y)
+        if move.startswith("Alt"):  # the caret goes on into the next editor
+            expect(editor(page)).to_be_focused()
         # (a) the new segment's own text, (b) approving stores its own text
         approve(page, how, y, root, (*ES_ALPHA, y))
         # (c) the typed text is on disk nowhere; back on X it is X's draft; Save puts it on X

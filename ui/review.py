@@ -306,6 +306,12 @@ def editor(row: review.Row, rows: list[review.Row], shown: list[review.Row], lan
             # as the area loses focus (or a shortcut fires), and stays as this segment's draft.
             st.text_area(f"Translation · {common.lang_name(lang)}", key=wkey, height=height,
                          on_change=note_draft, args=(ident, wkey, row.source, where))
+            # After a shortcut the caret goes on into the editor of the segment now open.
+            st.html(f"<script>setTimeout(function(){{var w=window.__lwRefocus;"
+                    f"if(!w||Date.now()-w>15000)return;var t=document.querySelector("
+                    f"'.st-key-{wkey} textarea');if(!t)return;window.__lwRefocus=0;t.focus();"
+                    f"t.setSelectionRange(t.value.length,t.value.length);}},250);</script>",
+                    unsafe_allow_javascript=True)
         note = st.container()  # always there, so that the tabs below keep their place
         if ident in drafts:
             with note, st.container(horizontal=True, vertical_alignment="center", key="draft_note"):
@@ -558,11 +564,11 @@ def drafts_banner() -> None:
 # The shortcuts fire while the caret is still in the text area, whose text Streamlit
 # sends only when the area loses focus: leave the area first, so that the text travels
 # with the shortcut's click and lands as its own segment's draft (or save).
-COMMIT_BEFORE_SHORTCUT = (
+COMMIT_BEFORE_SHORTCUT = (  # and asks for the caret back in the next editor (see editor())
     "if(!window.__lwCommit){window.__lwCommit=true;window.addEventListener('keydown',function(e){"
     "var t=document.activeElement;if(!t||t.tagName!=='TEXTAREA')return;"
     "if((e.altKey&&(e.key==='ArrowUp'||e.key==='ArrowDown'))||((e.ctrlKey||e.metaKey)&&e.key==='Enter'))"
-    "t.blur();},true);}"
+    "{window.__lwRefocus=Date.now();t.blur();}},true);}"
 )
 
 
