@@ -23,9 +23,16 @@ from pathlib import Path
 
 import polib
 import pytest
+from test_browser import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    _free_port,
+    _skip_reasons,
+    settle,
+)
 
 from locwork import catalog, history, review
-from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _free_port, _skip_reasons, settle
 
 ROOT = Path(__file__).resolve().parents[1]
 ALPHA = ("Titre du document\n\nPremière phrase du texte. Deuxième phrase ici.\n\n"

@@ -498,7 +498,7 @@ def segment_table(shown: list[review.Row], current: str, path: Path) -> None:
     ).map(lambda n: "color: #b45309" if n else "", subset=["QA"]).apply(
         lambda r: ["background-color: #fff7cc" if r["id"] == current else "" for _ in r], axis=1)
     ids = [r.id for r in shown]
-    table_key = "seg_table_" + hashlib.sha1(f"{path}\n{ids}".encode("utf-8")).hexdigest()[:12]
+    table_key = "seg_table_" + hashlib.sha1(f"{path}\n{ids}".encode()).hexdigest()[:12]
     st.dataframe(
         styled, key=table_key, on_select=partial(pick_row, table_key, ids),  # no args= here
         selection_mode="single-row", hide_index=True,
