@@ -1,8 +1,12 @@
 """Review: source and translation side by side, states, QA, alternatives, live preview.
 
 Every change goes through :func:`locwork.review.save` (optimistic
-concurrency under the catalog lock); this page only keeps, per session, the
-segment being edited and the text the reviewer started from (``base``).
+concurrency under the catalog lock); this page only keeps, per session and
+per segment (catalog + segment id), the text the reviewer started from
+(``base``) and the text typed but not saved yet (a draft, shown as unsaved
+until it is saved, approved or discarded). A text never moves to another
+segment: each segment has its own editor widget, and each button is bound to
+the segment it was drawn for.
 """
 
 from __future__ import annotations
