@@ -44,7 +44,10 @@ def app_root(tmp_path, monkeypatch):
 
 
 def editor_text(at: AppTest) -> str:
-    return at.text_area(key="target_editor").value
+    """The open segment's own editor (its key names the catalog, the segment and the source)."""
+    areas = [t for t in at.text_area if (t.key or "").startswith("ed_")]
+    assert len(areas) == 1, [t.key for t in at.text_area]
+    return areas[0].value
 
 
 def test_choosing_another_document_resets_the_review_screen(app_root):

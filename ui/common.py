@@ -114,7 +114,9 @@ def document_choice() -> Path | None:
 # Session keys that belong to the current document: the open segment, the
 # editor's base text, a pending conflict, other routes' outputs, the table's
 # pick. Widgets of the Document page carry the document in their keys.
-DOCUMENT_STATE = ("seg", "editor_for", "editor_base", "conflict", "route_outputs", "table_pick")
+# Drafts are not here: each is keyed by its catalog, segment and source, and the drafts bar
+# leads back to them in whichever document they were typed.
+DOCUMENT_STATE = ("seg", "conflict")
 
 
 def follow_document(path: Path | None) -> None:

@@ -1,13 +1,20 @@
 """Review: source and translation side by side, states, QA, alternatives, live preview.
 
 Every change goes through :func:`locwork.review.save` (optimistic
-concurrency under the catalog lock); this page only keeps, per session, the
-segment being edited and the text the reviewer started from (``base``).
+concurrency under the catalog lock); this page only keeps, per session and
+per segment (catalog + segment id), the text the reviewer started from
+(``base``) and the text typed but not saved yet (a draft, shown as unsaved
+until it is saved, approved or discarded). A text never moves to another
+segment: each segment has its own editor widget, and each button is bound to
+the segment it was drawn for.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import asdict
+from functools import partial
 from html import escape
 from pathlib import Path
 
@@ -17,7 +24,7 @@ from locwork import history, preview, qa, review
 from locwork.errors import LocworkError
 from ui import common
 
-EDITOR = "target_editor"
+EDITOR = "target_editor"  # the container of the current segment's text area
 DIFF_STYLE = """<style>
 .lw-diff { font-size: .9rem; line-height: 1.6; padding: .5rem .7rem; border-radius: .5rem;
   background: #fafafa; border: 1px solid #e6e6e6; }
@@ -53,27 +60,83 @@ def load_rows(doc_path: Path, doc, lang: str) -> list[review.Row]:
 
 
 # ------------------------------------------------------------ actions
+#
+# Each segment has its own editor state, keyed by (catalog, segment): the
+# catalog path names the document and the language. The text area's widget
+# key is derived from it, so Streamlit can never hand one segment's text to
+# another's editor, and every button is bound at render time to the segment it
+# was drawn for. ``bases`` holds, per segment, the text the reviewer started
+# from (optimistic concurrency); ``drafts`` holds the texts typed and not saved
+# yet, so that moving away (any way) keeps them on their own segment.
+
+
+def editor_keys(catalog_path: Path | str, seg: str, source: str) -> tuple[str, str]:
+    """(identity, widget key) of one segment's editor in one catalog (document + language).
+
+    The source is part of the identity: after a re-segmentation the same id
+    can name another sentence, and a draft belongs to the sentence it was
+    typed for.
+    """
+    ident = f"{catalog_path}::{seg}::{hashlib.sha1(source.encode('utf-8')).hexdigest()[:12]}"
+    digest = hashlib.sha1(ident.encode("utf-8")).hexdigest()[:12]
+    return ident, f"ed_{re.sub(r'[^A-Za-z0-9]', '_', seg)}_{digest}"
+
+
+def _bases() -> dict[str, str]:
+    return st.session_state.setdefault("bases", {})
+
+
+def _drafts() -> dict[str, dict]:
+    return st.session_state.setdefault("drafts", {})
 
 
 def open_segment(seg: str) -> None:
     st.session_state["seg"] = seg
-    st.session_state["editor_for"] = None
     st.session_state.pop("conflict", None)
 
 
-def use_text(text: str) -> None:
-    st.session_state[EDITOR] = text
+def open_draft(doc_option: str, lang: str, seg: str) -> None:
+    """Go to an unsaved draft, in whichever document and language it was typed."""
+    if doc_option:
+        st.session_state["doc_select"] = doc_option
+    st.session_state["review_lang"] = lang
+    open_segment(seg)
 
 
-def do_save(path: str, seg: str, approve: bool, next_id: str | None, source: str) -> None:
-    """Button callback: save (or approve) the editor's text; on a conflict keep both texts."""
-    text = st.session_state.get(EDITOR, "")
-    base = st.session_state.get("editor_base", "")
-    _save(path, seg, text, base, approve, next_id, source)
+def note_draft(ident: str, wkey: str, source: str, where: dict) -> None:
+    """The editor's text changed: keep it as this segment's draft until it is saved."""
+    text = st.session_state.get(wkey, "")
+    base = _bases().get(ident, "")
+    if review.clean_text(text, source) == base:
+        _drafts().pop(ident, None)
+    else:
+        _drafts()[ident] = {**where, "text": text, "base": base}
 
 
-def _save(path: str, seg: str, text: str, base: str, approve: bool, next_id: str | None,
-          source: str | None = None) -> None:
+def discard_draft(ident: str, wkey: str, text: str) -> None:
+    _drafts().pop(ident, None)
+    _bases()[ident] = text
+    st.session_state[wkey] = text
+
+
+def use_text(ident: str, wkey: str, source: str, where: dict, text: str) -> None:
+    st.session_state[wkey] = text
+    note_draft(ident, wkey, source, where)
+
+
+def do_save(path: str, seg: str, ident: str, wkey: str, approve: bool, next_id: str | None,
+            source: str) -> None:
+    """Button callback, bound to the segment it was drawn for: save (or approve) that
+    segment's own editor text; on a conflict keep both texts."""
+    text = st.session_state.get(wkey)
+    if text is None:  # the editor of this segment is not open: never save another's text
+        st.session_state["flash"] = ("error", f"{seg}: its editor is not open; nothing was saved")
+        return
+    _save(path, seg, ident, wkey, text, _bases().get(ident, ""), approve, next_id, source)
+
+
+def _save(path: str, seg: str, ident: str, wkey: str, text: str, base: str, approve: bool,
+          next_id: str | None, source: str | None = None) -> None:
     try:
         result = review.save(path, seg, text, base, common.reviewer(), approve=approve,
                              source=source)
@@ -82,10 +145,12 @@ def _save(path: str, seg: str, text: str, base: str, approve: bool, next_id: str
         return
     if isinstance(result, review.Conflict):
         st.session_state["conflict"] = {**asdict(result), "approve": approve, "next": next_id,
-                                        "path": path, "source": source}
+                                        "path": path, "source": source, "ident": ident,
+                                        "wkey": wkey}
         return
     st.session_state.pop("conflict", None)
-    st.session_state["editor_base"] = result.text
+    _drafts().pop(ident, None)
+    _bases()[ident] = result.text
     verb = "Approved" if result.state == "approved" else "Saved"
     if result.memory:
         st.session_state["flash"] = ("warning", f"{verb} {seg} ({result.state}); {result.memory}")
@@ -94,37 +159,36 @@ def _save(path: str, seg: str, text: str, base: str, approve: bool, next_id: str
     if next_id:
         open_segment(next_id)
     else:
-        st.session_state[EDITOR] = result.text
+        st.session_state[wkey] = result.text
 
 
 def keep_mine() -> None:
     conflict = st.session_state.get("conflict")
     if conflict:
-        _save(conflict["path"], conflict["segment"], conflict["mine"], conflict["theirs"],
-              conflict["approve"], conflict["next"], conflict.get("source"))
+        _save(conflict["path"], conflict["segment"], conflict["ident"], conflict["wkey"],
+              conflict["mine"], conflict["theirs"], conflict["approve"], conflict["next"],
+              conflict.get("source"))
 
 
 def take_theirs() -> None:
     conflict = st.session_state.pop("conflict", None)
     if conflict:
-        st.session_state["editor_base"] = conflict["theirs"]
-        st.session_state[EDITOR] = conflict["theirs"]
+        discard_draft(conflict["ident"], conflict["wkey"], conflict["theirs"])
         st.session_state["flash"] = ("info", f"Loaded the current text of {conflict['segment']}")
 
 
-def reload_current(text: str) -> None:
-    st.session_state["editor_base"] = text
-    st.session_state[EDITOR] = text
+def reload_current(ident: str, wkey: str, text: str) -> None:
+    discard_draft(ident, wkey, text)
 
 
-def compute_other_routes(lang: str, row_id: str, source: str, exclude: str) -> None:
+def compute_other_routes(ident: str, lang: str, source: str, exclude: str) -> None:
     try:
         with common.engines_session() as engines:
             found = review.other_routes(engines, lang, source, common.glossary(), exclude=exclude)
     except LocworkError as error:
         st.session_state["flash"] = ("error", str(error))
         return
-    st.session_state.setdefault("route_outputs", {})[f"{lang}:{row_id}"] = [asdict(a) for a in found]
+    st.session_state.setdefault("route_outputs", {})[ident] = [asdict(a) for a in found]
 
 
 # --------------------------------------------------------------- page
@@ -197,12 +261,15 @@ def filters(rows: list[review.Row]) -> list[review.Row]:
 
 def editor(row: review.Row, rows: list[review.Row], shown: list[review.Row], lang: str,
            path: Path) -> None:
-    key = f"{path}:{row.id}:{row.source}"  # the text belongs to this catalog's segment and source
-    if st.session_state.get("editor_for") != key:
-        st.session_state["editor_for"] = key
-        st.session_state["editor_base"] = row.target
-        st.session_state[EDITOR] = row.target
-    base = st.session_state["editor_base"]
+    ident, wkey = editor_keys(path, row.id, row.source)
+    drafts = _drafts()
+    if wkey not in st.session_state:  # this segment's editor opens: its draft, or the saved text
+        draft = drafts.get(ident)
+        _bases()[ident] = draft["base"] if draft else row.target
+        st.session_state[wkey] = draft["text"] if draft else row.target
+    base = _bases().setdefault(ident, row.target)
+    where = {"seg": row.id, "lang": lang, "doc": st.session_state.get("doc_select", ""),
+             "doc_name": path.stem}
     next_id = review.next_segment(shown or rows, row.id)
     ids = [r.id for r in (shown or rows)]
     position = ids.index(row.id) if row.id in ids else -1
@@ -216,10 +283,10 @@ def editor(row: review.Row, rows: list[review.Row], shown: list[review.Row], lan
         with nav.container(horizontal=True, horizontal_alignment="right", gap="small"):
             st.button("Prev", key="prev", icon=":material/arrow_upward:", disabled=prev_id is None,
                       on_click=open_segment, args=(prev_id,), shortcut="Alt+Up",
-                      help="Previous segment in the list")
+                      help="Previous segment in the list (an unsaved text stays as its draft)")
             st.button("Next", key="next", icon=":material/arrow_downward:", disabled=after_id is None,
                       on_click=open_segment, args=(after_id,), shortcut="Alt+Down",
-                      help="Next segment in the list")
+                      help="Next segment in the list (an unsaved text stays as its draft)")
         if row.reviewer:
             st.html(f"<div class='lw-meta'>last reviewed by <b>{escape(row.reviewer)}</b> · "
                     f"{escape(row.reviewed_at.replace('T', ' ')[:16])}</div>")
@@ -229,40 +296,54 @@ def editor(row: review.Row, rows: list[review.Row], shown: list[review.Row], lan
             st.html(DIFF_STYLE + f"<div class='lw-diff'>{review.diff_html(row.previous_source, row.source)}</div>")
 
         conflict = st.session_state.get("conflict")
-        if conflict and conflict["segment"] == row.id:
+        if conflict and conflict.get("ident") == ident:
             conflict_panel(conflict)
         elif row.target != base:
             st.info(f"{row.reviewer or 'Someone'} changed this segment since you opened it.",
                     icon=":material/sync_problem:")
             st.button("Load the current text", key="reload_current", on_click=reload_current,
-                      args=(row.target,))
+                      args=(ident, wkey, row.target))
 
         height = max(120, min(360, 24 * (len(row.source) // 36 + 2)))
-        with st.form("editor_form", border=False, enter_to_submit=False):
-            left, right = st.columns(2, gap="small")
-            with left:
-                st.html(f"<div class='lw-label'>Source · French</div><div class='lw-src' lang='fr' "
-                        f"style='height:{height}px'>{escape(row.source)}</div>")
-            with right:
-                st.text_area(f"Translation · {common.lang_name(lang)}", key=EDITOR, height=height)
-            can_save = bool(common.reviewer())
-            with st.container(horizontal=True, horizontal_alignment="right", gap="small"):
-                if not can_save:
-                    st.caption("Enter your name in the sidebar to save.")
-                st.form_submit_button("Save", key="save", icon=":material/save:", disabled=not can_save,
-                                      on_click=do_save, args=(str(path), row.id, False, None, row.source),
-                                      help="Keep the edit: state edited, still fuzzy")
-                st.form_submit_button("Approve", key="approve", icon=":material/check:",
-                                      disabled=not can_save,
-                                      on_click=do_save, args=(str(path), row.id, True, None, row.source),
-                                      help="Approve this translation (clears fuzzy)")
-                st.form_submit_button("Approve & next", key="approve_next", type="primary",
-                                      icon=":material/done_all:", disabled=not can_save,
-                                      shortcut="Ctrl+Enter",
-                                      on_click=do_save, args=(str(path), row.id, True, next_id, row.source),
-                                      help="Approve, then open the next segment to review")
+        left, right = st.columns(2, gap="small")
+        with left:
+            st.html(f"<div class='lw-label'>Source · French</div><div class='lw-src' lang='fr' "
+                    f"style='height:{height}px'>{escape(row.source)}</div>")
+        with right, st.container(key=EDITOR, gap=None):
+            # No st.form: a form keeps typed text in the browser until it is submitted, and
+            # drops it when the reviewer moves on. Here the text reaches the server as soon
+            # as the area loses focus (or a shortcut fires), and stays as this segment's draft.
+            st.text_area(f"Translation · {common.lang_name(lang)}", key=wkey, height=height,
+                         on_change=note_draft, args=(ident, wkey, row.source, where))
+            # After a shortcut the caret goes on into the editor of the segment now open.
+            st.html(f"<script>setTimeout(function(){{var w=window.__lwRefocus;"
+                    f"if(!w||Date.now()-w>15000)return;var t=document.querySelector("
+                    f"'.st-key-{wkey} textarea');if(!t)return;window.__lwRefocus=0;t.focus();"
+                    f"t.setSelectionRange(t.value.length,t.value.length);}},250);</script>",
+                    unsafe_allow_javascript=True)
+        note = st.container()  # always there, so that the tabs below keep their place
+        if ident in drafts:
+            with note, st.container(horizontal=True, vertical_alignment="center", key="draft_note"):
+                st.html("<div class='lw-meta'><b>✎ Unsaved draft</b>: kept for this segment "
+                        "until you save, approve or discard it</div>")
+                st.button("Discard draft", key="discard_draft", icon=":material/undo:",
+                          on_click=discard_draft, args=(ident, wkey, base))
+        can_save = bool(common.reviewer())
+        with st.container(horizontal=True, horizontal_alignment="right", gap="small"):
+            if not can_save:
+                st.caption("Enter your name in the sidebar to save.")
+            st.button("Save", key="save", icon=":material/save:", disabled=not can_save,
+                      on_click=do_save, args=(str(path), row.id, ident, wkey, False, None, row.source),
+                      help="Keep the edit: state edited, still fuzzy")
+            st.button("Approve", key="approve", icon=":material/check:", disabled=not can_save,
+                      on_click=do_save, args=(str(path), row.id, ident, wkey, True, None, row.source),
+                      help="Approve this translation (clears fuzzy)")
+            st.button("Approve & next", key="approve_next", type="primary",
+                      icon=":material/done_all:", disabled=not can_save, shortcut="Ctrl+Enter",
+                      on_click=do_save, args=(str(path), row.id, ident, wkey, True, next_id, row.source),
+                      help="Approve, then open the next segment to review")
 
-        details(row, lang, path)
+        details(row, lang, path, ident, wkey, where)
 
 
 def conflict_panel(conflict: dict) -> None:
@@ -282,41 +363,48 @@ def conflict_panel(conflict: dict) -> None:
     b2.button("Take theirs", key="take_theirs", on_click=take_theirs, width="stretch")
 
 
-def details(row: review.Row, lang: str, path: Path) -> None:
+def text_html(text: str, meta: str = "") -> str:
+    """Document or engine text shown as text: HTML-escaped, and st.html parses no Markdown."""
+    tail = f"<span class='lw-meta'>{meta}</span>" if meta else ""
+    return f"<div class='lw-text' style='white-space:pre-wrap'>{escape(text)}{tail}</div>"
+
+
+def details(row: review.Row, lang: str, path: Path, ident: str, wkey: str, where: dict) -> None:
     n_warn = len(row.warnings)
     tabs = st.tabs([f":orange[QA warnings ({n_warn})]" if n_warn else ":green[QA ✓]", "Alternatives", "Diff with MT",
                     "History", "Provenance", "Memory"])
+    use = (ident, wkey, row.source, where)
     with tabs[0]:
         if not row.warnings:
             st.caption("No QA warning.")
         for warning in row.warnings:
-            st.markdown(f"- **{qa.LABELS.get(warning.code, warning.code)}** — {warning.message}")
+            st.html(f"<div>• <b>{escape(qa.LABELS.get(warning.code, warning.code))}</b> — "
+                    f"{escape(warning.message)}</div>")
     with tabs[1]:
         if row.alternatives:
             st.caption("N-best from the engine")
             for i, alt in enumerate(row.alternatives):
                 c1, c2 = st.columns([6, 1], vertical_alignment="center")
                 score = f" · score {alt['score']:.3f}" if isinstance(alt.get("score"), (int, float)) else ""
-                c1.markdown(f"{escape(alt['text'])}<span class='lw-meta'>{score}</span>",
-                            unsafe_allow_html=True)
-                c2.button("Use", key=f"use_nbest_{i}", on_click=use_text, args=(alt["text"],))
-        others = st.session_state.get("route_outputs", {}).get(f"{lang}:{row.id}")
+                c1.html(text_html(alt["text"], escape(score)))
+                c2.button("Use", key=f"use_nbest_{i}", on_click=use_text, args=(*use, alt["text"]))
+        others = st.session_state.get("route_outputs", {}).get(ident)
         if others is None:
             st.button("Translate this segment with the other routes", key="other_routes",
-                      on_click=compute_other_routes, args=(lang, row.id, row.source, row.route))
+                      on_click=compute_other_routes, args=(ident, lang, row.source, row.route))
         elif not others:
             st.caption("No other route to this language.")
         for i, alt in enumerate(others or []):
             c1, c2 = st.columns([6, 1], vertical_alignment="center")
             if alt["error"]:
-                c1.caption(f"{alt['route']}: {alt['error']}")
+                c1.html(f"<div class='lw-meta'>{escape(alt['route'])}: {escape(alt['error'])}</div>")
                 continue
-            c1.markdown(f"{escape(alt['text'])}<br><span class='lw-meta'>{escape(alt['route'])} · "
-                        f"expected chrF {alt['expected_chrf']:.1f}</span>", unsafe_allow_html=True)
-            c2.button("Use", key=f"use_route_{i}", on_click=use_text, args=(alt["text"],))
-        if row.mt and row.mt != st.session_state.get(EDITOR):
+            c1.html(text_html(alt["text"]) + f"<div class='lw-meta'>{escape(alt['route'])} · "
+                    f"expected chrF {alt['expected_chrf']:.1f}</div>")
+            c2.button("Use", key=f"use_route_{i}", on_click=use_text, args=(*use, alt["text"]))
+        if row.mt and row.mt != st.session_state.get(wkey):
             st.button("Back to the raw machine translation", key="use_mt", on_click=use_text,
-                      args=(row.mt,))
+                      args=(*use, row.mt))
     with tabs[2]:
         if row.mt:
             st.html(DIFF_STYLE + "<div class='lw-meta'>raw MT → saved text</div>"
@@ -332,21 +420,25 @@ def details(row: review.Row, lang: str, path: Path) -> None:
                     f"{escape(str(record.get('action')))} · {escape(str(record.get('time')))}</div>"
                     f"<div class='lw-diff'>{review.diff_html(record.get('old', ''), record.get('new', ''))}</div>")
     with tabs[4]:
-        st.markdown(
-            f"- route: `{row.route or '—'}`\n- engine: `{row.engine or '—'}`\n"
-            f"- model: `{row.model or '—'}`\n"
-            f"- expected chrF: {row.expected_chrf if row.expected_chrf is not None else '—'}\n"
-            f"- QE: {row.qe if row.qe is not None else '—'} · HTER: {row.hter if row.hter is not None else '—'}"
+        def dash(value) -> str:
+            return escape("—" if value in (None, "") else str(value))
+
+        st.html(
+            f"<ul class='lw-prov'><li>route: <code>{dash(row.route)}</code></li>"
+            f"<li>engine: <code>{dash(row.engine)}</code></li>"
+            f"<li>model: <code>{dash(row.model)}</code></li>"
+            f"<li>expected chrF: {dash(row.expected_chrf)}</li>"
+            f"<li>QE: {dash(row.qe)} · HTER: {dash(row.hter)}</li></ul>"
         )
     with tabs[5]:
-        memory_tab(row, lang)
+        memory_tab(row, lang, use)
 
 
-def memory_tab(row: review.Row, lang: str) -> None:
+def memory_tab(row: review.Row, lang: str, use: tuple) -> None:
     """Matches from the translation memory, with their diff, and a concordance search."""
     locales = common.project().locales
     if row.origin.startswith("tm"):
-        st.markdown(f"This draft came from the memory: **{escape(row.origin)}**")
+        st.html(f"<div>This draft came from the memory: <b>{escape(row.origin)}</b></div>")
         if row.tm_source and row.tm_source != row.source:
             st.html(DIFF_STYLE + "<div class='lw-meta'>memory source → this source</div>"
                     f"<div class='lw-diff'>{review.diff_html(row.tm_source, row.source)}</div>")
@@ -363,14 +455,14 @@ def memory_tab(row: review.Row, lang: str) -> None:
         c1.html(DIFF_STYLE + f"<div><b>{match.score}%</b> {escape(match.target)}</div>"
                 f"<div class='lw-meta'>{escape(match.document)}/{escape(match.segment)}{who}</div>"
                 f"<div class='lw-diff'>{review.diff_html(match.source, row.source)}</div>")
-        c2.button("Use", key=f"use_tm_{i}", on_click=use_text, args=(match.target,))
+        c2.button("Use", key=f"use_tm_{i}", on_click=use_text, args=(*use, match.target))
     query = st.text_input("Search the memory (concordance)", key="tm_query",
                           placeholder="a word or a phrase, in French or in the translation")
     if query.strip():
         try:
             hits = review.memory_search(locales, query, lang)
         except LocworkError as error:
-            st.caption(str(error))
+            st.html(f"<div class='lw-meta'>{escape(str(error))}</div>")
             return
         if not hits:
             st.caption("Nothing found.")
@@ -380,7 +472,7 @@ def memory_tab(row: review.Row, lang: str) -> None:
                          hide_index=True, width="stretch")
 
 
-def segment_table(shown: list[review.Row], current: str, lang: str) -> None:
+def segment_table(shown: list[review.Row], current: str, path: Path) -> None:
     import pandas as pd
 
     frame = pd.DataFrame({
@@ -401,14 +493,24 @@ def segment_table(shown: list[review.Row], current: str, lang: str) -> None:
         frame["HTER"] = [r.hter for r in shown]
         scores["HTER"] = st.column_config.NumberColumn(
             "HTER", width=60, format="%.1f", help="Post-editing effort: TER of the MT vs the text")
-    frame = frame[["state", "id", *scores, "source", "translation", "QA"]]
+    drafts = _drafts()
+    unsaved = [editor_keys(path, r.id, r.source)[0] in drafts for r in shown]
+    draft_col = ["draft"] if any(unsaved) else []
+    if draft_col:
+        frame["draft"] = ["✎ unsaved" if u else "" for u in unsaved]
+        scores["draft"] = st.column_config.TextColumn(
+            "draft", width=80, help="Typed here and not saved yet: open the segment to save it")
+    frame = frame[["state", "id", *draft_col, *[k for k in scores if k != "draft"], "source",
+                   "translation", "QA"]]
     styled = frame.style.map(
         lambda state: f"color: {common.STATE_HEX[state]}; font-weight: 600", subset=["state"]
     ).map(lambda n: "color: #b45309" if n else "", subset=["QA"]).apply(
         lambda r: ["background-color: #fff7cc" if r["id"] == current else "" for _ in r], axis=1)
-    table_key = f"seg_table_{lang}_{hash(tuple(frame['id']))}"
-    event = st.dataframe(
-        styled, key=table_key, on_select="rerun", selection_mode="single-row", hide_index=True,
+    ids = [r.id for r in shown]
+    table_key = "seg_table_" + hashlib.sha1(f"{path}\n{ids}".encode()).hexdigest()[:12]
+    st.dataframe(
+        styled, key=table_key, on_select=partial(pick_row, table_key, ids),  # no args= here
+        selection_mode="single-row", hide_index=True,
         height=min(38 + 35 * len(shown), 420),
         column_config={
             "state": st.column_config.TextColumn(width=85),
@@ -419,14 +521,15 @@ def segment_table(shown: list[review.Row], current: str, lang: str) -> None:
             **scores,
         },
     )
-    selected = event.selection.rows if event and event.selection else []
-    if selected:
-        chosen = shown[selected[0]].id
-        if st.session_state.get("table_pick") != (table_key, chosen):
-            st.session_state["table_pick"] = (table_key, chosen)
-            if chosen != current:
-                open_segment(chosen)
-                st.rerun()
+
+
+def pick_row(table_key: str, ids: list[str]) -> None:
+    """A row was clicked: open its segment. ``ids`` are the rows as they were drawn, and only
+    a change of selection calls this, so a selection left over from before never reopens one."""
+    event = st.session_state.get(table_key)
+    rows = event.selection.rows if event and event.selection else []
+    if rows and 0 <= rows[0] < len(ids) and ids[rows[0]] != st.session_state.get("seg"):
+        open_segment(ids[rows[0]])
 
 
 def consistency_panel(doc, locales: Path, lang: str) -> None:
@@ -442,10 +545,47 @@ def consistency_panel(doc, locales: Path, lang: str) -> None:
     for i, finding in enumerate(report):
         c1, c2 = st.columns([6, 1], vertical_alignment="center")
         where = f" ({finding.lang})" if finding.lang else " (across languages)"
-        c1.markdown(f"- **{escape(finding.code)}**{where}: {escape(finding.message)}")
+        c1.html(f"<div>• <b>{escape(finding.code)}</b>{escape(where)}: {escape(finding.message)}</div>")
         if finding.segments:
             c2.button(finding.segments[0], key=f"consistency_{i}", on_click=open_segment,
                       args=(finding.segments[0],))
+
+
+def drafts_banner() -> None:
+    """Every unsaved draft of this session, wherever it was typed, one click away."""
+    drafts = _drafts()
+    page_scripts(bool(drafts))
+    # A slot that is always there: the bar coming and going must not shift the widgets below
+    # (Streamlit would redraw them, and drop what the reviewer is typing into one).
+    slot = st.container()
+    if not drafts:
+        return
+    with slot, st.container(horizontal=True, vertical_alignment="center", gap="small",
+                            key="drafts_bar"):
+        st.html(f"<div class='lw-meta'><b>✎ {len(drafts)} unsaved draft{'s' * (len(drafts) > 1)}"
+                "</b> (kept in this browser tab until saved):</div>")
+        for i, draft in enumerate(list(drafts.values())[:12]):
+            st.button(f"{draft['seg']} · {draft['lang']} · {draft['doc_name']}", key=f"draft_{i}",
+                      type="tertiary", on_click=open_draft,
+                      args=(draft["doc"], draft["lang"], draft["seg"]))
+
+
+# The shortcuts fire while the caret is still in the text area, whose text Streamlit
+# sends only when the area loses focus: leave the area first, so that the text travels
+# with the shortcut's click and lands as its own segment's draft (or save).
+COMMIT_BEFORE_SHORTCUT = (  # and asks for the caret back in the next editor (see editor())
+    "if(!window.__lwCommit){window.__lwCommit=true;window.addEventListener('keydown',function(e){"
+    "var t=document.activeElement;if(!t||t.tagName!=='TEXTAREA')return;"
+    "if((e.altKey&&(e.key==='ArrowUp'||e.key==='ArrowDown'))||((e.ctrlKey||e.metaKey)&&e.key==='Enter'))"
+    "{window.__lwRefocus=Date.now();t.blur();}},true);}"
+)
+
+
+def page_scripts(drafts: bool) -> None:
+    """The shortcut guard, and, while drafts live in this tab, a question before leaving it."""
+    handler = "function(e){e.preventDefault();e.returnValue='';return '';}" if drafts else "null"
+    st.sidebar.html(f"<script>{COMMIT_BEFORE_SHORTCUT}window.onbeforeunload={handler};</script>",
+                    unsafe_allow_javascript=True)
 
 
 def page() -> None:
@@ -458,6 +598,7 @@ def page() -> None:
     proj = common.project()
     languages = review.languages(proj.locales, doc.name)
     flash()
+    drafts_banner()
     title, lang_col = st.columns([1, 5], vertical_alignment="center")
     title.markdown("##### Review")
     if not languages:
@@ -496,7 +637,7 @@ def page() -> None:
         consistency_panel(doc, proj.locales, lang)
         st.caption(f"{len(shown)} of {len(rows)} segments shown · click a row to open it")
         if shown:
-            segment_table(shown, seg, lang)
+            segment_table(shown, seg, catalog_path)
         else:
             st.info("No segment matches the filters.")
     with side:
