@@ -58,7 +58,7 @@ from typing import Callable, Iterator
 
 import polib
 
-from locwork import __version__, langs
+from locwork import __version__, langs, po_syntax
 from locwork.atomic import atomic_write_bytes, locked
 from locwork.errors import LocworkError
 
@@ -128,6 +128,7 @@ def load(path: str | os.PathLike[str]) -> polib.POFile:
             line = data.count(b"\n", 0, error.start) + 1
             origin = "the charset its header declares" if b"charset=" in data else "the default charset"
             raise LocworkError(f"{path}: line {line} is not valid {encoding} ({origin})") from None
+        messages = _check_syntax(text, path)
         try:
             po = polib.pofile(str(path), encoding=encoding, wrapwidth=PAGE_WIDTH)
         except (OSError, ValueError, IndexError, KeyError, UnicodeError) as error:
@@ -137,27 +138,53 @@ def load(path: str | os.PathLike[str]) -> polib.POFile:
     else:  # pragma: no cover - a file rewritten five times while we read it
         raise LocworkError(f"{path} keeps changing while it is read; try again")
     po.encoding = encoding
-    _check_complete(po, text, path)
+    _check_complete(po, messages, path)
     _attach_layout(po, text)
     return po
 
 
-_MSGID_LINE = re.compile(r"^(?:#~[ \t]*)?msgid[ \t]", re.MULTILINE)
+def _check_syntax(text: str, path: Path) -> list[po_syntax.Message]:
+    """Refuse what ``msgfmt`` refuses as PO syntax (polib reads such files in part)."""
+    try:
+        return po_syntax.parse(text)
+    except po_syntax.PoSyntaxError as error:
+        raise LocworkError(f"{path}:{error.line}: {error.detail}") from None
 
 
-def _check_complete(po: polib.POFile, text: str, path: Path) -> None:
-    """Refuse a file polib read only in part (it drops an unterminated last entry).
+def _message_key_of(entry: polib.POEntry) -> tuple:
+    plurals = tuple(value for _, value in sorted((int(k), v) for k, v in entry.msgstr_plural.items()))
+    return (bool(entry.obsolete), entry.msgctxt, entry.msgid, entry.msgid_plural or "", entry.msgstr, plurals)
 
-    Saving such a catalog would silently lose messages, so every ``msgid``
-    line of the file must have become an entry, or the header.
+
+def _check_complete(po: polib.POFile, messages: list[po_syntax.Message], path: Path) -> None:
+    """Refuse a valid file that polib read differently from gettext (it would lose text on save).
+
+    Every message of the file must be an entry of ``po``, in order, with the
+    same strings; the only one allowed to be missing is the ``msgid ""``
+    entry polib turned into the header.  polib reads every layout gettext
+    writes, so this only refuses unusual ones (two keywords on one line, a
+    string continued after a blank line...): ``msgcat`` rewrites them.
     """
-    found = len(_MSGID_LINE.findall(text))
-    header = 1 if (po.metadata or po.header or po.metadata_is_fuzzy) else 0
-    if found > len(po) + header:
-        raise LocworkError(
-            f"{path}: syntax error: {found - header} messages in the file but only "
-            f"{len(po)} could be read (an unterminated string or a missing msgstr?)"
-        )
+    entries = list(po)
+    spare = len(messages) - len(entries)
+    index = 0
+    line = messages[-1].line if messages else 1
+    for message in messages:
+        if index < len(entries) and _message_key_of(entries[index]) == message.key:
+            index += 1
+            continue
+        if spare == 1 and message.msgid == "" and not message.obsolete:
+            spare = 0  # the header
+            continue
+        line = message.line
+        break
+    else:
+        if index == len(entries):
+            return
+    raise LocworkError(
+        f"{path}:{line}: polib, the PO reader locwork uses, reads this entry differently from "
+        f"gettext; rewrite the file with msgcat first"
+    )
 
 
 def _read(path: Path) -> tuple[bytes, tuple]:
