@@ -132,7 +132,8 @@ def load(path: str | os.PathLike[str]) -> polib.POFile:
         try:
             po = polib.pofile(str(path), encoding=encoding, wrapwidth=PAGE_WIDTH)
         except (OSError, ValueError, IndexError, KeyError, UnicodeError) as error:
-            raise LocworkError(f"{path}: {_parse_error(error)}") from None
+            # gettext's syntax is fine (checked above): polib cannot read this layout.
+            raise LocworkError(f"{path}{_parse_error(error)}") from None
         if _identity(path) == identity:
             break  # polib read the same bytes we did
     else:  # pragma: no cover - a file rewritten five times while we read it
@@ -228,13 +229,15 @@ def _detect_charset(data: bytes) -> str:
 
 
 def _parse_error(error: BaseException) -> str:
+    """polib's error as ``:LINE: detail; advice`` (the file's name goes before it)."""
     message = str(error)
     match = re.search(r"line (\d+)\)?:?\s*(.*)", message)
+    advice = "polib, the PO reader locwork uses, cannot read it (gettext can): rewrite the file with msgcat first"
     if match:
-        detail = match.group(2).strip() or "not valid PO syntax"
-        return f"syntax error at line {match.group(1)}: {detail}"
+        detail = match.group(2).strip()
+        return f":{match.group(1)}: {detail + '; ' if detail else ''}{advice}"
     first = message.splitlines()[0] if message else type(error).__name__
-    return f"not a valid PO file ({first})"
+    return f": {first}; {advice}"
 
 
 # ---------------------------------------------------------------------------
