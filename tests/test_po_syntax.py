@@ -202,3 +202,29 @@ def test_cli_over_a_truncated_catalog_exits_1_and_leaves_it(run_cli, tmp_path, a
     assert po.read_bytes() == before
     assert sorted(p.name for p in po.parent.iterdir()) == ["doc.po"]  # no temp or lock file left behind
     assert not (tmp_path / "out.xlf").exists()
+
+
+# --- odd but valid layouts found by mutating real catalogs ------------------
+
+def test_entries_without_blank_lines_between_them_stay_so(tmp_path):
+    path = tmp_path / "doc.po"
+    data = (HEADER.rstrip("\n") + '\nmsgid "a"\nmsgstr "x"\n#, fuzzy\nmsgid "b"\nmsgstr "y"\nmsgid "c"\nmsgstr "z"\n')
+    path.write_text(data, "utf-8")
+    po = catalog.load(path)
+    assert catalog.dumps(po) == data
+    po[1].msgstr = "changed"
+    assert catalog.dumps(po) == data.replace('msgstr "y"', 'msgstr "changed"')
+    po.append(polib.POEntry(msgid="new", msgstr="nouveau"))
+    assert catalog.dumps(po).endswith('msgstr "z"\n\nmsgid "new"\nmsgstr "nouveau"\n')  # a new entry: gettext's blank line
+
+
+def test_header_line_before_the_first_field_is_kept(tmp_path):
+    """polib's metadata drops it; saving (even with a new revision date) must not."""
+    path = tmp_path / "doc.po"
+    data = ('msgid ""\nmsgstr ""\n"Project-Id-Versi\\n: Vim\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+            '"PO-Revision-Date: old\\n"\n\nmsgid "a"\nmsgstr "x"\n')
+    path.write_text(data, "utf-8")
+    po = catalog.load(path)
+    assert catalog.dumps(po) == data
+    po.metadata["PO-Revision-Date"] = "new"
+    assert '"Project-Id-Versi\\n"\n": Vim\\n"\n' in catalog.dumps(po)

@@ -280,6 +280,10 @@ class _EntryLayout:
     block: _Block
     comment_key: tuple | None  # None: the comment lines cannot be reused
     message_key: tuple | None
+    follows: object = None  # the entry (or _HEADER) it came right after, without a blank line
+
+
+_HEADER = object()
 
 
 @dataclass
@@ -294,6 +298,7 @@ class _FileLayout:
     header_flags: tuple[str, ...]
     header_lines: dict[str, tuple[str, list[str]]]  # key -> (polib value, original lines)
     header_text: str | None
+    header_orphans: list[str]  # header lines before the first "Key: value" (polib drops them)
     trailer: list[str]
 
 
@@ -485,6 +490,16 @@ def _parse_header_text(text: str) -> dict[str, tuple[str, list[str]]]:
     return result
 
 
+def _header_orphans(text: str) -> list[str]:
+    """The header's lines before its first field: polib's metadata loses them, the file keeps them."""
+    orphans: list[str] = []
+    for line in text.splitlines():
+        if ":" in line:
+            break
+        orphans.append(line)
+    return orphans
+
+
 def _attach_layout(po: polib.POFile, text: str) -> None:
     """Record the text of every entry on ``po`` (verified against polib's reading)."""
     bom = text.startswith("\ufeff")
@@ -526,7 +541,9 @@ def _attach_layout(po: polib.POFile, text: str) -> None:
     for entry, block in zip(entries, blocks):
         if _message_key(entry) != _block_message_key(block):
             return  # misaligned: keep no layout at all
+    before: object = _HEADER if header is not None else None
     for entry, block in zip(entries, blocks):
+        glued_to, before = (before if not block.sep else None), entry
         # polib drops '#~|' lines: give obsolete entries their previous msgids back.
         if entry.obsolete:
             for name in ("msgctxt", "msgid", "msgid_plural"):
@@ -543,6 +560,7 @@ def _attach_layout(po: polib.POFile, text: str) -> None:
             block,
             _comment_key(entry) if comment_ok else None,
             _message_key(entry),
+            glued_to,
         )
     header_text = header.value("msgstr") if header is not None else None
     po._locwork_layout = _FileLayout(
@@ -556,6 +574,7 @@ def _attach_layout(po: polib.POFile, text: str) -> None:
         header_flags=_header_flags(po),
         header_lines=_parse_header_text(header_text) if header_text is not None else {},
         header_text=header_text,
+        header_orphans=_header_orphans(header_text) if header_text is not None else [],
         trailer=trailer,
     )
 
@@ -580,10 +599,13 @@ def dumps(po: polib.POFile, *, canonical: bool = False) -> str:
     if layout is not None:
         out += layout.lead
     out += _render_header(po, layout, recorded, cjk)
+    previous: object = _HEADER
     for entry in po:
         entry_layout = None if canonical else getattr(entry, "_locwork_layout", None)
         sep, lines = _render_entry(entry, entry_layout, cjk, nplurals, po.encoding)
-        if out:
+        glued = entry_layout is not None and entry_layout.follows is previous and previous is not None
+        previous = entry
+        if out and not glued:
             if not sep:
                 # Glue an entry to comment lines only (the header comment it
                 # followed); after a message, gettext always leaves a blank line.
@@ -612,7 +634,7 @@ def _nplurals(po: polib.POFile) -> int:
 def _header_text(po: polib.POFile, layout: _FileLayout | None) -> str:
     """The header msgstr from ``po.metadata``, reusing the original lines of unchanged fields."""
     original = layout.header_lines if layout is not None else {}
-    lines: list[str] = []
+    lines: list[str] = list(layout.header_orphans) if layout is not None else []
     for key, value in po.metadata.items():
         known = original.get(key)
         if known is not None and known[0] == value:
