@@ -128,6 +128,10 @@ def _write_po(entries: list[dict]) -> str:
     return "\n".join(out)
 
 
+def _newline_ends(text: str) -> tuple[bool, bool]:
+    return text.startswith("\n"), text.endswith("\n")
+
+
 def _expected_key(entry: dict) -> tuple:
     return (entry["obsolete"], entry["msgctxt"], entry["msgid"], entry.get("msgid_plural", ""),
             entry.get("msgstr", ""), tuple(entry.get("plurals", ())))
@@ -155,7 +159,9 @@ def test_msgcat_catalogs_load_exactly_and_save_byte_for_byte(entries):
         valid = gettext("msgfmt", "--check", "-o", "/dev/null", str(path)).returncode == 0
         for entry in po:
             if entry.msgid_plural:
-                entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
+                # msgfmt --check wants msgid and msgid_plural to begin and end alike
+                if _newline_ends(entry.msgid) == _newline_ends(entry.msgid_plural):
+                    entry.msgstr_plural = {0: entry.msgid_plural, 1: entry.msgid_plural}
             else:
                 entry.msgstr = entry.msgid
         catalog.save(po, copy)

@@ -303,8 +303,8 @@ class _FileLayout:
 
 
 def _unquote(token: str) -> str:
-    token = token.strip()
-    return polib.unescape(token[1:-1])
+    body = token.strip()[1:-1]
+    return polib.unescape(body) if "\\" in body else body  # most strings have no escape: skip the regex
 
 
 def _scan(lines: list[str]) -> tuple[list[_Block], list[str]] | None:

@@ -67,11 +67,10 @@ class Message(NamedTuple):
         return (self.obsolete, self.msgctxt, self.msgid, self.msgid_plural, self.msgstr, self.plurals)
 
 
-class _Token(NamedTuple):
-    kind: str  # a keyword, "string", "[", "]", "number", "comment" or "error"
-    line: int
-    obsolete: bool
-    text: str  # a string's raw body, a number's digits, an error's detail
+# A token: (kind, line, obsolete, text).  kind: a keyword ("prev_" ones in #| lines),
+# "string", "prev_string", "[", "]", "number", "comment" or "error"; text: a
+# string's raw body, a number's digits, an error's detail.
+_Token = tuple[str, int, bool, str]
 
 
 _WHITESPACE = " \t\r\f\v"
@@ -90,8 +89,8 @@ _LEX = re.compile(
 # The usual line: an optional keyword (or "#~ " and a keyword), one string, nothing else.
 _PLAIN_LINE = re.compile(
     r'[ \t]*(#~[ \t]*)?(?:(msgctxt|msgid_plural|msgid|msgstr)(?:\[([0-9]+)\])?[ \t]+)?'
-    r'"([^"\\]*(?:\\.[^"\\]*)*)"[ \t\r]*\Z'
-)
+    r'"([^"\\]*(?:\\[ntbrfva\\"][^"\\]*)*)"[ \t\r]*\Z'
+)  # (other escapes, valid or not, take the general path)
 _ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]+|[0-7]{1,3}|.)", re.DOTALL)
 _SIMPLE_ESCAPES = frozenset('ntbrfva\\"')
 _KEYWORDS = frozenset(("msgctxt", "msgid", "msgid_plural", "msgstr", "domain"))
@@ -144,6 +143,7 @@ def _tokens(text: str) -> list[_Token]:
     """gettext's tokens; a lexical error ends the list with an "error" token."""
     tokens: list[_Token] = []
     add = tokens.append
+    has_eot = "\x04" in text
     lines = _logical_lines(text)
     last = len(lines)
     for index, (number, line) in enumerate(lines, 1):
@@ -151,24 +151,22 @@ def _tokens(text: str) -> list[_Token]:
         if not stripped:
             continue
         if stripped[0] == "#" and stripped[1:2] not in ("~", "|"):
-            add(_Token("comment", number, False, ""))
+            add(("comment", number, False, ""))
             continue
         plain = _PLAIN_LINE.match(line)
         if plain is not None:
-            obsolete_mark, keyword, index, body = plain.groups()
+            obsolete_mark, keyword, plural, body = plain.groups()
             obsolete = obsolete_mark is not None
             if keyword is not None:
-                add(_Token(keyword, number, obsolete, keyword))
-                if index is not None:
-                    add(_Token("[", number, obsolete, ""))
-                    add(_Token("number", number, obsolete, index))
-                    add(_Token("]", number, obsolete, ""))
-            if "\\" in body or "\x04" in body:
-                error = _check_string(body)
-                if error:
-                    add(_Token("error", number, obsolete, error))
-                    return tokens
-            add(_Token("string", number, obsolete, body))
+                add((keyword, number, obsolete, keyword))
+                if plural is not None:
+                    add(("[", number, obsolete, ""))
+                    add(("number", number, obsolete, plural))
+                    add(("]", number, obsolete, ""))
+            if has_eot and "\x04" in body:
+                add(("error", number, obsolete, _check_string(body)))
+                return tokens
+            add(("string", number, obsolete, body))
             continue
         obsolete = previous = False
         for match in _LEX.finditer(line):
@@ -178,35 +176,35 @@ def _tokens(text: str) -> list[_Token]:
             if group == "close":
                 if not match.group("close"):
                     where = "the file" if index == last and not text.endswith("\n") else "the line"
-                    add(_Token("error", number, obsolete, f"unterminated string (the end of {where} comes first)"))
+                    add(("error", number, obsolete, f"unterminated string (the end of {where} comes first)"))
                     return tokens
                 body = match.group("body")
                 error = _check_string(body)
                 if error:
-                    add(_Token("error", number, obsolete, error))
+                    add(("error", number, obsolete, error))
                     return tokens
-                add(_Token("prev_string" if previous else "string", number, obsolete, body))
+                add(("prev_string" if previous else "string", number, obsolete, body))
             elif group == "word":
                 word = match.group("word")
                 if word in (_PREVIOUS_KEYWORDS if previous else _KEYWORDS):
-                    add(_Token(("prev_" if previous else "") + word, number, obsolete, word))
+                    add((("prev_" if previous else "") + word, number, obsolete, word))
                 else:
                     where = " in a #| line" if previous else ""
-                    add(_Token("error", number, obsolete, f'unknown keyword "{word}"{where}'))
+                    add(("error", number, obsolete, f'unknown keyword "{word}"{where}'))
                     return tokens
             elif group == "number":
-                add(_Token("number", number, obsolete, match.group("number")))
+                add(("number", number, obsolete, match.group("number")))
             elif group == "bracket":
-                add(_Token(match.group("bracket"), number, obsolete, ""))
+                add((match.group("bracket"), number, obsolete, ""))
             elif group == "junk":
                 char = match.group("junk")
                 shown = repr(char) if char.isprintable() else repr(char)
-                add(_Token("error", number, obsolete, f"syntax error: unexpected {shown}"))
+                add(("error", number, obsolete, f"syntax error: unexpected {shown}"))
                 return tokens
             else:  # '#'
                 mark = match.group("mark")
                 if mark is None:
-                    add(_Token("comment", number, obsolete, ""))
+                    add(("comment", number, obsolete, ""))
                     break
                 if mark.startswith("~"):
                     obsolete = True
@@ -225,124 +223,119 @@ class _Parser:
 
     def __init__(self, tokens: list[_Token], last_line: int) -> None:
         self.tokens = tokens
+        self.kinds = [token[0] for token in tokens] + ["end"]  # a sentinel: no bounds checks
         self.pos = 0
         self.last_line = last_line
 
-    def peek(self, offset: int = 0) -> _Token | None:
-        index = self.pos + offset
-        return self.tokens[index] if index < len(self.tokens) else None
-
-    def kind(self, offset: int = 0) -> str | None:
-        token = self.peek(offset)
-        return None if token is None else token.kind
-
     def fail(self, expected: str) -> PoSyntaxError:
-        token = self.peek()
-        if token is None:
+        if self.pos >= len(self.tokens):
             return PoSyntaxError(self.last_line, f"syntax error: the file ends where {expected} was expected")
-        if token.kind == "error":
-            return PoSyntaxError(token.line, token.text)
-        found = _NAMES.get(token.kind) or token.kind.replace("prev_", "#| ")
-        return PoSyntaxError(token.line, f"syntax error: {found} where {expected} was expected")
+        kind, line, _, text = self.tokens[self.pos]
+        if kind == "error":
+            return PoSyntaxError(line, text)
+        found = _NAMES.get(kind) or kind.replace("prev_", "#| ")
+        return PoSyntaxError(line, f"syntax error: {found} where {expected} was expected")
 
     def expect(self, kind: str, expected: str) -> _Token:
-        token = self.peek()
-        if token is None or token.kind != kind:
+        if self.kinds[self.pos] != kind:
             raise self.fail(expected)
         self.pos += 1
-        return token
+        return self.tokens[self.pos - 1]
 
     def strings(self, kind: str, after: str) -> str:
         """One or more strings: their raw bodies joined."""
-        if self.kind() != kind:
+        kinds, start = self.kinds, self.pos
+        if kinds[start] != kind:
             raise self.fail(f"a string after {after}")
-        bodies = []
-        while self.kind() == kind:
-            bodies.append(self.tokens[self.pos].text)
-            self.pos += 1
-        return "".join(bodies)
+        end = start + 1
+        while kinds[end] == kind:
+            end += 1
+        self.pos = end
+        if end == start + 1:
+            return self.tokens[start][3]
+        return "".join(token[3] for token in self.tokens[start:end])
 
     def messages(self) -> list[Message]:
         result: list[Message] = []
-        while self.pos < len(self.tokens):
-            kind = self.kind()
+        kinds, count = self.kinds, len(self.tokens)
+        while self.pos < count:
+            kind = kinds[self.pos]
             if kind == "comment":
                 self.pos += 1
             elif kind == "domain":
-                raise PoSyntaxError(self.tokens[self.pos].line,
+                raise PoSyntaxError(self.tokens[self.pos][1],
                                     "a 'domain' line (several domains in one file) is not supported")
             else:
                 result.append(self.message())
         return result
 
     def message(self) -> Message:
-        start = self.pos
-        if self.kind() in ("prev_msgctxt", "prev_msgid"):
-            if self.kind() == "prev_msgctxt":
+        kinds, start = self.kinds, self.pos
+        if kinds[start] in ("prev_msgctxt", "prev_msgid"):
+            if kinds[start] == "prev_msgctxt":
                 self.pos += 1
                 self.strings("prev_string", "#| msgctxt")
             self.expect("prev_msgid", "#| msgid")
             self.strings("prev_string", "#| msgid")
-            if self.kind() == "prev_msgid_plural":
+            if kinds[self.pos] == "prev_msgid_plural":
                 self.pos += 1
                 self.strings("prev_string", "#| msgid_plural")
         msgctxt = None
-        if self.kind() == "msgctxt":
+        if kinds[self.pos] == "msgctxt":
             self.pos += 1
             msgctxt = self.strings("string", "msgctxt")
         intro = self.expect("msgid", "msgid")
         msgid = self.strings("string", "msgid")
-        msgid_plural = ""
-        msgstr = ""
+        msgid_plural = msgstr = ""
         plurals: list[str] = []
-        if self.kind() == "msgid_plural":
+        kind = kinds[self.pos]
+        if kind == "msgid_plural":
             self.pos += 1
             msgid_plural = self.strings("string", "msgid_plural")
-            if self.kind() != "msgstr":
+            if kinds[self.pos] != "msgstr":
                 raise self.missing(intro, "msgstr[0]")
-            while self.kind() == "msgstr":
+            while kinds[self.pos] == "msgstr":
                 plurals.append(self.plural_form(len(plurals)))
-        elif self.kind() == "msgstr":
-            if self.kind(1) == "[":
-                raise PoSyntaxError(self.peek().line, "msgstr[N] in an entry without msgid_plural")
+        elif kind == "msgstr":
+            if kinds[self.pos + 1] == "[":
+                raise PoSyntaxError(self.tokens[self.pos][1], "msgstr[N] in an entry without msgid_plural")
             self.pos += 1
             msgstr = self.strings("string", "msgstr")
         else:
             raise self.missing(intro, "msgstr")
-        self.check_obsolete(start, intro.obsolete)
-        unescape = polib.unescape
+        obsolete = intro[2]
+        flags = [token[2] for token in self.tokens[start:self.pos]]
+        if (not all(flags)) if obsolete else any(flags):
+            line = next(token[1] for token in self.tokens[start:self.pos] if token[2] != obsolete)
+            raise PoSyntaxError(line, "inconsistent use of #~ (an entry is obsolete on all its lines or none)")
         return Message(
-            intro.line, intro.obsolete, None if msgctxt is None else unescape(msgctxt), unescape(msgid),
-            unescape(msgid_plural), unescape(msgstr), tuple(unescape(form) for form in plurals),
+            intro[1], obsolete, None if msgctxt is None else _unescape(msgctxt), _unescape(msgid),
+            _unescape(msgid_plural), _unescape(msgstr), tuple(_unescape(form) for form in plurals),
         )
 
     def missing(self, intro: _Token, what: str) -> PoSyntaxError:
-        token = self.peek()
-        if token is not None and token.kind == "error":
-            return PoSyntaxError(token.line, token.text)
-        if token is not None and token.kind == "comment":
-            return PoSyntaxError(token.line, f"a comment line inside an entry (before its {what})")
-        if token is not None and token.kind.startswith("prev_"):
+        kind = self.kinds[self.pos]
+        if kind == "error" or kind.startswith("prev_"):
             return self.fail(what)
-        return PoSyntaxError(intro.line, f"missing {what} for the msgid of line {intro.line}")
+        if kind == "comment":
+            return PoSyntaxError(self.tokens[self.pos][1], f"a comment line inside an entry (before its {what})")
+        return PoSyntaxError(intro[1], f"missing {what} for the msgid of line {intro[1]}")
 
     def plural_form(self, index: int) -> str:
         keyword = self.expect("msgstr", "msgstr[N]")
-        if self.kind() != "[":
-            raise PoSyntaxError(keyword.line, "msgstr without [N] in an entry with msgid_plural")
+        if self.kinds[self.pos] != "[":
+            raise PoSyntaxError(keyword[1], "msgstr without [N] in an entry with msgid_plural")
         self.pos += 1
-        number = self.expect("number", "a plural index (msgstr[0], msgstr[1]...)")
+        number = int(self.expect("number", "a plural index (msgstr[0], msgstr[1]...)")[3])
         self.expect("]", "']' after the plural index")
-        if int(number.text) != index:
-            raise PoSyntaxError(
-                keyword.line, f"plural form msgstr[{int(number.text)}] where msgstr[{index}] was expected"
-            )
+        if number != index:
+            raise PoSyntaxError(keyword[1], f"plural form msgstr[{number}] where msgstr[{index}] was expected")
         return self.strings("string", f"msgstr[{index}]")
 
-    def check_obsolete(self, start: int, obsolete: bool) -> None:
-        for token in self.tokens[start:self.pos]:
-            if token.obsolete != obsolete:
-                raise PoSyntaxError(token.line, "inconsistent use of #~ (an entry is obsolete on all its lines or none)")
+
+def _unescape(body: str) -> str:
+    """A string's value as polib reads it."""
+    return polib.unescape(body) if "\\" in body else body
 
 
 def parse(text: str) -> list[Message]:
