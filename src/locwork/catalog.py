@@ -111,6 +111,16 @@ def load(path: str | os.PathLike[str]) -> polib.POFile:
     charset, a syntax error, or an empty file raise :class:`LocworkError`
     with a one-line message naming the file.
 
+    Syntax errors are those plain ``msgfmt`` refuses (see
+    :mod:`locwork.po_syntax`): an unterminated string, an invalid escape, an
+    unknown keyword, a bad plural index, a missing msgstr...; the message is
+    ``FILE:LINE: what``, as msgfmt's.  polib would read such a file in part,
+    and the next save would lose what it dropped.  What only ``msgfmt
+    --check`` refuses (e.g. more plural forms than the header's
+    ``nplurals``) still loads.  A valid file that polib reads differently
+    from gettext (a rare layout, e.g. two keywords on one line) is refused
+    too, with the advice to rewrite it with ``msgcat``.
+
     An empty (or blank) file is refused rather than read as an empty
     catalog: locwork never writes one (its writes are atomic and every
     catalog it creates has a header), ``msgfmt --check`` rejects it too
