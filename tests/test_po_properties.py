@@ -21,8 +21,10 @@ from pathlib import Path
 
 import polib
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
-from hypothesis import strategies as st
+
+pytest.importorskip("hypothesis", reason="hypothesis is not installed (pip install -e '.[test]')")
+from hypothesis import HealthCheck, assume, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 
 from locwork import catalog
 from locwork.errors import LocworkError

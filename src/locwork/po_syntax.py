@@ -197,9 +197,7 @@ def _tokens(text: str) -> list[_Token]:
             elif group == "bracket":
                 add((match.group("bracket"), number, obsolete, ""))
             elif group == "junk":
-                char = match.group("junk")
-                shown = repr(char) if char.isprintable() else repr(char)
-                add(("error", number, obsolete, f"syntax error: unexpected {shown}"))
+                add(("error", number, obsolete, f"syntax error: unexpected {match.group('junk')!r}"))
                 return tokens
             else:  # '#'
                 mark = match.group("mark")
