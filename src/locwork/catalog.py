@@ -58,7 +58,7 @@ from typing import Callable, Iterator
 
 import polib
 
-from locwork import __version__, inputs, langs
+from locwork import __version__, inputs, langs, po_syntax
 from locwork.atomic import atomic_write_bytes, locked
 from locwork.errors import LocworkError
 
@@ -111,6 +111,16 @@ def load(path: str | os.PathLike[str]) -> polib.POFile:
     charset, a syntax error, or an empty file raise :class:`LocworkError`
     with a one-line message naming the file.
 
+    Syntax errors are those plain ``msgfmt`` refuses (see
+    :mod:`locwork.po_syntax`): an unterminated string, an invalid escape, an
+    unknown keyword, a bad plural index, a missing msgstr...; the message is
+    ``FILE:LINE: what``, as msgfmt's.  polib would read such a file in part,
+    and the next save would lose what it dropped.  What only ``msgfmt
+    --check`` refuses (e.g. more plural forms than the header's
+    ``nplurals``) still loads.  A valid file that polib reads differently
+    from gettext (a rare layout, e.g. two keywords on one line) is refused
+    too, with the advice to rewrite it with ``msgcat``.
+
     An empty (or blank) file is refused rather than read as an empty
     catalog: locwork never writes one (its writes are atomic and every
     catalog it creates has a header), ``msgfmt --check`` rejects it too
@@ -128,36 +138,64 @@ def load(path: str | os.PathLike[str]) -> polib.POFile:
             line = data.count(b"\n", 0, error.start) + 1
             origin = "the charset its header declares" if b"charset=" in data else "the default charset"
             raise LocworkError(f"{path}: line {line} is not valid {encoding} ({origin})") from None
+        messages = _check_syntax(text, path)
         try:
             po = polib.pofile(str(path), encoding=encoding, wrapwidth=PAGE_WIDTH)
         except (OSError, ValueError, IndexError, KeyError, UnicodeError) as error:
-            raise LocworkError(f"{path}: {_parse_error(error)}") from None
+            # gettext's syntax is fine (checked above): polib cannot read this layout.
+            raise LocworkError(f"{path}{_parse_error(error)}") from None
         if _identity(path) == identity:
             break  # polib read the same bytes we did
     else:  # pragma: no cover - a file rewritten five times while we read it
         raise LocworkError(f"{path} keeps changing while it is read; try again")
     po.encoding = encoding
-    _check_complete(po, text, path)
+    _check_complete(po, messages, path)
     _attach_layout(po, text)
     return po
 
 
-_MSGID_LINE = re.compile(r"^(?:#~[ \t]*)?msgid[ \t]", re.MULTILINE)
+def _check_syntax(text: str, path: Path) -> list[po_syntax.Message]:
+    """Refuse what ``msgfmt`` refuses as PO syntax (polib reads such files in part)."""
+    try:
+        return po_syntax.parse(text)
+    except po_syntax.PoSyntaxError as error:
+        raise LocworkError(f"{path}:{error.line}: {error.detail}") from None
 
 
-def _check_complete(po: polib.POFile, text: str, path: Path) -> None:
-    """Refuse a file polib read only in part (it drops an unterminated last entry).
+def _message_key_of(entry: polib.POEntry) -> tuple:
+    plurals = tuple(value for _, value in sorted((int(k), v) for k, v in entry.msgstr_plural.items()))
+    return (bool(entry.obsolete), entry.msgctxt, entry.msgid, entry.msgid_plural or "", entry.msgstr, plurals)
 
-    Saving such a catalog would silently lose messages, so every ``msgid``
-    line of the file must have become an entry, or the header.
+
+def _check_complete(po: polib.POFile, messages: list[po_syntax.Message], path: Path) -> None:
+    """Refuse a valid file that polib read differently from gettext (it would lose text on save).
+
+    Every message of the file must be an entry of ``po``, in order, with the
+    same strings; the only one allowed to be missing is the ``msgid ""``
+    entry polib turned into the header.  polib reads every layout gettext
+    writes, so this only refuses unusual ones (two keywords on one line, a
+    string continued after a blank line...): ``msgcat`` rewrites them.
     """
-    found = len(_MSGID_LINE.findall(text))
-    header = 1 if (po.metadata or po.header or po.metadata_is_fuzzy) else 0
-    if found > len(po) + header:
-        raise LocworkError(
-            f"{path}: syntax error: {found - header} messages in the file but only "
-            f"{len(po)} could be read (an unterminated string or a missing msgstr?)"
-        )
+    entries = list(po)
+    spare = len(messages) - len(entries)
+    index = 0
+    line = messages[-1].line if messages else 1
+    for message in messages:
+        if index < len(entries) and _message_key_of(entries[index]) == message.key:
+            index += 1
+            continue
+        if spare == 1 and message.msgid == "" and not message.obsolete:
+            spare = 0  # the header
+            continue
+        line = message.line
+        break
+    else:
+        if index == len(entries):
+            return
+    raise LocworkError(
+        f"{path}:{line}: polib, the PO reader locwork uses, reads this entry differently from "
+        f"gettext; rewrite the file with msgcat first"
+    )
 
 
 _DECLARED_CHARSET = re.compile(rb'"?Content-Type:.+? charset=([\w_\-:\.]+)')  # polib's pattern
@@ -214,13 +252,15 @@ def _detect_charset(data: bytes) -> str:
 
 
 def _parse_error(error: BaseException) -> str:
+    """polib's error as ``:LINE: detail; advice`` (the file's name goes before it)."""
     message = str(error)
     match = re.search(r"line (\d+)\)?:?\s*(.*)", message)
+    advice = "polib, the PO reader locwork uses, cannot read it (gettext can): rewrite the file with msgcat first"
     if match:
-        detail = match.group(2).strip() or "not valid PO syntax"
-        return f"syntax error at line {match.group(1)}: {detail}"
+        detail = match.group(2).strip()
+        return f":{match.group(1)}: {detail + '; ' if detail else ''}{advice}"
     first = message.splitlines()[0] if message else type(error).__name__
-    return f"not a valid PO file ({first})"
+    return f": {first}; {advice}"
 
 
 # ---------------------------------------------------------------------------
@@ -263,6 +303,10 @@ class _EntryLayout:
     block: _Block
     comment_key: tuple | None  # None: the comment lines cannot be reused
     message_key: tuple | None
+    follows: object = None  # the entry (or _HEADER) it came right after, without a blank line
+
+
+_HEADER = object()
 
 
 @dataclass
@@ -277,12 +321,13 @@ class _FileLayout:
     header_flags: tuple[str, ...]
     header_lines: dict[str, tuple[str, list[str]]]  # key -> (polib value, original lines)
     header_text: str | None
+    header_orphans: list[str]  # header lines before the first "Key: value" (polib drops them)
     trailer: list[str]
 
 
 def _unquote(token: str) -> str:
-    token = token.strip()
-    return polib.unescape(token[1:-1])
+    body = token.strip()[1:-1]
+    return polib.unescape(body) if "\\" in body else body  # most strings have no escape: skip the regex
 
 
 def _scan(lines: list[str]) -> tuple[list[_Block], list[str]] | None:
@@ -468,6 +513,16 @@ def _parse_header_text(text: str) -> dict[str, tuple[str, list[str]]]:
     return result
 
 
+def _header_orphans(text: str) -> list[str]:
+    """The header's lines before its first field: polib's metadata loses them, the file keeps them."""
+    orphans: list[str] = []
+    for line in text.splitlines():
+        if ":" in line:
+            break
+        orphans.append(line)
+    return orphans
+
+
 def _attach_layout(po: polib.POFile, text: str) -> None:
     """Record the text of every entry on ``po`` (verified against polib's reading)."""
     bom = text.startswith("\ufeff")
@@ -509,7 +564,9 @@ def _attach_layout(po: polib.POFile, text: str) -> None:
     for entry, block in zip(entries, blocks):
         if _message_key(entry) != _block_message_key(block):
             return  # misaligned: keep no layout at all
+    before: object = _HEADER if header is not None else None
     for entry, block in zip(entries, blocks):
+        glued_to, before = (before if not block.sep else None), entry
         # polib drops '#~|' lines: give obsolete entries their previous msgids back.
         if entry.obsolete:
             for name in ("msgctxt", "msgid", "msgid_plural"):
@@ -526,6 +583,7 @@ def _attach_layout(po: polib.POFile, text: str) -> None:
             block,
             _comment_key(entry) if comment_ok else None,
             _message_key(entry),
+            glued_to,
         )
     header_text = header.value("msgstr") if header is not None else None
     po._locwork_layout = _FileLayout(
@@ -539,6 +597,7 @@ def _attach_layout(po: polib.POFile, text: str) -> None:
         header_flags=_header_flags(po),
         header_lines=_parse_header_text(header_text) if header_text is not None else {},
         header_text=header_text,
+        header_orphans=_header_orphans(header_text) if header_text is not None else [],
         trailer=trailer,
     )
 
@@ -563,10 +622,13 @@ def dumps(po: polib.POFile, *, canonical: bool = False) -> str:
     if layout is not None:
         out += layout.lead
     out += _render_header(po, layout, recorded, cjk)
+    previous: object = _HEADER
     for entry in po:
         entry_layout = None if canonical else getattr(entry, "_locwork_layout", None)
         sep, lines = _render_entry(entry, entry_layout, cjk, nplurals, po.encoding)
-        if out:
+        glued = entry_layout is not None and entry_layout.follows is previous and previous is not None
+        previous = entry
+        if out and not glued:
             if not sep:
                 # Glue an entry to comment lines only (the header comment it
                 # followed); after a message, gettext always leaves a blank line.
@@ -595,7 +657,7 @@ def _nplurals(po: polib.POFile) -> int:
 def _header_text(po: polib.POFile, layout: _FileLayout | None) -> str:
     """The header msgstr from ``po.metadata``, reusing the original lines of unchanged fields."""
     original = layout.header_lines if layout is not None else {}
-    lines: list[str] = []
+    lines: list[str] = list(layout.header_orphans) if layout is not None else []
     for key, value in po.metadata.items():
         known = original.get(key)
         if known is not None and known[0] == value:
