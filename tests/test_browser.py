@@ -158,7 +158,7 @@ def test_translate_review_reload_and_conflict(server, browser, request):
         assert path.exists()
 
         # 2. Edit the title and approve it with the keyboard shortcut (Ctrl+Enter).
-        page.goto(f"{url}/?lang=es&seg=p3.s1&reviewer=Ana")
+        page.goto(f"{url}/review?lang=es&seg=p3.s1&reviewer=Ana")
         machine = review.find_entry(catalog.load(path), "p3.s1").msgstr
         assert machine and "fuzzy" in review.find_entry(catalog.load(path), "p3.s1").flags
         expect(editor(page)).to_have_value(machine)
@@ -171,7 +171,7 @@ def test_translate_review_reload_and_conflict(server, browser, request):
         expect(page.locator(".st-key-editor_box")).to_contain_text("p4.s1")
 
         # 3. Reload: the edit and its state are there.
-        page.goto(f"{url}/?lang=es&seg=p3.s1&reviewer=Ana")
+        page.goto(f"{url}/review?lang=es&seg=p3.s1&reviewer=Ana")
         expect(editor(page)).to_have_value(edit)
         expect(page.locator(".st-key-editor_box")).to_contain_text("approved")
         expect(page.locator(".st-key-preview_box .lw-seg.current")).to_have_text(edit)
@@ -185,9 +185,9 @@ def test_translate_review_reload_and_conflict(server, browser, request):
         assert result.returncode == 0, result.stderr
 
         # 5. Two reviewers open the same segment from the same base: the second save conflicts.
-        page.goto(f"{url}/?lang=es&seg=p4.s1&reviewer=Ana")
+        page.goto(f"{url}/review?lang=es&seg=p4.s1&reviewer=Ana")
         expect(editor(page)).to_have_value(review.find_entry(catalog.load(path), "p4.s1").msgstr)
-        other = open_page(browser, f"{url}/?lang=es&seg=p4.s1&reviewer=Bea", pages)
+        other = open_page(browser, f"{url}/review?lang=es&seg=p4.s1&reviewer=Bea", pages)
         expect(editor(other)).to_have_value(editor(page).input_value())
         settle(other)
         editor(other).fill("Versión de Bea.")

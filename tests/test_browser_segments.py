@@ -76,7 +76,7 @@ def test_merge_approve_undo_keeps_the_approval_on_its_sentence(server, browser, 
         updated(page)
         assert [e.msgid for e in catalog.load(path) if not e.obsolete] == [f"{FIRST} {SECOND}", THIRD]
 
-        page.goto(f"{url}/?doc=parti.txt&lang=es&seg=p1.s2&reviewer=Ana")
+        page.goto(f"{url}/review?doc=parti.txt&lang=es&seg=p1.s2&reviewer=Ana")
         editor = page.locator(".st-key-target_editor textarea")
         expect(editor).not_to_have_value("")
         settle(page)

@@ -109,7 +109,7 @@ def page(app):
         page = context.new_page()
         page.set_default_timeout(30_000)
         page.on("dialog", lambda dialog: dialog.accept())  # "leave with unsaved drafts?"
-        page.goto(f"{app}/?doc=alpha.txt&lang=es&seg=p1.s1&reviewer=Ana")
+        page.goto(f"{app}/review?doc=alpha.txt&lang=es&seg=p1.s1&reviewer=Ana")
         settle(page)
         yield page
         chromium.close()
