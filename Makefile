@@ -31,6 +31,8 @@ run: setup
 		--browser.gatherUsageStats false -- --doc $(DOC)
 
 test: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 setup: system venv

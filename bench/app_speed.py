@@ -95,7 +95,7 @@ def make_project(root: Path, languages: list[str]) -> list[str]:
                 class One:
                     problems: dict = {}
 
-                    def get(self, name):
+                    def get(self, name, tag=tag):
                         return tag
 
                 route = routing.score_route([routing.Hop("tag", "fr", lang)])
@@ -166,7 +166,7 @@ def bench_browser(root: Path, runs: int) -> tuple[float, list[float], list[float
                     break
             except OSError:
                 if time.monotonic() > deadline:
-                    raise SystemExit("streamlit did not start")
+                    raise SystemExit("streamlit did not start") from None
                 time.sleep(0.3)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

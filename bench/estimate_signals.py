@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 import time
 from pathlib import Path
@@ -159,7 +158,7 @@ def run_target(engines: Engines, tgt: str, n: int) -> dict:
     own_rows = [s.features(ratio) for s in signals]
     feats = {name: np.array([row[name] if row[name] is not None else np.nan for row in own_rows])
              for name in OWN}
-    for name, values in feats.items():  # a missing value counts as the mean, as in the model
+    for values in feats.values():  # a missing value counts as the mean, as in the model
         values[np.isnan(values)] = np.nanmean(values) if np.isfinite(values).any() else 0.0
     own = [n for n in OWN if np.isfinite(feats[n]).all() and feats[n].std() > 0]
     extra, translations = candidates(engines, route, sources, outputs, tgt)

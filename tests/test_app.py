@@ -306,7 +306,6 @@ def test_memory_tab_shows_the_draft_origin_matches_and_concordance(translated, e
     at = start("Ana", doc="autre.txt", seg=other_doc.translatable[1].id)
     assert not at.exception, at.exception
     assert editor(at).value == "Texto aprobado por Ana."
-    shown = texts(at)
     assert "This draft came from the memory: <b>tm 100%</b>" in html_texts(at)
     at.text_input(key="tm_query").input("Texto aprobado").run()
     assert not at.exception, at.exception

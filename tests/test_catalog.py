@@ -522,8 +522,10 @@ def test_gettext_layout_reads_back_identically(tmp_path):
     path = tmp_path / "wrap.po"
     catalog.save(po, path)
     again = polib.pofile(str(path))
-    view = lambda p: [(e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, e.msgstr_plural, e.flags, e.occurrences,
-                       e.obsolete, e.tcomment, e.comment) for e in p]
+    def view(p):
+        return [(e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, e.msgstr_plural, e.flags, e.occurrences,
+                 e.obsolete, e.tcomment, e.comment) for e in p]
+
     assert view(again) == view(po)
     assert [e.previous_msgid for e in again if not e.obsolete] == [e.previous_msgid for e in po if not e.obsolete]
     assert catalog.load(path)[-1].previous_msgid == po[-1].previous_msgid  # the #~| one

@@ -549,7 +549,7 @@ def _attach_layout(po: polib.POFile, text: str) -> None:
         # polib gives these lines to po.header, not to the entry
         preamble = first.comments[:count]
         first.comments = first.comments[count:]
-        first.tcomments = first.tcomments[sum(1 for l in preamble if l.strip()):]
+        first.tcomments = first.tcomments[sum(1 for line in preamble if line.strip()):]
     header: _Block | None = None
     if blocks and not blocks[0].obsolete and blocks[0].value("msgid") == "":
         header = blocks[0]
@@ -851,15 +851,15 @@ def _wrap_lines(prefix: str, name: str, value: str, cjk: bool, wrap: bool) -> tu
         total = sum(widths)
         breaks: list[int] | None = None
 
-        def cut_points(start: int) -> list[bool] | None:
+        def cut_points(start: int) -> list[bool] | None:  # called only in this iteration
             nonlocal breaks
-            if start + total <= width:
+            if start + total <= width:  # noqa: B023
                 return None  # fits: no break needed
             if breaks is None:
-                breaks = _possible_linebreaks(chars, cjk)
-                for i in prohibit:
+                breaks = _possible_linebreaks(chars, cjk)  # noqa: B023
+                for i in prohibit:  # noqa: B023
                     breaks[i] = 0
-            return _width_linebreaks(widths, breaks, width, start)
+            return _width_linebreaks(widths, breaks, width, start)  # noqa: B023
 
         startcol = len(name) + 1 if first_line else 0
         cuts = cut_points(startcol)

@@ -63,7 +63,7 @@ class Message(NamedTuple):
     plurals: tuple[str, ...]
 
     @property
-    def key(self) -> tuple:
+    def key(self) -> tuple[object, ...]:
         return (self.obsolete, self.msgctxt, self.msgid, self.msgid_plural, self.msgstr, self.plurals)
 
 
@@ -164,7 +164,7 @@ def _tokens(text: str) -> list[_Token]:
                     add(("number", number, obsolete, plural))
                     add(("]", number, obsolete, ""))
             if has_eot and "\x04" in body:
-                add(("error", number, obsolete, _check_string(body)))
+                add(("error", number, obsolete, _check_string(body) or "context separator"))
                 return tokens
             add(("string", number, obsolete, body))
             continue

@@ -80,7 +80,7 @@ def render(
 def plain_text(doc: Document, translations: Mapping[str, tuple[str, str]]) -> str:
     """The translated article as plain text (untranslated sentences in French)."""
     out = []
-    for index, block in enumerate(doc.blocks):
+    for index in range(len(doc.blocks)):
         texts = []
         for seg in (s for s in doc.segments if s.paragraph == index):
             text = translations.get(seg.id, ("", ""))[0]

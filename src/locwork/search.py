@@ -59,7 +59,7 @@ class Change:
     occurrences: int
     state: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {"segment": self.segment, "source": self.source, "old": self.old,
                 "new": self.new, "occurrences": self.occurrences, "state": self.state}
 

@@ -1366,7 +1366,7 @@ class Settings:
     memory: "TranslationMemory | None" = None  # opened once for a whole run (see settings)
 
 
-_SETTINGS: contextvars.ContextVar[Settings] = contextvars.ContextVar("locwork_tm", default=Settings())
+_SETTINGS: contextvars.ContextVar[Settings] = contextvars.ContextVar("locwork_tm", default=Settings())  # noqa: B039 (frozen)
 
 
 @contextlib.contextmanager
