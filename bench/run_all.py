@@ -22,6 +22,7 @@ SCRIPTS = [
     "estimate_correlation.py",
     "estimate_signals.py",
     "tm_lookup.py",
+    "fault_runs.py",
     "qa_precision.py",
     "app_speed.py",
 ]
