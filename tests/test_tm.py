@@ -127,6 +127,19 @@ def test_record_approval_ignores_unapproved_entries_and_forget(tmp_path, memory)
     assert len(memory) == 0 and memory.exact(LAVROV, "es") is None
 
 
+def test_unapproving_a_segment_never_withdraws_another_sentences_unit(tmp_path, memory):
+    """A segment id names a place: after a sentence moved, p1.s1's old unit is another
+    sentence's, still approved at its new place. Un-approving p1.s1 leaves it alone."""
+    path = tmp_path / "locales" / "es" / "doc.po"
+    moved = polib.POEntry(msgctxt="p1.s1", msgid=LAVROV, msgstr=LAVROV_ES)
+    catalog.set_state(moved, State.APPROVED)
+    tm.record_approval(memory, path, moved)
+    # BUDAPEST was inserted before it: it is p1.s1 now, approved, then un-approved.
+    assert tm.forget_segment(memory, path, "p1.s1", BUDAPEST) == 0
+    assert memory.exact(LAVROV, "es").target == LAVROV_ES
+    assert tm.forget_segment(memory, path, "p1.s1", LAVROV) == 1
+
+
 # ------------------------------------------------------------- matching
 
 

@@ -532,7 +532,7 @@ def follow_in_memory(path: Path, entry: polib.POEntry, approved: bool, was_appro
         if approved:
             tm.record_approval(None, path, entry)
         elif was_approved:
-            tm.forget_segment(None, path, entry.msgctxt)
+            tm.forget_segment(None, path, entry.msgctxt, entry.msgid)
     except LocworkError as error:
         return f"translation memory not updated: {error}"
     return ""

@@ -673,13 +673,23 @@ class TranslationMemory:
     def _prune(self, conn: sqlite3.Connection) -> None:
         conn.execute("DELETE FROM sources WHERE id NOT IN (SELECT source_id FROM units)")
 
-    def forget(self, document: str, segment: str, tgt_lang: str | None = None) -> int:
-        """Remove catalog-made units of a segment (all languages, or one); how many."""
+    def forget(self, document: str, segment: str, tgt_lang: str | None = None,
+               source: str | None = None) -> int:
+        """Remove catalog-made units of a segment (all languages, or one); how many.
+
+        With ``source``, only the units of that sentence: a segment id names
+        a place, and after the document changed, the unit stored under this id
+        can be another sentence's, still approved where it now stands.
+        """
         sql = "DELETE FROM units WHERE document = ? AND segment = ? AND via != 'import'"
         params: list = [document, segment]
         if tgt_lang:
             sql += " AND tgt_lang = ?"
             params.append(langs.normalize(tgt_lang))
+        if source is not None:
+            norm = normalize(source)
+            sql += " AND source_id IN (SELECT id FROM sources WHERE hash = ? AND norm = ?)"
+            params += [source_hash(norm), norm]
         with self._write() as conn:
             removed = conn.execute(sql, params).rowcount
             self._prune(conn)
@@ -1170,13 +1180,15 @@ def record_approval(
 
 
 def forget_segment(tm: "TranslationMemory | str | os.PathLike[str] | None",
-                   catalog_path: str | os.PathLike[str], segment: str) -> int:
-    """Withdraw a segment's catalog-made unit (e.g. after an approved text was un-approved)."""
+                   catalog_path: str | os.PathLike[str], segment: str,
+                   source: str | None = None) -> int:
+    """Withdraw a segment's catalog-made unit (e.g. after an approved text was un-approved);
+    with ``source``, only that sentence's unit (see :meth:`TranslationMemory.forget`)."""
     catalog_path = Path(catalog_path)
     if tm is None and not present(default_path(_project_of_catalog(catalog_path))):
         return 0
     with _opened(tm, catalog_path) as memory:
-        return memory.forget(catalog_path.stem, segment, catalog_path.parent.name)
+        return memory.forget(catalog_path.stem, segment, catalog_path.parent.name, source)
 
 
 def open_tm(path: str | os.PathLike[str] | None = None, *, create: bool = True,
