@@ -13,9 +13,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from locwork import history, preview, qa, review
+from locwork import history, preview, qa, review, tokens
 from locwork.errors import LocworkError
-from ui import common
+from ui import common, review_tools
 
 EDITOR = "target_editor"
 DIFF_STYLE = """<style>
@@ -87,7 +87,9 @@ def _save(path: str, seg: str, text: str, base: str, approve: bool, next_id: str
     st.session_state.pop("conflict", None)
     st.session_state["editor_base"] = result.text
     verb = "Approved" if result.state == "approved" else "Saved"
-    if result.memory:
+    if result.action == "unchanged":  # nothing written (review.save)
+        st.session_state["flash"] = ("info", f"No change to save in {seg} (still {result.state})")
+    elif result.memory:
         st.session_state["flash"] = ("warning", f"{verb} {seg} ({result.state}); {result.memory}")
     else:
         st.session_state["flash"] = ("success", f"{verb} {seg} ({result.state})")
@@ -242,7 +244,7 @@ def editor(row: review.Row, rows: list[review.Row], shown: list[review.Row], lan
             left, right = st.columns(2, gap="small")
             with left:
                 st.html(f"<div class='lw-label'>Source · French</div><div class='lw-src' lang='fr' "
-                        f"style='height:{height}px'>{escape(row.source)}</div>")
+                        f"style='height:{height}px'>{tokens.highlight_html(row.source)}</div>")
             with right:
                 st.text_area(f"Translation · {common.lang_name(lang)}", key=EDITOR, height=height)
             can_save = bool(common.reviewer())
@@ -251,9 +253,10 @@ def editor(row: review.Row, rows: list[review.Row], shown: list[review.Row], lan
                     st.caption("Enter your name in the sidebar to save.")
                 st.form_submit_button("Save", key="save", icon=":material/save:", disabled=not can_save,
                                       on_click=do_save, args=(str(path), row.id, False, None, row.source),
+                                      shortcut="Alt+S",
                                       help="Keep the edit: state edited, still fuzzy")
                 st.form_submit_button("Approve", key="approve", icon=":material/check:",
-                                      disabled=not can_save,
+                                      disabled=not can_save, shortcut="Alt+A",
                                       on_click=do_save, args=(str(path), row.id, True, None, row.source),
                                       help="Approve this translation (clears fuzzy)")
                 st.form_submit_button("Approve & next", key="approve_next", type="primary",
@@ -283,11 +286,18 @@ def conflict_panel(conflict: dict) -> None:
 
 
 def details(row: review.Row, lang: str, path: Path) -> None:
-    n_warn = len(row.warnings)
-    tabs = st.tabs([f":orange[QA warnings ({n_warn})]" if n_warn else ":green[QA ✓]", "Alternatives", "Diff with MT",
-                    "History", "Provenance", "Memory"])
+    review_tools.segment_tools(row, lang, use_text, EDITOR)
+    # Stable labels and a key: the selected tab survives a save (a label that changes resets it).
+    tabs = st.tabs(["QA", "Alternatives", "Diff with MT", "History", "Provenance", "Memory",
+                    "Comment", "Glossary"], key="detail_tab", on_change="rerun")
+    with tabs[6]:
+        review_tools.comment_tab(row, lang, path)
+    with tabs[7]:
+        review_tools.glossary_tab(row, lang, use_text, EDITOR)
     with tabs[0]:
-        if not row.warnings:
+        if row.warnings:
+            st.markdown(f":orange[**{len(row.warnings)} QA warnings**]")
+        else:
             st.caption("No QA warning.")
         for warning in row.warnings:
             st.markdown(f"- **{qa.LABELS.get(warning.code, warning.code)}** — {warning.message}")
@@ -494,6 +504,7 @@ def page() -> None:
     with main:
         editor(row, rows, shown, lang, catalog_path)
         consistency_panel(doc, proj.locales, lang)
+        review_tools.toolbar(catalog_path, rows, shown, seg, open_segment)
         st.caption(f"{len(shown)} of {len(rows)} segments shown · click a row to open it")
         if shown:
             segment_table(shown, seg, lang)
