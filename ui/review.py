@@ -151,7 +151,7 @@ def language_bar(proj, doc, languages: list[str]) -> str:
 
     def label(code: str) -> str:
         stats = common.catalog_stats(review.catalog_for(proj.locales, code, doc.name))
-        return f"{common.lang_name(code)} · {stats.approved}/{stats.total}"
+        return f"{common.lang_name(code).split(' (')[0]} {stats.approved}/{stats.total}"
 
     st.segmented_control("Language", languages, key="review_lang", format_func=label,
                          required=True, label_visibility="collapsed")
@@ -415,7 +415,11 @@ def segment_table(shown: list[review.Row], current: str, lang: str) -> None:
     styled = frame.style.map(
         lambda state: f"color: {common.STATE_HEX[state]}; font-weight: 600", subset=["state"]
     ).map(lambda n: "color: #b45309" if n else "", subset=["QA"]).apply(
-        lambda r: ["background-color: #fff7cc" if r["id"] == current else "" for _ in r], axis=1)
+        lambda r: ["background-color: #fff7cc" if r["id"] == current else "" for _ in r], axis=1
+    ).format(review_tools.blank_or("{:.0f}"), subset=["QA"]).format(
+        review_tools.blank_or("{:.2f}"), subset=[k for k in scores if k == "QE"]).format(
+        review_tools.blank_or("{:.1f}"), subset=[k for k in scores if k == "HTER"])
+    # (the Styler's display text is what the table shows: a missing value is blank, not "None")
     table_key = f"seg_table_{lang}_{hash(tuple(frame['id']))}"
     event = st.dataframe(
         styled, key=table_key, on_select="rerun", selection_mode="single-row", hide_index=True,

@@ -29,7 +29,14 @@ mark.lw-placeholder { background: #e9d5ff; } mark.lw-tag { background: #c7d2fe; 
 mark.lw-url { background: #bae6fd; } mark.lw-number { background: #fde68a; }
 mark.lw-name { background: #bbf7d0; }
 .lw-counts { font-size: .78rem; color: #6b7280; }
-.lw-missing { text-decoration: underline wavy #dc2626; }
+.st-key-segment_tools button { min-height: 1.9rem; padding: .1rem .55rem; }
+/* Layout fixes: the language bar wraps instead of hiding languages past the edge (9 at
+   1440 px), and the source and translation boxes grow with their text instead of clipping
+   it in a narrow window (1280x720); both stay within a screen's height. */
+.st-key-review_lang [data-testid=stButtonGroup] > div { flex-wrap: wrap; overflow: visible; row-gap: 4px; }
+.st-key-target_editor [data-testid=stTextAreaRootElement] { height: auto !important; }
+.st-key-target_editor textarea { field-sizing: content; height: auto !important; min-height: 120px; max-height: 60vh; }
+.st-key-editor_box .lw-src { height: auto !important; min-height: 120px; max-height: 60vh; }
 </style>"""
 
 # (keys, what they do): the single list the screen shows and the buttons use.
@@ -57,6 +64,17 @@ if (!window.__lwFocusSearch) { window.__lwFocusSearch = true;
   });
 }
 </script>"""
+
+
+def blank_or(pattern: str) -> Callable[[object], str]:
+    """A table cell formatter: the value in ``pattern``, or nothing when it is missing."""
+
+    def format_cell(value: object) -> str:
+        if value is None or (isinstance(value, float) and value != value):
+            return ""
+        return pattern.format(value)
+
+    return format_cell
 
 
 def _flash(kind: str, text: str) -> None:
@@ -238,7 +256,7 @@ def segment_tools(row: review.Row, lang: str, use_text: TextCallback, editor_key
         for i, token in enumerate(found[:9], start=1):
             missing = token.text not in target
             st.button(token.text[:30], key=f"tok_{i}", shortcut=f"Alt+{i}",
-                      type="primary" if missing else "secondary",
+                      icon=":material/error_outline:" if missing else None,
                       on_click=_insert, args=(use_text, editor_key, token.text),
                       help=f"{token.kind}{' — not in the translation yet' if missing else ''}; "
                            f"Alt+{i} inserts it")
