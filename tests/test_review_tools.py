@@ -192,3 +192,32 @@ def test_po_downloads_are_named_per_language(translated):
     expected = {_calculate_file_id(p.read_bytes(), mime, f"{doc.name}.{lang}.po")
                 for lang, p in (("es", path), ("ca", other))}
     assert {b.proto.url.rsplit("/", 1)[-1] for b in po} == expected
+
+
+def _display_values(at) -> list[str]:
+    """The texts the segment table shows (the Styler's display values)."""
+    import pyarrow as pa
+
+    styler = at.dataframe[0].proto.arrow_data.styler
+    table = pa.ipc.open_stream(styler.display_values).read_all()
+    return [str(v) for column in table.columns for v in column.to_pylist()]
+
+
+def test_the_segment_table_shows_no_none(translated):
+    proj, doc, path = translated
+    at = start("Ana")
+    shown = _display_values(at)
+    assert shown and "None" not in shown and "nan" not in shown
+
+
+def test_translate_page_says_which_routes_give_alternatives(translated, engines):
+    at = start("Ana", page="ui/translate.py")
+    at.number_input(key="t_nbest").set_value(3).run()
+    assert not at.exception, at.exception
+    captions = [c.value for c in at.caption]
+    assert any("no alternatives — apertium gives one translation" in c for c in captions), captions
+    route = at.selectbox(key="t_route_es")
+    argos = next(i for i, label in enumerate(route.options) if "argos" in label.split(" · ")[0])
+    route.set_value(argos).run()
+    captions = [c.value for c in at.caption]
+    assert any("argos keeps up to 3 alternatives" in c for c in captions), captions

@@ -190,7 +190,11 @@ def _ask_batch(path: str, seen: list[tuple[str, str]]) -> None:
     st.session_state["batch_pending"] = {"path": path, "seen": seen}
 
 
-@st.dialog("Approve the shown segments?")
+def _cancel_batch() -> None:
+    st.session_state.pop("batch_pending", None)
+
+
+@st.dialog("Approve the shown segments?", on_dismiss=_cancel_batch)  # closing it cancels
 def confirm_batch() -> None:
     pending = st.session_state.get("batch_pending") or {}
     seen = pending.get("seen", [])
