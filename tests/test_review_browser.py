@@ -109,6 +109,12 @@ def test_keyboard_and_layout(served, request):
             editor.click()  # the keys work from inside the editor too
             page.keyboard.press("Alt+u")
             expect(page.locator(".st-key-editor_box")).to_contain_text("p6.s1")  # p5 is an image
+            # Alt+S saves what is typed in the editor.
+            settle(page)
+            editor.fill("Texto de Ana.")
+            page.keyboard.press("Alt+s")
+            expect(page.locator("[data-testid=stToast]").first).to_contain_text("Saved p6.s1")
+            assert review.find_entry(catalog.load(es), "p6.s1").msgstr == "Texto de Ana."
             settle(page)
             page.evaluate("document.activeElement && document.activeElement.blur()")
             page.keyboard.press("/")

@@ -11,9 +11,10 @@ or :mod:`locwork.glossary` (locks, atomic writes, history).
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
-from typing import Callable
 
 import streamlit as st
 
@@ -70,7 +71,7 @@ def blank_or(pattern: str) -> Callable[[object], str]:
     """A table cell formatter: the value in ``pattern``, or nothing when it is missing."""
 
     def format_cell(value: object) -> str:
-        if value is None or (isinstance(value, float) and value != value):
+        if value is None or (isinstance(value, float) and math.isnan(value)):
             return ""
         return pattern.format(value)
 
