@@ -30,7 +30,7 @@ def page() -> None:
         st.markdown(f"**{common.lang_name(lang)}** · `{catalog_path.relative_to(common.project().root)}`")
         columns = st.columns(len(export.FORMATS) + 1)
         columns[0].download_button(
-            "PO", catalog_path.read_bytes(), file_name=catalog_path.name,
+            "PO", catalog_path.read_bytes(), file_name=f"{doc.name}.{lang}.po",
             mime="text/x-gettext-translation", key=f"dl_{lang}_po", width="stretch")
         for column, (name, fmt) in zip(columns[1:], export.FORMATS.items()):
             try:

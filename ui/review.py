@@ -20,9 +20,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from locwork import history, preview, qa, review
+from locwork import history, preview, qa, review, tokens
 from locwork.errors import LocworkError
-from ui import common
+from ui import common, review_tools
 
 EDITOR = "target_editor"  # the container of the current segment's text area
 DIFF_STYLE = """<style>
@@ -152,7 +152,9 @@ def _save(path: str, seg: str, ident: str, wkey: str, text: str, base: str, appr
     _drafts().pop(ident, None)
     _bases()[ident] = result.text
     verb = "Approved" if result.state == "approved" else "Saved"
-    if result.memory:
+    if result.action == "unchanged":  # nothing written (review.save)
+        st.session_state["flash"] = ("info", f"No change to save in {seg} (still {result.state})")
+    elif result.memory:
         st.session_state["flash"] = ("warning", f"{verb} {seg} ({result.state}); {result.memory}")
     else:
         st.session_state["flash"] = ("success", f"{verb} {seg} ({result.state})")
@@ -213,7 +215,7 @@ def language_bar(proj, doc, languages: list[str]) -> str:
 
     def label(code: str) -> str:
         stats = common.catalog_stats(review.catalog_for(proj.locales, code, doc.name))
-        return f"{common.lang_name(code)} · {stats.approved}/{stats.total}"
+        return f"{common.lang_name(code).split(' (')[0]} {stats.approved}/{stats.total}"
 
     st.segmented_control("Language", languages, key="review_lang", format_func=label,
                          required=True, label_visibility="collapsed")
@@ -308,7 +310,7 @@ def editor(row: review.Row, rows: list[review.Row], shown: list[review.Row], lan
         left, right = st.columns(2, gap="small")
         with left:
             st.html(f"<div class='lw-label'>Source · French</div><div class='lw-src' lang='fr' "
-                    f"style='height:{height}px'>{escape(row.source)}</div>")
+                    f"style='height:{height}px'>{tokens.highlight_html(row.source)}</div>")
         with right, st.container(key=EDITOR, gap=None):
             # No st.form: a form keeps typed text in the browser until it is submitted, and
             # drops it when the reviewer moves on. Here the text reaches the server as soon
@@ -333,10 +335,10 @@ def editor(row: review.Row, rows: list[review.Row], shown: list[review.Row], lan
             if not can_save:
                 st.caption("Enter your name in the sidebar to save.")
             st.button("Save", key="save", icon=":material/save:", disabled=not can_save,
-                      on_click=do_save, args=(str(path), row.id, ident, wkey, False, None, row.source),
+                      shortcut="Alt+S", on_click=do_save, args=(str(path), row.id, ident, wkey, False, None, row.source),
                       help="Keep the edit: state edited, still fuzzy")
             st.button("Approve", key="approve", icon=":material/check:", disabled=not can_save,
-                      on_click=do_save, args=(str(path), row.id, ident, wkey, True, None, row.source),
+                      shortcut="Alt+A", on_click=do_save, args=(str(path), row.id, ident, wkey, True, None, row.source),
                       help="Approve this translation (clears fuzzy)")
             st.button("Approve & next", key="approve_next", type="primary",
                       icon=":material/done_all:", disabled=not can_save, shortcut="Ctrl+Enter",
@@ -370,12 +372,20 @@ def text_html(text: str, meta: str = "") -> str:
 
 
 def details(row: review.Row, lang: str, path: Path, ident: str, wkey: str, where: dict) -> None:
-    n_warn = len(row.warnings)
-    tabs = st.tabs([f":orange[QA warnings ({n_warn})]" if n_warn else ":green[QA ✓]", "Alternatives", "Diff with MT",
-                    "History", "Provenance", "Memory"])
     use = (ident, wkey, row.source, where)
+    insert = partial(use_text, *use)  # text -> this segment's editor (and its draft)
+    review_tools.segment_tools(row, lang, insert, wkey)
+    # Stable labels and a key: the selected tab survives a save (a label that changes resets it).
+    tabs = st.tabs(["QA", "Alternatives", "Diff with MT", "History", "Provenance", "Memory",
+                    "Comment", "Glossary"], key="detail_tab", on_change="rerun")
+    with tabs[6]:
+        review_tools.comment_tab(row, lang, path)
+    with tabs[7]:
+        review_tools.glossary_tab(row, lang, insert, wkey)
     with tabs[0]:
-        if not row.warnings:
+        if row.warnings:
+            st.markdown(f":orange[**{len(row.warnings)} QA warnings**]")
+        else:
             st.caption("No QA warning.")
         for warning in row.warnings:
             st.html(f"<div>• <b>{escape(qa.LABELS.get(warning.code, warning.code))}</b> — "
@@ -505,7 +515,11 @@ def segment_table(shown: list[review.Row], current: str, path: Path) -> None:
     styled = frame.style.map(
         lambda state: f"color: {common.STATE_HEX[state]}; font-weight: 600", subset=["state"]
     ).map(lambda n: "color: #b45309" if n else "", subset=["QA"]).apply(
-        lambda r: ["background-color: #fff7cc" if r["id"] == current else "" for _ in r], axis=1)
+        lambda r: ["background-color: #fff7cc" if r["id"] == current else "" for _ in r], axis=1
+    ).format(review_tools.blank_or("{:.0f}"), subset=["QA"]).format(
+        review_tools.blank_or("{:.2f}"), subset=[k for k in scores if k == "QE"]).format(
+        review_tools.blank_or("{:.1f}"), subset=[k for k in scores if k == "HTER"])
+    # (the Styler's display text is what the table shows: a missing value is blank, not "None")
     ids = [r.id for r in shown]
     table_key = "seg_table_" + hashlib.sha1(f"{path}\n{ids}".encode()).hexdigest()[:12]
     st.dataframe(
@@ -635,6 +649,7 @@ def page() -> None:
     with main:
         editor(row, rows, shown, lang, catalog_path)
         consistency_panel(doc, proj.locales, lang)
+        review_tools.toolbar(catalog_path, rows, shown, seg, open_segment)
         st.caption(f"{len(shown)} of {len(rows)} segments shown · click a row to open it")
         if shown:
             segment_table(shown, seg, catalog_path)

@@ -20,6 +20,26 @@ def route_label(route: routing.Route, best: bool) -> str:
     return f"{route} · expected chrF {route.expected_chrf:.1f} ({route.basis}){pick}"
 
 
+# Engines whose decoder can return several hypotheses. Apertium (rule-based) and Bergamot
+# (greedy decoding) give one translation; only a route's last hop gives the alternatives.
+NBEST_ENGINES = {"argos"}
+
+
+def nbest_notes(routes: dict[str, routing.Route], n_best: int) -> list[str]:
+    """Per chosen route, whether its engine can give the n-best asked for, and why not."""
+    notes = []
+    for lang, route in routes.items():
+        engine = route.hops[-1].engine
+        if engine in NBEST_ENGINES:
+            notes.append(f"{common.lang_name(lang)}: {engine} keeps up to {n_best} alternatives "
+                         "per segment.")
+        else:
+            notes.append(f":orange[{common.lang_name(lang)}: no alternatives — {engine} gives one "
+                         "translation per segment (only argos gives n-best); choose an argos route "
+                         "to get them.]")
+    return notes
+
+
 def page() -> None:
     path, doc = common.current_document()
     if doc is None:
@@ -63,6 +83,9 @@ def page() -> None:
     n_best = st.number_input("Alternatives to keep per segment (n-best)", 1, 8, 1, key="t_nbest",
                              help="Engines that can give several hypotheses (neural ones) keep them "
                                   "for the review screen.")
+    if n_best > 1:
+        for line in nbest_notes(routes, int(n_best)):
+            st.caption(line)
     glossary = common.glossary()
     if glossary is not None:
         st.caption(f"Glossary: {glossary.source} ({len(glossary)} terms)")

@@ -331,6 +331,13 @@ class _Abort(Exception):
         self.conflict = conflict
 
 
+class _Unchanged(Exception):
+    """A save of the text already there: leaves the catalog without writing it."""
+
+    def __init__(self, saved: Saved) -> None:
+        self.saved = saved
+
+
 def _now() -> _dt.datetime:
     return _dt.datetime.now().astimezone()
 
@@ -371,7 +378,9 @@ def save(
     neither ``base`` nor ``text``, nothing is written and a
     :class:`Conflict` comes back. Saving keeps the entry fuzzy (state
     ``edited``; an empty text makes it ``untranslated``); approving clears
-    fuzzy (state ``approved``).
+    fuzzy (state ``approved``). A save (not an approval) of the text already
+    there writes nothing and comes back with ``action == "unchanged"``: a
+    reviewer who clicks Save without editing has not edited the machine output.
     ``source``, if given, is the source text the reviewer saw: if the
     catalog's msgid differs (the document changed and the catalog was not
     re-translated yet), nothing is written and LocworkError says so.
@@ -403,6 +412,9 @@ def save(
                         their_time=catalog.get_meta(entry, "reviewed-at"),
                         their_state=catalog.entry_state(entry).value,
                     ))
+                if not approve and new == current:
+                    raise _Unchanged(Saved(segment_id, new, current, catalog.entry_state(entry).value,
+                                           reviewer, stamp, "unchanged"))
                 if approve and not new.strip():
                     raise LocworkError("an empty translation cannot be approved")
                 if not new.strip():
@@ -421,6 +433,8 @@ def save(
             })
     except _Abort as abort:
         return abort.conflict
+    except _Unchanged as unchanged:  # nothing written: the catalog and its history stay as they were
+        return unchanged.saved
     return Saved(segment_id, new, current, state, reviewer, stamp, action,
                  follow_in_memory(path, entry, approved=state == State.APPROVED.value,
                                   was_approved=was_approved))
