@@ -91,7 +91,7 @@ def page() -> None:
     except LocworkError as error:
         st.error(str(error))
         targets = []
-    left, right = st.columns([3, 2], gap="large")
+    left, right = st.columns([1.35, 1], gap="large")
     with right:
         st.markdown("**Translations**")
         if not targets:
@@ -105,8 +105,13 @@ def page() -> None:
             rows = language_rows(doc, sorted(set(existing) | set(chosen)))
             if rows:
                 st.dataframe(rows, hide_index=True, width="stretch", column_config={
-                    "Reviewed": st.column_config.ProgressColumn("Approved", format="percent",
-                                                               min_value=0.0, max_value=1.0)})
+                    "Language": st.column_config.TextColumn(width=100),
+                    "Untranslated": st.column_config.NumberColumn("Untr.", width=45),
+                    "Machine": st.column_config.NumberColumn(width=58),
+                    "Edited": st.column_config.NumberColumn(width=50),
+                    "Approved": st.column_config.NumberColumn(width=66),
+                    "Reviewed": st.column_config.ProgressColumn(
+                        "Done", format="percent", min_value=0.0, max_value=1.0, width=62)})
             if st.button("Translate", type="primary", key="home_run", disabled=not chosen,
                          help="Each language goes through the router's best route; edited and "
                               "approved segments are never overwritten."):
