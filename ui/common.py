@@ -127,7 +127,12 @@ def follow_document(path: Path | None) -> None:
     """
     current = str(path) if path else ""
     previous = st.session_state.get("doc_path")
-    if previous and previous != current:
+    # A deliberate jump to a segment of another document (the drafts bar) names its segment.
+    target = st.session_state.pop("switch_to", None)
+    if previous and previous != current and target and target[0] == st.session_state.get("doc_select"):
+        st.session_state.pop("conflict", None)
+        st.session_state["seg"] = target[1]
+    elif previous and previous != current:
         for key in DOCUMENT_STATE:
             st.session_state.pop(key, None)
         if "seg" in st.query_params:

@@ -99,6 +99,7 @@ def open_draft(doc_option: str, lang: str, seg: str) -> None:
     """Go to an unsaved draft, in whichever document and language it was typed."""
     if doc_option:
         st.session_state["doc_select"] = doc_option
+        st.session_state["switch_to"] = (doc_option, seg)  # common.follow_document keeps seg
     st.session_state["review_lang"] = lang
     open_segment(seg)
 
@@ -584,13 +585,14 @@ def drafts_banner() -> None:
                       args=(draft["doc"], draft["lang"], draft["seg"]))
 
 
-# The shortcuts fire while the caret is still in the text area, whose text Streamlit
+# The shortcuts (Ctrl+Enter, and every Alt+ one: move, save, approve, copy, insert) fire
+# while the caret is still in the text area, whose text Streamlit
 # sends only when the area loses focus: leave the area first, so that the text travels
 # with the shortcut's click and lands as its own segment's draft (or save).
 COMMIT_BEFORE_SHORTCUT = (  # and asks for the caret back in the next editor (see editor())
     "if(!window.__lwCommit){window.__lwCommit=true;window.addEventListener('keydown',function(e){"
     "var t=document.activeElement;if(!t||t.tagName!=='TEXTAREA')return;"
-    "if((e.altKey&&(e.key==='ArrowUp'||e.key==='ArrowDown'))||((e.ctrlKey||e.metaKey)&&e.key==='Enter'))"
+    "if((e.altKey&&e.key!=='Alt')||((e.ctrlKey||e.metaKey)&&e.key==='Enter'))"
     "{window.__lwRefocus=Date.now();t.blur();}},true);}"
 )
 
