@@ -14,12 +14,19 @@ PORT ?= 8501
 DOC ?= corpus/sommet-trump-poutine-annule.txt
 
 # Debian packages: gettext (msgfmt, msgcat), the Apertium engine with every
-# pair that reaches French or pivots from Spanish, and Chromium for the
-# browser tests.
+# pair that reaches French or pivots from Spanish or Catalan (new languages:
+# Asturian, Aragonese, Sardinian; new chains: fr→ca→pt, fr→ca→en,
+# fr→eo→en, fr→ca→it, fr→oc→ca...), and Chromium for the browser tests.
+# apertium-es-ro is left out: it translates ro→es only, which no route from
+# French uses.
 APT_PACKAGES := gettext apertium lttoolbox \
 	apertium-fr-es apertium-fra-cat apertium-eo-fr apertium-oci-fra \
 	apertium-fra-frp apertium-eng-spa apertium-es-pt apertium-spa-ita \
-	apertium-es-gl apertium-spa-cat chromium
+	apertium-es-gl apertium-spa-cat \
+	apertium-por-cat apertium-eng-cat apertium-cat-ita apertium-spa-ast \
+	apertium-oc-ca apertium-oc-es apertium-eo-ca apertium-eo-es apertium-eo-en \
+	apertium-en-gl apertium-pt-gl apertium-arg-cat apertium-spa-arg \
+	apertium-cat-srd apertium-srd-ita chromium
 
 .PHONY: run test setup system venv bench clean-venv
 
