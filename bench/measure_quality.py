@@ -39,6 +39,7 @@ import argparse
 import hashlib
 import json
 import math
+import os
 import sys
 import tempfile
 import time
@@ -56,6 +57,19 @@ from locwork.engines.registry import Engines  # noqa: E402
 from locwork.routing import (  # noqa: E402
     DEFAULT_MAX_HOPS, Hop, enumerate_routes, extension_scales, model_estimate, rank_routes,
     score_route,
+)
+
+#: Routes always measured: today's picks and the chains the issue studied.
+SEEDS = (
+    "apertium:fr-es,apertium:es-pt,bergamot:pt-en",
+    "apertium:fr-ca,apertium:ca-pt,bergamot:pt-en",
+    "apertium:fr-ca,apertium:ca-es,apertium:es-pt,bergamot:pt-en",
+    "apertium:fr-ca,apertium:ca-en",
+    "apertium:fr-ca,apertium:ca-es,apertium:es-en",
+    "apertium:fr-es,apertium:es-en",
+    "apertium:fr-es",
+    "apertium:fr-ca,apertium:ca-es",
+    "apertium:fr-ca,apertium:ca-pt,apertium:pt-es",
 )
 
 CHRF = sacrebleu.CHRF()
@@ -88,8 +102,9 @@ def hops_of(spec: str) -> list[Hop]:
 class Chains:
     """Translate texts through chains of hops, each prefix once (memory + disk).
 
-    Same steps as ``pipeline.route_chunk``: mask the source, freeze names
-    between hops, unmask at the end.
+    Same steps as ``pipeline.route_chunk``: mask the source, freeze the names
+    a hop copied (new placeholders) before the next hop, unmask the last
+    hop's output with every placeholder so far.
     """
 
     def __init__(self, engines: Engines, cache: Path) -> None:
@@ -97,39 +112,58 @@ class Chains:
         self.cache = cache
         cache.mkdir(parents=True, exist_ok=True)
         self.seconds: dict[str, float] = {}
+        self.memory: dict[str, dict] = {}
 
     def _file(self, source: str, spec: str) -> Path:
         return self.cache / (hashlib.sha1(f"{source}|{spec}".encode()).hexdigest() + ".json")
 
-    def frozen(self, source: str, texts: list[str], hops: list[Hop]) -> list[str]:
-        """The texts after the hops, names still frozen (the next hop's input)."""
+    def step(self, source: str, texts: list[str], hops: list[Hop]) -> dict:
+        """After the hops: ``raw`` (last hop's output), ``frozen`` (the next
+        hop's input) and ``slots`` (every placeholder, per text)."""
         if not hops:
-            return [protect.mask(t).text for t in texts]
+            masks = [protect.mask(t) for t in texts]
+            return {"raw": texts, "frozen": [m.text for m in masks], "slots": [m.slots for m in masks]}
+        name = f"{source}|{spec_of(hops)}"
+        if name in self.memory:
+            return self.memory[name]
         path = self._file(source, spec_of(hops))
         if path.exists():
-            return json.loads(path.read_text("utf-8"))
-        before = self.frozen(source, texts, hops[:-1])
-        masks = [protect.mask(t) for t in texts]
+            self.memory[name] = json.loads(path.read_text("utf-8"))
+            return self.memory[name]
+        before = self.step(source, texts, hops[:-1])
         hop = hops[-1]
         start = time.perf_counter()
-        todo = [i for i, t in enumerate(before) if t.strip()]
-        out = self.engines.get(hop.engine).translate_batch([before[i] for i in todo], hop.src, hop.tgt)
-        self.seconds[f"{source}|{spec_of(hops)}"] = time.perf_counter() - start
-        by_index = dict(zip(todo, out))
-        after = [protect.freeze(masks[i], by_index[i][0].text, before[i]) if i in by_index else ""
-                 for i in range(len(before))]
-        path.write_text(json.dumps(after, ensure_ascii=False), "utf-8")
-        print(f"  ran {source}|{spec_of(hops)} in {self.seconds[f'{source}|{spec_of(hops)}']:.1f} s",
-              file=sys.stderr)
-        return after
+        todo = [i for i, t in enumerate(before["frozen"]) if t.strip()]
+        out = self.engines.get(hop.engine).translate_batch(
+            [before["frozen"][i] for i in todo], hop.src, hop.tgt)
+        self.seconds[name] = time.perf_counter() - start
+        by_index = {i: o[0].text for i, o in zip(todo, out)}
+        raw, frozen, slots = [], [], []
+        for i, previous in enumerate(before["frozen"]):
+            masked = protect.Masked(previous, dict(before["slots"][i]))
+            text = by_index.get(i, "")
+            raw.append(text)
+            frozen.append(protect.freeze(masked, text, previous) if i in by_index else "")
+            slots.append(masked.slots)
+        result = {"raw": raw, "frozen": frozen, "slots": slots, "before_slots": before["slots"],
+                  "seconds": round(self.seconds[name], 2)}
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(result, ensure_ascii=False), "utf-8")
+        tmp.replace(path)  # atomic: two runs may share the cache
+        self.memory[name] = result
+        print(f"  ran {name} in {self.seconds[name]:.1f} s", file=sys.stderr)
+        return result
 
     def translate(self, source: str, texts: list[str], hops: list[Hop]) -> list[str]:
-        frozen = self.frozen(source, texts, hops)
-        return [protect.unmask(f, protect.mask(t))[0] for f, t in zip(frozen, texts)]
+        result = self.step(source, texts, hops)
+        return [protect.unmask(raw, protect.Masked("", slots))[0]
+                for raw, slots in zip(result["raw"], result["before_slots"])]
 
-    def route_seconds(self, source: str, hops: list[Hop]) -> float:
-        return sum(self.seconds.get(f"{source}|{spec_of(hops[:k])}", 0.0)
-                   for k in range(1, len(hops) + 1))
+    def route_seconds(self, source: str, hops: list[Hop]) -> float | None:
+        """Seconds its hops took when first run (None if the cache does not say)."""
+        times = [self.memory.get(f"{source}|{spec_of(hops[:k])}", {}).get("seconds")
+                 for k in range(1, len(hops) + 1)]
+        return None if None in times else round(sum(times), 2)
 
 
 def measure_hops(chains: Chains, graph: dict, data: dict, hops_table: dict,
@@ -188,6 +222,9 @@ def main() -> int:
     parser.add_argument("--remeasure", action="store_true", help="Measure stored routes again.")
     parser.add_argument("--cache", type=Path, help="Folder for translated prefixes.")
     parser.add_argument("--no-write", action="store_true", help="Do not update the router's data.")
+    parser.add_argument("--only", choices=["hops", "routes"],
+                        help="Run one step only, to fill the cache (two runs can share it); "
+                             "writes nothing.")
     args = parser.parse_args()
     if not SHARED.exists():
         print(f"skipped: {SHARED} is absent (the shared MT dev set lives beside the repository)")
@@ -208,7 +245,12 @@ def main() -> int:
         chains = Chains(engines, cache)
 
         # 1. Hops.
-        results["hops"] = measure_hops(chains, graph, data, stored.get("hops", {}), args.all_hops)
+        if args.only == "routes":
+            results["hops"] = stored.get("hops", {})
+        else:
+            results["hops"] = measure_hops(chains, graph, data, stored.get("hops", {}), args.all_hops)
+        if args.only == "hops":
+            return 0
 
         # 2. Candidate routes to each language with references.
         routes: dict = {} if args.remeasure else {
@@ -227,11 +269,14 @@ def main() -> int:
             routes[spec] = {
                 "chrf": round(chrf(out, data[target]), 2),
                 "bleu": round(BLEU.corpus_score(out, [data[target]]).score, 2),
-                "seconds": round(chains.route_seconds("newstest.fr", hops), 2),
+                "seconds": chains.route_seconds("newstest.fr", hops),
                 "target": target,
             }
             print(f"route {spec}: chrF {routes[spec]['chrf']}", file=sys.stderr)
 
+        for spec in SEEDS:
+            if all(h in graph.get(h.src, []) for h in hops_of(spec)):
+                measure(hops_of(spec), hops_of(spec)[-1].tgt)
         for target in REFERENCE_LANGS[1:]:
             model_only = {"hops": results["hops"], "routes": {}}
             ranked = sorted(enumerate_routes(graph, "fr", target, args.max_hops),
@@ -265,6 +310,8 @@ def main() -> int:
         results["picks"] = picks
         results["extension_scales"] = final["extension_scales"]
 
+    if args.only:
+        return 0
     results["chrf_signature"] = str(CHRF.get_signature())
     results["bleu_signature"] = str(BLEU.get_signature())
     out = ROOT / "bench" / "results" / "quality.json"
@@ -285,7 +332,8 @@ def main() -> int:
     for spec, row in sorted(routes.items(), key=lambda kv: (kv[1]["target"], -kv[1]["chrf"])):
         route = score_route(hops_of(spec), {"hops": {}, "routes": {}})
         print(f"| {row['target']} | {route} | {row['predicted']:.1f} | {row['chrf']:.1f} | "
-              f"{row['bleu']:.1f} | {'**yes**' if row['picked'] else ''} | {row['seconds']:.1f} |")
+              f"{row['bleu']:.1f} | {'**yes**' if row['picked'] else ''} | "
+              f"{'' if row.get('seconds') is None else format(row['seconds'], '.1f')} |")
     print()
     print("| target | picked route | expected chrF | basis |")
     print("|---|---|---:|---|")

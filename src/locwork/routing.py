@@ -2,26 +2,31 @@
 
 Every installed engine contributes its language pairs as edges of one
 graph. A *route* is a path of hops from the source to the target language;
-hops are limited (``max_hops``, 3 by default) and a language is never
-visited twice.
+hops are limited (``max_hops``, 4 by default: fr→ca→es→pt→en is a candidate)
+and a language is never visited twice.
 
 Expected quality is the chrF a route is expected to reach. It comes from
-``data/quality.json``, written by ``bench/measure_quality.py`` on
-newstest2013 (fr, en, es, de):
+``data/quality.json``, written by ``bench/measure_quality.py`` on the first
+1000 lines of newstest2013 (fr, en, es, de):
 
-- ``routes``: chrF measured end to end against the reference, for routes
-  whose endpoints have references (fr→en, fr→es, fr→de);
+- ``routes``: chrF measured end to end against the reference, for the
+  candidate routes to languages with references (en, es; de when reachable);
 - ``hops``: per hop, its chrF (against the reference where both sides have
   one, ``method: reference``; otherwise estimated from a round trip,
   ``method: round-trip``) and its *retention*, the square root of its
-  round-trip chrF: the share of quality it keeps when it follows another
-  hop.
+  round-trip chrF;
+- ``extension_scales``: see :func:`extension_scales`.
 
-A route's figure starts from its longest prefix measured end to end (or its
-first hop's chrF) and is multiplied by the retention of each further hop.
-On the measured routes this model is within a few points: fr→es (55.6) ×
-retention of es→en (0.88) predicts 49.0 for fr→es→en, measured 47.9. A hop
-with no figure at all gets a per-engine prior, and the route says so.
+:func:`score_route` takes, in order of evidence: the route's own
+measurement; for a target without references, its measured extensions into
+a reference language (fr→ca→pt from fr→ca→pt→en); the measured routes
+ending with the same hop, rescaled by the hop model's ratio of the prefixes;
+and last the hop model alone (the longest measured prefix times the
+retention of each further hop). The hop model compares prefixes well but not
+target languages: multiplying Bergamot pt→en's round-trip retention (0.85)
+put fr→ca→es→pt→en 9 points under its measurement, so the last hop's scale
+now comes from measurements whenever one exists. A hop with no figure at all
+gets a per-engine prior, and the route says so.
 """
 
 from __future__ import annotations
