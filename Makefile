@@ -14,13 +14,20 @@ PORT ?= 8501
 DOC ?= corpus/sommet-trump-poutine-annule.txt
 
 # Debian packages: gettext (msgfmt, msgcat), the Apertium engine with every
-# pair that reaches French or pivots from Spanish, and Chromium for the
-# browser tests; libenchant and Hunspell dictionaries of the target
-# languages for QA's untranslated-word check.
+# pair that reaches French or pivots from Spanish or Catalan (new languages:
+# Asturian, Aragonese, Sardinian; new chains: fr→ca→pt, fr→ca→en,
+# fr→eo→en, fr→ca→it, fr→oc→ca...), and Chromium for the browser tests;
+# libenchant and Hunspell dictionaries of the target languages for QA's
+# untranslated-word check. apertium-es-ro is left out: it translates ro→es
+# only, which no route from French uses.
 APT_PACKAGES := gettext apertium lttoolbox \
 	apertium-fr-es apertium-fra-cat apertium-eo-fr apertium-oci-fra \
 	apertium-fra-frp apertium-eng-spa apertium-es-pt apertium-spa-ita \
-	apertium-es-gl apertium-spa-cat chromium \
+	apertium-es-gl apertium-spa-cat \
+	apertium-por-cat apertium-eng-cat apertium-cat-ita apertium-spa-ast \
+	apertium-oc-ca apertium-oc-es apertium-eo-ca apertium-eo-es apertium-eo-en \
+	apertium-en-gl apertium-pt-gl apertium-arg-cat apertium-spa-arg \
+	apertium-cat-srd apertium-srd-ita chromium \
 	libenchant-2-2 hunspell-fr hunspell-en-us hunspell-en-gb hunspell-es hunspell-ca \
 	hunspell-pt-pt hunspell-it hunspell-gl hunspell-oc hunspell-ro myspell-eo
 

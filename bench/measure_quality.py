@@ -1,31 +1,47 @@
-"""Measure the quality of every hop and route; write the router's figures.
+"""Measure the quality of every hop and of the candidate routes; write the router's figures.
 
-Run: ``.venv/bin/python bench/measure_quality.py [--lines 1000]``
+Run: ``.venv/bin/python bench/measure_quality.py [--lines 1000] [--candidates 6]``
 
 On the first N lines of ``../shared/data/mt-dev/newstest2013.{fr,en,es,de}``:
 
-1. every route from French to a language with references (en, es, de), up
-   to 3 hops, through the real pipeline (protection included): chrF and
-   BLEU end to end (sacrebleu);
-2. every installed hop between two languages with references: chrF against
-   the reference (``method: reference``);
-3. every hop's round trip a→b→a compared with its input. Its square root
-   is the hop's *retention*, the share of quality it keeps when it follows
-   another hop; for hops without references on both sides, it also gives
-   an estimate on the reference scale, by a factor fitted on the hops that
-   have both. A first hop measured inside a longer route (fr→ca inside
-   fr→ca→es) takes its figure from that route instead.
+1. every installed hop's round trip a→b→a compared with its input (sources
+   without a reference are translated from one that has one). Its square
+   root is the hop's *retention*; hops between two languages with references
+   are also scored against the reference (``method: reference``), and the
+   others get an estimate on the reference scale, by a factor fitted on the
+   reference hops (``method: round-trip``). Hops already in the router's
+   table keep their figures unless ``--all-hops``;
+2. routes from French to each language with references (en, es, de), up to
+   ``--max-hops`` (4): the ``--candidates`` best by the router's estimate,
+   then, until the router's pick is a measured route, its pick. chrF and BLEU
+   end to end (sacrebleu), through the pipeline's protection (mask, freeze
+   between hops, unmask). Prefixes are translated once and cached in
+   ``--cache`` (a temporary folder by default), so a route costs only its
+   hops not yet run;
+3. the *extension scales*: for a hop h into a reference language that
+   continues measured routes (pt→en with Bergamot), the mean of
+   model(C) / measured(C + h). A chain C to a language without references
+   (fr→ca→pt) that has a measured extension C + h is then estimated as
+   measured(C + h) × scale(h): chains to Portuguese are ranked by how they
+   score once carried into English by the same last hop.
+
+Then, for every route measured, the router's prediction without that
+route's own figure (leave one out) next to the measurement, and per target
+the route the router picks.
 
 Writes ``src/locwork/data/quality.json`` (read by ``locwork.routing``) and
-``bench/results/quality.json`` + a Markdown table on stdout.
+``bench/results/quality.json`` + Markdown tables on stdout.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
+import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -36,9 +52,28 @@ SHARED = ROOT.parent / "shared" / "data" / "mt-dev"
 REFERENCE_LANGS = ("fr", "en", "es", "de")
 sys.path.insert(0, str(ROOT / "src"))
 
+from locwork import protect  # noqa: E402
 from locwork.engines.registry import Engines  # noqa: E402
-from locwork.pipeline import run_route  # noqa: E402
-from locwork.routing import Hop, Route, enumerate_routes, score_route  # noqa: E402
+from locwork.routing import (  # noqa: E402
+    DEFAULT_MAX_HOPS, Hop, enumerate_routes, extension_scales, model_estimate, rank_routes,
+    score_route,
+)
+
+#: Routes always measured: today's picks and the chains the issue studied.
+SEEDS = (
+    "apertium:fr-es,apertium:es-pt,bergamot:pt-en",
+    "apertium:fr-ca,apertium:ca-pt,bergamot:pt-en",
+    "apertium:fr-ca,apertium:ca-es,apertium:es-pt,bergamot:pt-en",
+    "apertium:fr-ca,apertium:ca-en",
+    "apertium:fr-ca,apertium:ca-es,apertium:es-en",
+    "apertium:fr-es,apertium:es-en",
+    "apertium:fr-es",
+    "apertium:fr-ca,apertium:ca-es",
+    "apertium:fr-ca,apertium:ca-pt,apertium:pt-es",
+)
+
+CHRF = sacrebleu.CHRF()
+BLEU = sacrebleu.BLEU()
 
 
 def read_lines(lang: str, count: int) -> list[str]:
@@ -47,140 +82,271 @@ def read_lines(lang: str, count: int) -> list[str]:
         return [line.rstrip("\n") for _, line in zip(range(count), handle)]
 
 
-CHRF = sacrebleu.CHRF()
-BLEU = sacrebleu.BLEU()
-
-
 def chrf(hyps: list[str], refs: list[str]) -> float:
     return CHRF.corpus_score(hyps, [refs]).score
 
 
-def translate(engines: Engines, hops: list[Hop], texts: list[str]) -> list[str]:
-    route = Route(tuple(hops), 0.0, "bench")
-    return [r.text for r in run_route(engines, route, texts)]
+def spec_of(hops: list[Hop]) -> str:
+    return ",".join(h.key() for h in hops)
+
+
+def hops_of(spec: str) -> list[Hop]:
+    hops = []
+    for key in spec.split(","):
+        engine, pair = key.split(":", 1)
+        src, tgt = pair.split("-", 1)
+        hops.append(Hop(engine, src, tgt))
+    return hops
+
+
+class Chains:
+    """Translate texts through chains of hops, each prefix once (memory + disk).
+
+    Same steps as ``pipeline.route_chunk``: mask the source, freeze the names
+    a hop copied (new placeholders) before the next hop, unmask the last
+    hop's output with every placeholder so far.
+    """
+
+    def __init__(self, engines: Engines, cache: Path) -> None:
+        self.engines = engines
+        self.cache = cache
+        cache.mkdir(parents=True, exist_ok=True)
+        self.seconds: dict[str, float] = {}
+        self.memory: dict[str, dict] = {}
+
+    def _file(self, source: str, spec: str) -> Path:
+        return self.cache / (hashlib.sha1(f"{source}|{spec}".encode()).hexdigest() + ".json")
+
+    def step(self, source: str, texts: list[str], hops: list[Hop]) -> dict:
+        """After the hops: ``raw`` (last hop's output), ``frozen`` (the next
+        hop's input) and ``slots`` (every placeholder, per text)."""
+        if not hops:
+            masks = [protect.mask(t) for t in texts]
+            return {"raw": texts, "frozen": [m.text for m in masks], "slots": [m.slots for m in masks]}
+        name = f"{source}|{spec_of(hops)}"
+        if name in self.memory:
+            return self.memory[name]
+        path = self._file(source, spec_of(hops))
+        if path.exists():
+            self.memory[name] = json.loads(path.read_text("utf-8"))
+            return self.memory[name]
+        before = self.step(source, texts, hops[:-1])
+        hop = hops[-1]
+        start = time.perf_counter()
+        todo = [i for i, t in enumerate(before["frozen"]) if t.strip()]
+        out = self.engines.get(hop.engine).translate_batch(
+            [before["frozen"][i] for i in todo], hop.src, hop.tgt)
+        self.seconds[name] = time.perf_counter() - start
+        by_index = {i: o[0].text for i, o in zip(todo, out)}
+        raw, frozen, slots = [], [], []
+        for i, previous in enumerate(before["frozen"]):
+            masked = protect.Masked(previous, dict(before["slots"][i]))
+            text = by_index.get(i, "")
+            raw.append(text)
+            frozen.append(protect.freeze(masked, text, previous) if i in by_index else "")
+            slots.append(masked.slots)
+        result = {"raw": raw, "frozen": frozen, "slots": slots, "before_slots": before["slots"],
+                  "seconds": round(self.seconds[name], 2)}
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(result, ensure_ascii=False), "utf-8")
+        tmp.replace(path)  # atomic: two runs may share the cache
+        self.memory[name] = result
+        print(f"  ran {name} in {self.seconds[name]:.1f} s", file=sys.stderr)
+        return result
+
+    def translate(self, source: str, texts: list[str], hops: list[Hop]) -> list[str]:
+        result = self.step(source, texts, hops)
+        return [protect.unmask(raw, protect.Masked("", slots))[0]
+                for raw, slots in zip(result["raw"], result["before_slots"])]
+
+    def route_seconds(self, source: str, hops: list[Hop]) -> float | None:
+        """Seconds its hops took when first run (None if the cache does not say)."""
+        times = [self.memory.get(f"{source}|{spec_of(hops[:k])}", {}).get("seconds")
+                 for k in range(1, len(hops) + 1)]
+        return None if None in times else round(sum(times), 2)
+
+
+def measure_hops(chains: Chains, graph: dict, data: dict, hops_table: dict,
+                 all_hops: bool) -> dict:
+    """Round trips (and reference scores) of the hops not yet in the table."""
+    hops = sorted({h for hs in graph.values() for h in hs}, key=lambda h: h.key())
+
+    def source_of(lang: str) -> tuple[str, list[str]] | None:
+        if lang in data:
+            return f"newstest.{lang}", data[lang]
+        for pivot in ("fr", "es", "en"):
+            for hop in graph.get(pivot, []):
+                if hop.tgt == lang:
+                    return (f"newstest.{pivot}>{hop.key()}",
+                            chains.translate(f"newstest.{pivot}", data[pivot], [hop]))
+        return None
+
+    result = {k: dict(v) for k, v in hops_table.items()}
+    round_trips: dict[str, float] = {}
+    for hop in hops:
+        if hop.key() in result and not all_hops:
+            continue
+        if hop.src in data and hop.tgt in data:
+            out = chains.translate(f"newstest.{hop.src}", data[hop.src], [hop])
+            result[hop.key()] = {"chrf": round(chrf(out, data[hop.tgt]), 2), "method": "reference"}
+        back = next((h for h in graph.get(hop.tgt, []) if h.tgt == hop.src and h.engine == hop.engine),
+                    None) or next((h for h in graph.get(hop.tgt, []) if h.tgt == hop.src), None)
+        source = source_of(hop.src)
+        if back is None or source is None:
+            print(f"  {hop.key()}: no way back or no source text; the router uses a prior",
+                  file=sys.stderr)
+            continue
+        name, texts = source
+        again = chains.translate(name, texts, [hop, back])
+        round_trips[hop.key()] = chrf(again, texts)
+        print(f"hop {hop.key()}: round trip {round_trips[hop.key()]:.1f}", file=sys.stderr)
+    pairs = [(v["chrf"], math.sqrt(v["round_trip_chrf"] / 100) * 100)
+             for v in result.values() if v.get("method") == "reference" and "round_trip_chrf" in v]
+    factor = sum(r for r, _ in pairs) / sum(t for _, t in pairs) if pairs else 0.6
+    for key, value in round_trips.items():
+        if key not in result:
+            result[key] = {"chrf": round(factor * math.sqrt(value / 100) * 100, 2),
+                           "method": "round-trip"}
+        result[key]["round_trip_chrf"] = round(value, 2)
+        result[key]["retention"] = round(math.sqrt(value / 100), 4)
+    return result
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=1000)
-    parser.add_argument("--max-hops", type=int, default=3)
+    parser.add_argument("--max-hops", type=int, default=DEFAULT_MAX_HOPS)
+    parser.add_argument("--candidates", type=int, default=6,
+                        help="Routes measured per target, best estimates first.")
+    parser.add_argument("--all-hops", action="store_true", help="Measure hops already in the table.")
+    parser.add_argument("--remeasure", action="store_true", help="Measure stored routes again.")
+    parser.add_argument("--cache", type=Path, help="Folder for translated prefixes.")
     parser.add_argument("--no-write", action="store_true", help="Do not update the router's data.")
+    parser.add_argument("--only", choices=["hops", "routes"],
+                        help="Run one step only, to fill the cache (two runs can share it); "
+                             "writes nothing.")
     args = parser.parse_args()
     if not SHARED.exists():
         print(f"skipped: {SHARED} is absent (the shared MT dev set lives beside the repository)")
         return 0
     data = {lang: read_lines(lang, args.lines) for lang in REFERENCE_LANGS}
-    results: dict = {"lines": args.lines, "sacrebleu": sacrebleu.__version__,
-                     "hops": {}, "routes": {}}
+    table_path = ROOT / "src" / "locwork" / "data" / "quality.json"
+    stored = json.loads(table_path.read_text("utf-8")) if table_path.exists() else {}
+    if stored.get("lines") != args.lines:
+        stored = {}
+    cache = args.cache or Path(tempfile.gettempdir()) / f"locwork-measure-quality-{args.lines}"
+    results: dict = {"lines": args.lines, "sacrebleu": sacrebleu.__version__, "hops": {},
+                     "routes": {}}
+    old_results = ROOT / "bench" / "results" / "quality.json"
+    old_routes = json.loads(old_results.read_text("utf-8")).get("routes", {}) \
+        if old_results.exists() and not args.remeasure else {}
     with Engines() as engines:
         graph = engines.graph()
-        all_hops = [hop for hops in graph.values() for hop in hops]
+        chains = Chains(engines, cache)
 
-        # 1. Routes from French to every language with references.
+        # 1. Hops.
+        if args.only == "routes":
+            results["hops"] = stored.get("hops", {})
+        else:
+            results["hops"] = measure_hops(chains, graph, data, stored.get("hops", {}), args.all_hops)
+        if args.only == "hops":
+            return 0
+
+        # 2. Candidate routes to each language with references.
+        routes: dict = {} if args.remeasure else {
+            k: dict(v) for k, v in old_routes.items() if v.get("lines", args.lines) == args.lines}
+
+        def table() -> dict:
+            return {"hops": results["hops"], "routes": {k: {"chrf": v["chrf"]} for k, v in routes.items()},
+                    "extension_scales": extension_scales(
+                        results["hops"], {k: {"chrf": v["chrf"]} for k, v in routes.items()})}
+
+        def measure(hops: list[Hop], target: str) -> None:
+            spec = spec_of(hops)
+            if spec in routes:
+                return
+            out = chains.translate("newstest.fr", data["fr"], hops)
+            routes[spec] = {
+                "chrf": round(chrf(out, data[target]), 2),
+                "bleu": round(BLEU.corpus_score(out, [data[target]]).score, 2),
+                "seconds": chains.route_seconds("newstest.fr", hops),
+                "target": target,
+            }
+            print(f"route {spec}: chrF {routes[spec]['chrf']}", file=sys.stderr)
+
+        for spec in SEEDS:
+            if all(h in graph.get(h.src, []) for h in hops_of(spec)):
+                measure(hops_of(spec), hops_of(spec)[-1].tgt)
         for target in REFERENCE_LANGS[1:]:
-            for hops in enumerate_routes(graph, "fr", target, args.max_hops):
-                start = time.perf_counter()
-                output = translate(engines, hops, data["fr"])
-                seconds = time.perf_counter() - start
-                spec = ",".join(h.key() for h in hops)
-                results["routes"][spec] = {
-                    "chrf": round(chrf(output, data[target]), 2),
-                    "bleu": round(BLEU.corpus_score(output, [data[target]]).score, 2),
-                    "seconds": round(seconds, 2),
-                    "target": target,
-                }
-                print(f"route {spec}: chrF {results['routes'][spec]['chrf']}", file=sys.stderr)
+            model_only = {"hops": results["hops"], "routes": {}}
+            ranked = sorted(enumerate_routes(graph, "fr", target, args.max_hops),
+                            key=lambda hs: -model_estimate(hs, model_only))
+            for hops in ranked[:args.candidates]:
+                measure(hops, target)
+            for hops in rank_routes(graph, "fr", target, args.max_hops, table=table())[:args.candidates]:
+                measure([*hops.hops], target)
+            for _ in range(10):  # until the router's pick is a measured route
+                ranked_routes = rank_routes(graph, "fr", target, args.max_hops, table=table())
+                if not ranked_routes or ranked_routes[0].spec() in routes:
+                    break
+                measure(list(ranked_routes[0].hops), target)
+        results["routes"] = routes
+        final = table()
 
-        # 2. Hops with references on both sides.
-        for hop in all_hops:
-            if hop.src in REFERENCE_LANGS and hop.tgt in REFERENCE_LANGS:
-                output = translate(engines, [hop], data[hop.src])
-                results["hops"][hop.key()] = {
-                    "chrf": round(chrf(output, data[hop.tgt]), 2), "method": "reference"}
+        # 3. Predicted (leave one out) against measured, per route.
+        for spec, row in routes.items():
+            others = dict(final, routes={k: v for k, v in final["routes"].items() if k != spec})
+            others["extension_scales"] = extension_scales(results["hops"], others["routes"])
+            row["predicted"] = round(score_route(hops_of(spec), others).expected_chrf, 2)
+            row["picked"] = False
+        picks = {}
+        targets = sorted({h.tgt for hs in graph.values() for h in hs} - {"fr"})
+        for target in targets:
+            ranked_routes = rank_routes(graph, "fr", target, args.max_hops, table=final)
+            if ranked_routes:
+                picks[target] = ranked_routes[0].to_dict()
+                if ranked_routes[0].spec() in routes:
+                    routes[ranked_routes[0].spec()]["picked"] = True
+        results["picks"] = picks
+        results["extension_scales"] = final["extension_scales"]
 
-        # 3. Round trips for the rest, and for the reference hops (calibration).
-        def source_text(lang: str) -> list[str] | None:
-            if lang in data:
-                return data[lang]
-            for pivot in ("es", "fr", "en"):
-                for hop in graph.get(pivot, []):
-                    if hop.tgt == lang:
-                        return translate(engines, [hop], data[pivot])
-            return None
-
-        sources: dict[str, list[str] | None] = {}
-        round_trips: dict[str, float] = {}
-        for hop in all_hops:
-            back = next((h for h in graph.get(hop.tgt, []) if h.tgt == hop.src
-                         and h.engine == hop.engine), None) or next(
-                (h for h in graph.get(hop.tgt, []) if h.tgt == hop.src), None)
-            if back is None:
-                continue
-            if hop.src not in sources:
-                sources[hop.src] = source_text(hop.src)
-            texts = sources[hop.src]
-            if texts is None:
-                continue
-            there = translate(engines, [hop], texts)
-            again = translate(engines, [back], there)
-            round_trips[hop.key()] = chrf(again, texts)
-        pairs = [(results["hops"][k]["chrf"], math.sqrt(v / 100) * 100)
-                 for k, v in round_trips.items() if k in results["hops"]]
-        factor = sum(r for r, _ in pairs) / sum(t for _, t in pairs) if pairs else 0.6
-        results["round_trip_factor"] = round(factor, 4)
-        for key, value in round_trips.items():
-            if key not in results["hops"]:
-                results["hops"][key] = {"chrf": round(factor * math.sqrt(value / 100) * 100, 2),
-                                        "method": "round-trip"}
-            results["hops"][key]["round_trip_chrf"] = round(value, 2)
-            # The share of quality a hop keeps when it follows another one.
-            results["hops"][key]["retention"] = round(math.sqrt(value / 100), 4)
-
-    # A first hop without references, measured inside a route that has one
-    # (fr→ca inside fr→ca→es): its chrF is the route's divided by what the
-    # later hops keep. That is direct evidence, better than the calibration.
-    for spec, row in sorted(results["routes"].items(), key=lambda kv: len(kv[0])):
-        first, *rest = spec.split(",")
-        entry = results["hops"].get(first)
-        if entry is None or entry["method"] == "reference" or not rest:
-            continue
-        if entry["method"] == "route" or not all("retention" in results["hops"].get(k, {})
-                                                 for k in rest):
-            continue
-        kept = math.prod(results["hops"][k]["retention"] for k in rest)
-        entry.update(chrf=round(row["chrf"] / kept, 2), method="route", route=spec)
-
+    if args.only:
+        return 0
     results["chrf_signature"] = str(CHRF.get_signature())
     results["bleu_signature"] = str(BLEU.get_signature())
     out = ROOT / "bench" / "results" / "quality.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", "utf-8")
     if not args.no_write:
-        table = {"source": "bench/measure_quality.py", "lines": args.lines,
-                 "chrf_signature": results["chrf_signature"],
-                 "hops": results["hops"],
-                 "routes": {k: {"chrf": v["chrf"]} for k, v in results["routes"].items()}}
-        target = ROOT / "src" / "locwork" / "data" / "quality.json"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(table, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        shipped = {"source": "bench/measure_quality.py", "lines": args.lines,
+                   "chrf_signature": results["chrf_signature"],
+                   "hops": results["hops"],
+                   "routes": {k: {"chrf": v["chrf"]} for k, v in routes.items()},
+                   "extension_scales": final["extension_scales"]}
+        table_path.write_text(json.dumps(shipped, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        from locwork.routing import quality_table
+        quality_table.cache_clear()
 
-    print(f"| route (fr→…) | chrF | BLEU | s / {args.lines} lines |")
-    print("|---|---:|---:|---:|")
-    for spec, row in sorted(results["routes"].items(), key=lambda kv: (kv[1]["target"], -kv[1]["chrf"])):
-        route = score_route([Hop(*_split(k)) for k in spec.split(",")], {"hops": {}, "routes": {}})
-        print(f"| {route} | {row['chrf']:.1f} | {row['bleu']:.1f} | {row['seconds']:.1f} |")
+    print(f"| target | route (fr→…) | predicted chrF | measured chrF | BLEU | picked | s / {args.lines} lines |")
+    print("|---|---|---:|---:|---:|---|---:|")
+    for spec, row in sorted(routes.items(), key=lambda kv: (kv[1]["target"], -kv[1]["chrf"])):
+        route = score_route(hops_of(spec), {"hops": {}, "routes": {}})
+        print(f"| {row['target']} | {route} | {row['predicted']:.1f} | {row['chrf']:.1f} | "
+              f"{row['bleu']:.1f} | {'**yes**' if row['picked'] else ''} | "
+              f"{'' if row.get('seconds') is None else format(row['seconds'], '.1f')} |")
+    print()
+    print("| target | picked route | expected chrF | basis |")
+    print("|---|---|---:|---|")
+    for target, pick in picks.items():
+        langs = "→".join(pick["languages"])
+        print(f"| {target} | {langs} ({', '.join(pick['engines'])}) | {pick['expected_chrf']:.1f} | "
+              f"{pick['basis']} |")
     print()
     print("| hop | chrF | method | round-trip chrF |")
     print("|---|---:|---|---:|")
     for key, row in sorted(results["hops"].items()):
         print(f"| {key} | {row['chrf']:.1f} | {row['method']} | {row.get('round_trip_chrf', '')} |")
     return 0
-
-
-def _split(key: str) -> tuple[str, str, str]:
-    engine, pair = key.split(":", 1)
-    src, tgt = pair.split("-", 1)
-    return engine, src, tgt
 
 
 if __name__ == "__main__":

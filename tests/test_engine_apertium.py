@@ -116,7 +116,11 @@ def test_modes_dir_override(tmp_path, monkeypatch):
     with ApertiumEngine() as e:
         assert e.pairs() == [("fr", "es")]
         assert texts_of(e.translate_batch(["Le chat est noir."], "fr", "es")) == ["El gato es negro."]
-    assert [m.name for m in discover_modes([tmp_path, MODES])][:3] == ["cat-fra", "cat-spa", "eco-es-fr"]
+    # Sorted by name; on a name clash the first folder wins.
+    modes = discover_modes([tmp_path, MODES])
+    assert [m.name for m in modes] == sorted(m.name for m in modes)
+    assert [m.path.parent for m in modes if m.name == "fr-es"] == [tmp_path]
+    assert "cat-fra" in {m.name for m in modes}
 
 
 def test_model_version(engine):
@@ -424,3 +428,42 @@ def test_speed_against_apertium_command():
           f"{per_sentence * 1000:.0f} ms/sentence, engine {speedup:.0f}x faster")
     assert ratio <= 2.0
     assert speedup >= 10
+
+
+# The first sentence holds a word whose ambiguity class es-pt's tagger was
+# never trained on; apertium-tagger then rewrites its model's open class for
+# the rest of the process, and the second sentence's "a cada" (as `apertium
+# es-pt` says alone) became "cada" in every later batch (newstest2013.es).
+TAGGER_CHANGER = (
+    "Por ahora es muy grande, pero en teoría puede ser reducido al tamaño de un reloj de pulsera."
+)
+TAGGER_VICTIM = (
+    "Determinamos cada vez con más frecuencia criterios precisos para decidir quién debería o no "
+    "ser tratado."
+)
+
+
+def test_translation_does_not_depend_on_the_batch():
+    """A sentence translates the same alone, in a batch, and in a batch sent again."""
+    with ApertiumEngine() as fresh:
+        alone_first = texts_of(fresh.translate_batch([TAGGER_VICTIM], "es", "pt"))[0]
+    with ApertiumEngine() as e:
+        batch = [TAGGER_CHANGER, TAGGER_VICTIM, TAGGER_CHANGER]
+        first = texts_of(e.translate_batch(batch, "es", "pt"))
+        second = texts_of(e.translate_batch(batch, "es", "pt"))
+        alone = [texts_of(e.translate_batch([text], "es", "pt"))[0] for text in batch]
+    assert first == second == alone
+    assert first[1] == alone_first
+    # What `apertium es-pt` gives for the sentence alone.
+    assert first[1].startswith("Determinamos a cada vez")
+
+
+def test_tagger_guard_in_pipelines(engine):
+    """Every tagger stage runs under the guard; other stages are untouched."""
+    from locwork.engines.apertium import _null_flush_command
+
+    command = _null_flush_command(engine.mode_for("es", "pt"))
+    stages = command.split(" | ")
+    tagger = [s for s in stages if "apertium-tagger" in s]
+    assert len(tagger) == 1 and "tagger_guard.py" in tagger[0]
+    assert all("tagger_guard" not in s for s in stages if "apertium-tagger" not in s)

@@ -411,7 +411,7 @@ def test_other_routes_translate_one_segment(engines):
     alternatives = review.other_routes(engines, "es", "Bonjour.", exclude=DIRECT_ROUTE)
     ranked = [r for r in routing.rank_routes(engines.graph(), "fr", "es") if r.spec() != DIRECT_ROUTE]
     assert [a.spec for a in alternatives] == [r.spec() for r in ranked][:3]
-    assert {a.spec for a in alternatives} == {PIVOT_ROUTE, ARGOS_ROUTE}
+    assert {PIVOT_ROUTE, ARGOS_ROUTE} <= {a.spec for a in alternatives}  # + fr→ca→pt→es (por-cat)
     assert [a.expected_chrf for a in alternatives] == sorted((a.expected_chrf for a in alternatives),
                                                              reverse=True)
     for alternative in alternatives:

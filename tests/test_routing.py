@@ -6,7 +6,8 @@ import pytest
 
 from locwork.errors import LocworkError
 from locwork.routing import (
-    PRIOR_RETENTION, Hop, NoRouteError, best_route, build_graph, parse_route, rank_routes, score_route,
+    DEFAULT_MAX_HOPS, PRIOR_RETENTION, Hop, NoRouteError, best_route, build_graph,
+    extension_scales, model_estimate, parse_route, quality_table, rank_routes, score_route,
 )
 
 GRAPH = build_graph({
@@ -62,7 +63,7 @@ def test_ranking_and_no_revisits():
     assert ranked[1].expected_chrf == pytest.approx(55.0 * 0.85)
     for route in ranked:
         assert len(set(route.languages)) == len(route.languages)
-        assert len(route.hops) <= 3
+        assert len(route.hops) <= DEFAULT_MAX_HOPS
 
 
 def test_unmeasured_hops_use_priors():
@@ -92,3 +93,85 @@ def test_retention_scales_later_hops():
     route = score_route([Hop("apertium", "fr", "es"), Hop("apertium", "es", "en")], table)
     assert route.expected_chrf == pytest.approx(55.6 * 0.882)
     assert route.basis == "estimated"
+
+
+# The issue's held-out study (chrF): fr→ca→pt→en 58.4 > fr→ca→es→pt→en 56.5 >
+# fr→es→pt→en 55.2, and for Portuguese fr→ca→pt 52.1 > fr→ca→es→pt 50.8.
+CA_PT_GRAPH = build_graph({
+    "apertium": [("fr", "es"), ("fr", "ca"), ("ca", "es"), ("es", "pt"), ("ca", "pt")],
+    "bergamot": [("pt", "en")],
+})
+CA_PT_HOPS = {
+    "apertium:fr-es": {"chrf": 55.6, "method": "reference", "retention": 0.93},
+    "apertium:fr-ca": {"chrf": 57.3, "method": "route", "retention": 0.94},
+    "apertium:ca-es": {"chrf": 57.4, "method": "round-trip", "retention": 0.997},
+    "apertium:es-pt": {"chrf": 56.3, "method": "round-trip", "retention": 0.978},
+    "apertium:ca-pt": {"chrf": 55.0, "method": "round-trip", "retention": 0.96},
+    "bergamot:pt-en": {"chrf": 48.9, "method": "round-trip", "retention": 0.8485},
+}
+FR_ES_PT_EN = "apertium:fr-es,apertium:es-pt,bergamot:pt-en"
+FR_CA_ES_PT_EN = "apertium:fr-ca,apertium:ca-es,apertium:es-pt,bergamot:pt-en"
+FR_CA_PT_EN = "apertium:fr-ca,apertium:ca-pt,bergamot:pt-en"
+
+
+def _table(routes: dict[str, float]) -> dict:
+    measured = {k: {"chrf": v} for k, v in routes.items()}
+    return {"hops": CA_PT_HOPS, "routes": measured,
+            "extension_scales": extension_scales(CA_PT_HOPS, measured)}
+
+
+def _hops(spec: str) -> list[Hop]:
+    return [Hop(k.split(":")[0], *k.split(":")[1].split("-")) for k in spec.split(",")]
+
+
+def test_last_hop_scale_comes_from_measured_routes():
+    """An unmeasured chain ending like a measured one takes that one's scale:
+    the 4-hop chain is no longer put 9 points under its measurement."""
+    table = _table({FR_ES_PT_EN: 55.2, FR_CA_PT_EN: 58.4})
+    four = score_route(_hops(FR_CA_ES_PT_EN), table)
+    old_model = model_estimate(_hops(FR_CA_ES_PT_EN), table)
+    assert old_model < 50  # the multiplied retentions (the issue's 47.4)
+    assert four.expected_chrf == pytest.approx(56.5, abs=2.0)
+    assert four.basis == "estimated"
+
+
+def test_router_picks_the_best_measured_chain_with_four_hops():
+    table = _table({FR_ES_PT_EN: 55.2, FR_CA_ES_PT_EN: 56.5, FR_CA_PT_EN: 58.4})
+    assert best_route(CA_PT_GRAPH, "fr", "en", table=table).spec() == FR_CA_PT_EN
+    # Had the 4-hop chain measured best, 4 hops are allowed by default.
+    table = _table({FR_ES_PT_EN: 55.2, FR_CA_ES_PT_EN: 59.0, FR_CA_PT_EN: 58.4})
+    assert best_route(CA_PT_GRAPH, "fr", "en", table=table).spec() == FR_CA_ES_PT_EN
+    assert best_route(CA_PT_GRAPH, "fr", "en", max_hops=3, table=table).spec() == FR_CA_PT_EN
+
+
+def test_chain_without_references_ranked_by_its_measured_extension():
+    """Portuguese has no references: fr→ca→pt and fr→ca→es→pt are ranked by
+    how they measure once carried into English by the same pt→en hop."""
+    table = _table({FR_ES_PT_EN: 55.2, FR_CA_ES_PT_EN: 56.5, FR_CA_PT_EN: 58.4})
+    pt = rank_routes(CA_PT_GRAPH, "fr", "pt", table=table)
+    assert pt[0].spec() == "apertium:fr-ca,apertium:ca-pt"
+    scale = table["extension_scales"]["bergamot:pt-en"]
+    assert pt[0].expected_chrf == pytest.approx(58.4 * scale)
+    by_spec = {r.spec(): r.expected_chrf for r in pt}
+    assert by_spec["apertium:fr-ca,apertium:ca-es,apertium:es-pt"] == pytest.approx(56.5 * scale)
+
+
+def test_shipped_figures_pick_the_best_measured_route():
+    """With the figures bench/measure_quality.py measured on newstest2013, the
+    router's pick for each target with references is its best measured route."""
+    table = quality_table()
+    routes = table.get("routes", {})
+    if not routes:
+        pytest.skip("no measured routes shipped")
+    graph = build_graph({})
+    for spec in routes:
+        for hop in _hops(spec):
+            if hop not in graph.setdefault(hop.src, []):
+                graph[hop.src].append(hop)
+    for target in ("en", "es"):
+        measured = {k: v["chrf"] for k, v in routes.items() if _hops(k)[-1].tgt == target}
+        best = max(measured, key=measured.get)
+        assert best_route(graph, "fr", target, table=table).spec() == best
+    # English: the Catalan → Portuguese chain beats the former route, fr→es→pt→en
+    # (53.4 measured; 55.1 for the new one, through the pipeline's protection).
+    assert routes[FR_CA_PT_EN]["chrf"] > routes[FR_ES_PT_EN]["chrf"] + 1.5

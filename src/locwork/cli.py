@@ -20,6 +20,7 @@ import click
 
 from locwork import __version__
 from locwork.errors import LocworkError
+from locwork.routing import DEFAULT_MAX_HOPS
 
 EXIT_INPUT = 1
 EXIT_MISSING = 3
@@ -197,7 +198,7 @@ def document_paths(source: Path) -> list[Path]:
               help="Pin a route: LANG=fr-es-en or LANG=apertium:fr-es,apertium:es-en.")
 @click.option("--glossary", type=click.Path(path_type=Path),
               help="Glossary: CSV (term,lang,translation) or TBX.")
-@click.option("--max-hops", default=3, show_default=True, type=click.IntRange(1, 5))
+@click.option("--max-hops", default=DEFAULT_MAX_HOPS, show_default=True, type=click.IntRange(1, 5))
 @click.option("--n-best", default=1, show_default=True, type=click.IntRange(1, 8),
               help="Alternatives to keep per segment (engines that can give them).")
 @click.option("--locales", "locales_dir", default="locales", show_default=True,
@@ -265,7 +266,7 @@ def translate(source: Path, targets: str, src: str, engine: str | None, routes: 
 @click.option("--engine", type=click.Choice(["argos", "bergamot", "apertium"]))
 @click.option("--route", "route_spec", help="Pin a route, e.g. en-es-fr.")
 @click.option("--glossary", type=click.Path(path_type=Path))
-@click.option("--max-hops", default=3, show_default=True, type=click.IntRange(1, 5))
+@click.option("--max-hops", default=DEFAULT_MAX_HOPS, show_default=True, type=click.IntRange(1, 5))
 @click.option("--tm/--no-tm", "use_tm", default=True, show_default=True,
               help="Use the project's translation memory (.locwork/tm.sqlite or $LOCWORK_TM) "
                    "first: exact and fuzzy matches become drafts to review, MT does the rest.")
@@ -310,7 +311,7 @@ def pretranslate(catalog_path: Path, src: str, tgt: str, output: Path | None, en
 @click.option("--from", "src", default="fr", show_default=True)
 @click.option("--to", "targets", help="Only these targets (comma-separated).")
 @click.option("--engine", type=click.Choice(["argos", "bergamot", "apertium"]))
-@click.option("--max-hops", default=3, show_default=True, type=click.IntRange(1, 5))
+@click.option("--max-hops", default=DEFAULT_MAX_HOPS, show_default=True, type=click.IntRange(1, 5))
 @click.option("--all", "show_all", is_flag=True, help="Show every route, not just the best.")
 @click.option("--json", "as_json", is_flag=True)
 def routes(src: str, targets: str | None, engine: str | None, max_hops: int, show_all: bool,

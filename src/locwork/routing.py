@@ -2,26 +2,31 @@
 
 Every installed engine contributes its language pairs as edges of one
 graph. A *route* is a path of hops from the source to the target language;
-hops are limited (``max_hops``, 3 by default) and a language is never
-visited twice.
+hops are limited (``max_hops``, 4 by default: fr→ca→es→pt→en is a candidate)
+and a language is never visited twice.
 
 Expected quality is the chrF a route is expected to reach. It comes from
-``data/quality.json``, written by ``bench/measure_quality.py`` on
-newstest2013 (fr, en, es, de):
+``data/quality.json``, written by ``bench/measure_quality.py`` on the first
+1000 lines of newstest2013 (fr, en, es, de):
 
-- ``routes``: chrF measured end to end against the reference, for routes
-  whose endpoints have references (fr→en, fr→es, fr→de);
+- ``routes``: chrF measured end to end against the reference, for the
+  candidate routes to languages with references (en, es; de when reachable);
 - ``hops``: per hop, its chrF (against the reference where both sides have
   one, ``method: reference``; otherwise estimated from a round trip,
   ``method: round-trip``) and its *retention*, the square root of its
-  round-trip chrF: the share of quality it keeps when it follows another
-  hop.
+  round-trip chrF;
+- ``extension_scales``: see :func:`extension_scales`.
 
-A route's figure starts from its longest prefix measured end to end (or its
-first hop's chrF) and is multiplied by the retention of each further hop.
-On the measured routes this model is within a few points: fr→es (55.6) ×
-retention of es→en (0.88) predicts 49.0 for fr→es→en, measured 47.9. A hop
-with no figure at all gets a per-engine prior, and the route says so.
+:func:`score_route` takes, in order of evidence: the route's own
+measurement; for a target without references, its measured extensions into
+a reference language (fr→ca→pt from fr→ca→pt→en); the measured routes
+ending with the same hop, rescaled by the hop model's ratio of the prefixes;
+and last the hop model alone (the longest measured prefix times the
+retention of each further hop). The hop model compares prefixes well but not
+target languages: multiplying Bergamot pt→en's round-trip retention (0.85)
+put fr→ca→es→pt→en 9 points under its measurement, so the last hop's scale
+now comes from measurements whenever one exists. A hop with no figure at all
+gets a per-engine prior, and the route says so.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from typing import Iterable, Mapping, Sequence
 
 from locwork.errors import LocworkError
 
-DEFAULT_MAX_HOPS = 3
+DEFAULT_MAX_HOPS = 4
 # Used only for a hop nobody has measured (e.g. a newly installed argos
 # package): a rule-based hop between unrelated languages is poor, a neural
 # one is better. Shown as "prior" in `locwork routes`.
@@ -131,15 +136,16 @@ def hop_retention(hop: Hop, table: Mapping) -> tuple[float, str]:
     return float(entry["chrf"]) / 100.0, "estimated"
 
 
-def score_route(hops: Sequence[Hop], table: Mapping | None = None) -> Route:
-    """Attach the expected chrF to a chain of hops."""
-    table = quality_table() if table is None else table
-    hops = tuple(hops)
+def model_estimate(hops: Sequence[Hop], table: Mapping) -> float:
+    """The hop model alone: the longest prefix measured end to end (or the
+    first hop's chrF), times the retention of each further hop."""
+    return _model(tuple(hops), table)[0]
+
+
+def _model(hops: tuple[Hop, ...], table: Mapping) -> tuple[float, str]:
     routes = table.get("routes", {})
-    # Start from the longest prefix measured end to end, then let each
-    # further hop keep its fraction of the quality.
     for cut in range(len(hops), 1, -1):
-        measured = routes.get(",".join(h.key() for h in hops[:cut]))
+        measured = routes.get(_spec(hops[:cut]))
         if measured is not None:
             value, basis, rest = float(measured["chrf"]), "measured", hops[cut:]
             break
@@ -150,7 +156,93 @@ def score_route(hops: Sequence[Hop], table: Mapping | None = None) -> Route:
         retention, hop_basis = hop_retention(hop, table)
         value *= retention
         basis = "prior" if "prior" in (basis, hop_basis) else "estimated"
-    return Route(hops, value, basis)
+    return value, basis
+
+
+def _spec(hops: Sequence[Hop]) -> str:
+    return ",".join(h.key() for h in hops)
+
+
+def _hops(spec: str) -> tuple[Hop, ...]:
+    hops = []
+    for key in spec.split(","):
+        engine, pair = key.split(":", 1)
+        src, tgt = pair.split("-", 1)
+        hops.append(Hop(engine, src, tgt))
+    return tuple(hops)
+
+
+def extension_scales(hops_table: Mapping, routes: Mapping) -> dict[str, float]:
+    """Per last hop h of measured routes C + h: mean of model(C) / measured(C + h).
+
+    It carries a chain to a language without references (fr→ca→pt) onto the
+    model's scale from how it measures once continued into a reference
+    language by h (pt→en with Bergamot).
+    """
+    table = {"hops": hops_table, "routes": routes}
+    ratios: dict[str, list[float]] = {}
+    for spec, row in routes.items():
+        hops = _hops(spec)
+        if len(hops) < 2 or float(row["chrf"]) <= 0:
+            continue
+        ratios.setdefault(hops[-1].key(), []).append(
+            model_estimate(hops[:-1], table) / float(row["chrf"]))
+    return {key: round(sum(v) / len(v), 4) for key, v in sorted(ratios.items())}
+
+
+def score_route(hops: Sequence[Hop], table: Mapping | None = None) -> Route:
+    """Attach the expected chrF to a chain of hops.
+
+    In order of evidence:
+
+    1. the chain measured end to end (``routes``);
+    2. for a target without references, the chain's measured extensions
+       C + h into a reference language, times ``extension_scales[h]``;
+    3. the measured routes that end with the same hop (same last engine,
+       same pivot): their chrF, times model(our prefix) / model(their
+       prefix), from the routes sharing the longest ending with ours. The
+       target's scale thus comes from measurements and the hop model only
+       compares the prefixes, which it does well; multiplying the last hop's
+       round-trip retention instead put fr→ca→es→pt→en 9 points under its
+       measurement, as Bergamot's pt→en keeps far more than its round trip
+       says;
+    4. the hop model alone (:func:`model_estimate`).
+    """
+    table = quality_table() if table is None else table
+    hops = tuple(hops)
+    routes = table.get("routes", {})
+    spec = _spec(hops)
+    measured = routes.get(spec)
+    if measured is not None:
+        return Route(hops, float(measured["chrf"]), "measured")
+    model, basis = _model(hops, table)
+    model_basis = "prior" if basis == "prior" else "estimated"
+    target_measured = any(_hops(k)[-1].tgt == hops[-1].tgt for k in routes)
+    if not target_measured:
+        scales = table.get("extension_scales", {})
+        found = [float(routes[f"{spec},{key}"]["chrf"]) * factor
+                 for key, factor in scales.items() if f"{spec},{key}" in routes]
+        if found:
+            return Route(hops, sum(found) / len(found), "estimated")
+    if len(hops) >= 2:
+        best_shared, values = 0, []
+        for other_spec, row in routes.items():
+            other = _hops(other_spec)
+            if len(other) < 2 or other[-1] != hops[-1]:
+                continue
+            shared = 0
+            while shared < min(len(other), len(hops)) and other[-1 - shared] == hops[-1 - shared]:
+                shared += 1
+            if shared >= len(other) or shared >= len(hops):
+                continue  # one is a suffix of the other: nothing left to compare
+            value = float(row["chrf"]) * _model(hops[:-1], table)[0] / model_estimate(other[:-1], table)
+            if shared > best_shared:
+                best_shared, values = shared, [value]
+            elif shared == best_shared:
+                values.append(value)
+        if values:
+            return Route(hops, sum(values) / len(values), model_basis)
+    return Route(hops, model, model_basis)
 
 
 def build_graph(pairs_by_engine: Mapping[str, Iterable[tuple[str, str]]]) -> dict[str, list[Hop]]:
