@@ -118,9 +118,9 @@ def test_install_from_path_and_discovery(argos_packages, fresh_dir, monkeypatch)
         ("qaa", "qab", "1.0", "translate-qaa_qab"),
     ]
     assert engine.model_version("fr", "qaa") == "argos translate-fr_qaa 1.0"
-    # The package folders, and the lock file installs take; no staging folder left.
+    # The package folders only: no staging folder, and no lock file (removed on release).
     assert sorted(p.name for p in fresh_dir.iterdir()) == [
-        ".locwork-install.lock", "translate-fr_qaa-1_0", "translate-qaa_qab-1_0"
+        "translate-fr_qaa-1_0", "translate-qaa_qab-1_0"
     ]
     assert not [p for p in fresh_dir.parent.iterdir() if p.name.startswith(".locwork-install")]
     assert isinstance(engine, Engine)
