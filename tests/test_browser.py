@@ -66,24 +66,23 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    reasons = _skip_reasons()
-    if reasons:
-        pytest.skip("; ".join(reasons))
-    root = tmp_path_factory.mktemp("project")
-    (root / "corpus").mkdir()
-    shutil.copy(ROOT / "corpus" / f"{DOC_NAME}.txt", root / "corpus")
+def streamlit_app(root: Path, *app_args: str):
+    """Serve ``app.py`` on a free port for the project ``root``; yields its URL, stops it after.
+
+    ``app_args`` go after ``--`` (``--doc FILE``, as ``make run`` passes it). The one way
+    every browser test starts the app.
+    """
     port = _free_port()
     log = (root / "streamlit.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=dict(os.environ, LOCWORK_ROOT=str(root)), stdout=log, stderr=subprocess.STDOUT,
-    )
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+               "--server.address", "127.0.0.1", "--server.headless", "true",
+               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    if app_args:
+        command += ["--", *app_args]
+    process = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ, LOCWORK_ROOT=str(root)),
+                               stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 40
+    deadline = time.monotonic() + 60
     while True:
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
@@ -95,13 +94,27 @@ def server(tmp_path_factory):
             process.kill()
             pytest.fail(f"streamlit did not start: {(root / 'streamlit.log').read_text()[-2000:]}")
         time.sleep(0.3)
-    yield url, root
-    process.terminate()
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    reasons = _skip_reasons()
+    if reasons:
+        pytest.skip("; ".join(reasons))
+    root = tmp_path_factory.mktemp("project")
+    (root / "corpus").mkdir()
+    shutil.copy(ROOT / "corpus" / f"{DOC_NAME}.txt", root / "corpus")
+    for url in streamlit_app(root):
+        yield url, root
 
 
 @pytest.fixture

@@ -6,12 +6,7 @@ because that is where ``?doc=`` links used to be ignored.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
@@ -20,11 +15,11 @@ from test_browser import (  # noqa: F401  (fixtures are used by name)
     ARTIFACTS,
     DOC_NAME,
     ROOT,
-    _free_port,
     _skip_reasons,
     browser,
     open_page,
     settle,
+    streamlit_app,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
@@ -42,35 +37,8 @@ def make_run_server(tmp_path_factory):
     shutil.copy(ROOT / "corpus" / f"{DOC_NAME}.txt", root / "corpus")
     (root / "corpus" / "autre.txt").write_text(
         "Un autre article\n\nLa première phrase est courte. La seconde aussi.\n", "utf-8")
-    port = _free_port()
-    log = (root / "streamlit.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-         "--", "--doc", str(root / "corpus" / f"{DOC_NAME}.txt")],
-        cwd=ROOT, env=dict(os.environ, LOCWORK_ROOT=str(root)), stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().strip() == b"ok":
-                    break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"streamlit did not start: {(root / 'streamlit.log').read_text()[-2000:]}")
-        time.sleep(0.3)
-    yield url, root
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+    for url in streamlit_app(root, "--doc", str(root / "corpus" / f"{DOC_NAME}.txt")):
+        yield url, root
 
 
 def test_first_screen_urls_and_links(make_run_server, browser, request):

@@ -14,11 +14,9 @@ short documents machine-translated by Apertium into Spanish and Catalan.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import polib
@@ -27,9 +25,9 @@ from test_browser import (
     ARTIFACTS,
     CHROMIUM,
     CHROMIUM_ARGS,
-    _free_port,
     _skip_reasons,
     settle,
+    streamlit_app,
 )
 
 from locwork import catalog, history, review
@@ -67,35 +65,7 @@ def project(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def app(project):
-    port = _free_port()
-    log = (project / "streamlit.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=dict(os.environ, LOCWORK_ROOT=str(project)), stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 40
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().strip() == b"ok":
-                    break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"streamlit did not start: {(project / 'streamlit.log').read_text()[-2000:]}")
-        time.sleep(0.3)
-    yield url
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+    yield from streamlit_app(project)
 
 
 @pytest.fixture(scope="module")

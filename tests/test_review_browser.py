@@ -7,17 +7,12 @@ by ``streamlit run app.py``. Screenshots go to tests/artifacts/ on failure.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
 from locwork import catalog, review
-from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DOC_NAME, ROOT, _free_port, _skip_reasons, settle
+from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DOC_NAME, ROOT, _skip_reasons, settle, streamlit_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(180)]
 LANGS = ["es", "ca", "en", "de", "it", "pt", "gl", "oc", "eo"]
@@ -44,33 +39,8 @@ def served(tmp_path_factory):
         other = review.catalog_for(proj.locales, lang, doc.name)
         other.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(es, other)
-    port = _free_port()
-    log = (root / "streamlit.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=dict(os.environ, LOCWORK_ROOT=str(root)), stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 40
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().strip() == b"ok":
-                    break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"streamlit did not start: {(root / 'streamlit.log').read_text()[-2000:]}")
-        time.sleep(0.3)
-    yield url, es
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+    for url in streamlit_app(root):
+        yield url, es
 
 
 def _inside(box: dict, width: int, height: int | None = None) -> bool:
