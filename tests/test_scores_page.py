@@ -262,6 +262,13 @@ def test_score_now_and_estimate_buttons(app_root):
     assert not at.exception, at.exception
     assert "es: estimate of unreviewed · 49 segments" in charts(at)
     assert score_report.summarize(path).estimated == 49
+    # One progress bar per language, each ending on what it did; a Cancel button meanwhile.
+    bars = [bar.proto.text for bar in at.get("progress")]
+    assert "Catalan (ca): 53 segments estimated" in bars and "Spanish (es): 49 segments estimated" in bars
+    assert "Estimated ca (53), es (49)" in at.success[-1].value
+    at.button(key="sc_cancel").click().run()  # what a click during a run leaves on screen
+    assert not at.exception, at.exception
+    assert "Estimate stopped" in at.info[0].value
 
 
 def test_review_page_sorts_worst_first(app_root):

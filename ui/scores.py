@@ -58,14 +58,48 @@ def actions(locales, doc_name: str) -> None:
                     f"{d.lang} ({_segments(d.reviewed)} reviewed)"
                     for d in done))
     if estimate:
-        with st.spinner("Estimating the quality of unreviewed segments…"):
-            try:
-                with common.engines_session() as engines:
-                    done = score_report.estimate_document(locales, doc_name, engines)
-            except LocworkError as error:
-                st.error(str(error))
-            else:
-                st.success("Estimated " + ", ".join(f"{d.lang} ({d.estimated})" for d in done))
+        estimate_languages(locales, doc_name)
+    elif st.session_state.get("sc_cancel"):
+        st.info("Estimate stopped. The languages it had finished keep their estimates; "
+                "the others were left as they were.")
+
+
+def estimate_languages(locales, doc_name: str) -> None:
+    """Estimate each language in turn, with its own progress bar and a Cancel button.
+
+    Each language's catalog is written when that language is done (atomically,
+    under its lock). Cancel makes Streamlit stop this run at its next progress
+    update, between two engine batches: finished languages keep their estimates,
+    the others stay as they were.
+    """
+    from locwork import catalog, estimate
+
+    st.button("Cancel", key="sc_cancel", icon=":material/cancel:",
+              help="Stop after the current batch; finished languages keep their estimates")
+    done = []
+    for lang, path in score_report.document_catalogs(locales, doc_name).items():
+        name = common.lang_name(lang)
+        bar = st.progress(0.0, text=f"{name}: starting")
+        try:
+            # Up to three passes over the machine segments: round trip, second route, cross-engine.
+            total = max(3 * catalog.stats(catalog.load(path)).machine, 1)
+            seen = [0]
+
+            def advance(n: int, bar=bar, name=name, seen=seen, total=total) -> None:
+                seen[0] += n
+                bar.progress(min(seen[0] / total, 1.0),
+                             text=f"{name}: {min(100, round(100 * seen[0] / total))} %")
+
+            with common.engines_session() as engines:
+                report = estimate.estimate_catalog(path, engines, progress=advance)
+        except LocworkError as error:
+            bar.empty()
+            st.error(f"{name}: {error}")
+            continue
+        bar.progress(1.0, text=f"{name}: {_segments(report.estimated)} estimated")
+        done.append(report)
+    if done:
+        st.success("Estimated " + ", ".join(f"{d.lang} ({d.estimated})" for d in done))
 
 
 # ------------------------------------------------------------- charts
