@@ -105,14 +105,31 @@ def streamlit_app(root: Path, *app_args: str):
         log.close()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def browser_project(tmp_path_factory, name: str, article: bool = True) -> Path:
+    """A project folder with its ``corpus/`` (and the default article), or skip with the reasons."""
     reasons = _skip_reasons()
     if reasons:
         pytest.skip("; ".join(reasons))
-    root = tmp_path_factory.mktemp("project")
+    root = tmp_path_factory.mktemp(name)
     (root / "corpus").mkdir()
-    shutil.copy(ROOT / "corpus" / f"{DOC_NAME}.txt", root / "corpus")
+    if article:
+        shutil.copy(ROOT / "corpus" / f"{DOC_NAME}.txt", root / "corpus")
+    return root
+
+
+def screenshots(pages: list, name: str) -> None:
+    """Keep a picture of every open page in tests/artifacts/ (when a test failed)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for index, page in enumerate(pages):
+        try:
+            page.screenshot(path=str(ARTIFACTS / f"{name}-{index}.png"), full_page=True)
+        except Exception:  # noqa: BLE001 - a screenshot must not hide the real failure
+            pass
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    root = browser_project(tmp_path_factory, "project")
     for url in streamlit_app(root):
         yield url, root
 
@@ -216,12 +233,7 @@ def test_translate_review_reload_and_conflict(server, browser, request):
         expect(page.locator("[data-testid=stToast]").first).to_contain_text("Saved p4.s1")
         assert review.find_entry(catalog.load(path), "p4.s1").msgstr == "Versión de Ana."
     except BaseException:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        for index, page in enumerate(pages):
-            try:
-                page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{index}.png"), full_page=True)
-            except Exception:  # noqa: BLE001 - a screenshot must not hide the real failure
-                pass
+        screenshots(pages, request.node.name)
         raise
 
 
@@ -250,10 +262,5 @@ def test_uploads_are_checked_in_the_browser(server, browser, request):
         assert sorted(p.name for p in (root / "corpus").iterdir() if not p.name.startswith(".")) == [
             "page.html", f"{DOC_NAME}.txt"]
     except BaseException:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        for index, page in enumerate(pages):
-            try:
-                page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{index}.png"), full_page=True)
-            except Exception:  # noqa: BLE001
-                pass
+        screenshots(pages, request.node.name)
         raise

@@ -6,18 +6,16 @@ because that is where ``?doc=`` links used to be ignored.
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
 from locwork import review
 from test_browser import (  # noqa: F401  (fixtures are used by name)
-    ARTIFACTS,
     DOC_NAME,
-    ROOT,
-    _skip_reasons,
     browser,
+    browser_project,
     open_page,
+    screenshots,
     settle,
     streamlit_app,
 )
@@ -29,12 +27,7 @@ PAGES = ["review", "scores", "translate", "document", "export", "models"]
 
 @pytest.fixture(scope="module")
 def make_run_server(tmp_path_factory):
-    reasons = _skip_reasons()
-    if reasons:
-        pytest.skip("; ".join(reasons))
-    root = tmp_path_factory.mktemp("project")
-    (root / "corpus").mkdir()
-    shutil.copy(ROOT / "corpus" / f"{DOC_NAME}.txt", root / "corpus")
+    root = browser_project(tmp_path_factory, "project")
     (root / "corpus" / "autre.txt").write_text(
         "Un autre article\n\nLa première phrase est courte. La seconde aussi.\n", "utf-8")
     for url in streamlit_app(root, "--doc", str(root / "corpus" / f"{DOC_NAME}.txt")):
@@ -78,11 +71,5 @@ def test_first_screen_urls_and_links(make_run_server, browser, request):
         langs = review.languages(root / "locales", "autre")
         assert langs and all((root / "locales" / lang / "autre.po").is_file() for lang in langs)
     except BaseException:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        for index, page in enumerate(pages):
-            try:
-                page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{index}.png"),
-                                full_page=True)
-            except Exception:  # noqa: BLE001 - a screenshot must not hide the real failure
-                pass
+        screenshots(pages, request.node.name)
         raise

@@ -17,20 +17,11 @@ from locwork.catalog import State
 from locwork.export import render
 
 from conftest import msgfmt_check
-from test_browser import ARTIFACTS, browser, open_page, server, settle  # noqa: F401 - fixtures
+from test_browser import browser, open_page, screenshots, server, settle  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
 
 FIRST, SECOND, THIRD = "Il a souri.", "« Nous verrons. »", "Puis il est parti."
-
-
-def screenshots(pages: list, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for index, page in enumerate(pages):
-        try:
-            page.screenshot(path=str(ARTIFACTS / f"{name}-{index}.png"), full_page=True)
-        except Exception:  # noqa: BLE001 - a screenshot must not hide the real failure
-            pass
 
 
 def updated(page) -> None:

@@ -25,7 +25,7 @@ from test_browser import (
     ARTIFACTS,
     CHROMIUM,
     CHROMIUM_ARGS,
-    _skip_reasons,
+    browser_project,
     settle,
     streamlit_app,
 )
@@ -43,11 +43,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    reasons = _skip_reasons()
-    if reasons:
-        pytest.skip("; ".join(reasons))
-    root = tmp_path_factory.mktemp("editor")
-    (root / "corpus").mkdir()
+    root = browser_project(tmp_path_factory, "editor", article=False)
     (root / "corpus" / "alpha.txt").write_text(ALPHA, "utf-8")
     (root / "corpus" / "beta.txt").write_text(BETA, "utf-8")
     subprocess.run([sys.executable, "-m", "locwork.cli", "translate", str(root / "corpus"),

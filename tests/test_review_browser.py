@@ -12,7 +12,8 @@ import shutil
 import pytest
 
 from locwork import catalog, review
-from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DOC_NAME, ROOT, _skip_reasons, settle, streamlit_app
+from test_browser import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DOC_NAME, browser_project, settle,
+                          streamlit_app)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(180)]
 LANGS = ["es", "ca", "en", "de", "it", "pt", "gl", "oc", "eo"]
@@ -20,15 +21,10 @@ LANGS = ["es", "ca", "en", "de", "it", "pt", "gl", "oc", "eo"]
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    reasons = _skip_reasons()
-    if reasons:
-        pytest.skip("; ".join(reasons))
     from locwork import pipeline, workspace
     from locwork.engines.registry import Engines
 
-    root = tmp_path_factory.mktemp("review_ui")
-    (root / "corpus").mkdir()
-    shutil.copy(ROOT / "corpus" / f"{DOC_NAME}.txt", root / "corpus")
+    root = browser_project(tmp_path_factory, "review_ui")
     proj = workspace.Project(root)
     doc = workspace.load_document(proj.corpus / f"{DOC_NAME}.txt")
     with Engines(["apertium"]) as engines:
