@@ -213,6 +213,28 @@ def _load_glossary(path: str, mtime: tuple):
     return glossary_mod.load(path)
 
 
+def memory_matches(source: str, lang: str) -> list:
+    """The memory's matches for a source, once per version of the memory file.
+
+    The review screen asks twice per run (the best-match shortcut and the
+    Memory tab); the database and its write-ahead log change with every
+    approval, so their identities key the cache.
+    """
+    from locwork import tm
+
+    locales = project().locales
+    path = tm.default_path(locales)
+    return _memory_matches(str(locales), source, lang, _mtime(path),
+                           _mtime(path.with_name(path.name + "-wal")))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _memory_matches(locales: str, source: str, lang: str, *versions: tuple) -> list:
+    from locwork import review
+
+    return review.memory_matches(Path(locales), source, lang)
+
+
 def catalog_stats(path: Path):
     return _catalog_stats(str(path), _mtime(path))
 

@@ -454,7 +454,7 @@ def memory_tab(row: review.Row, lang: str, use: tuple) -> None:
             st.html(DIFF_STYLE + "<div class='lw-meta'>memory source → this source</div>"
                     f"<div class='lw-diff'>{review.diff_html(row.tm_source, row.source)}</div>")
     try:
-        matches = review.memory_matches(locales, row.source, lang)
+        matches = common.memory_matches(row.source, lang)
     except LocworkError as error:
         st.error(str(error))
         matches = []

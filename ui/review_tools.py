@@ -230,7 +230,7 @@ def _insert(use_text: TextCallback, editor_key: str, piece: str) -> None:
 
 def _best_match(row: review.Row, lang: str) -> str | None:
     try:
-        matches = review.memory_matches(common.project().locales, row.source, lang)
+        matches = common.memory_matches(row.source, lang)
     except LocworkError:
         matches = []
     if matches:
