@@ -215,7 +215,7 @@ def test_cli_score_estimate(engines, tmp_path):
 
     from click.testing import CliRunner
 
-    from locwork.cli_score import score
+    from locwork.cli.score import score
 
     path = machine_catalog(tmp_path / "es" / "doc.po", engines)
     result = CliRunner().invoke(score, [str(path), "--estimate", "--json"])

@@ -25,8 +25,8 @@ from conftest import DEFAULT_DOC, LOCWORK
 from locwork import catalog, document, export
 from locwork.catalog import State
 from locwork.cli import LocworkGroup
-from locwork.cli_export import export as export_command
-from locwork.cli_export import import_xliff as import_xliff_command
+from locwork.cli.export import export as export_command
+from locwork.cli.export import import_xliff as import_xliff_command
 from locwork.errors import LocworkError
 from locwork.export import html as html_export
 from locwork.export import mo as mo_export

@@ -13,7 +13,7 @@ from sacrebleu.metrics import BLEU, CHRF, TER
 
 from locwork import catalog, scoring
 from locwork.catalog import State
-from locwork.cli_score import score as score_command
+from locwork.cli.score import score as score_command
 from locwork.errors import LocworkError
 
 from conftest import DEFAULT_DOC, LOCWORK

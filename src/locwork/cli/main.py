@@ -409,10 +409,10 @@ def models_install(what: tuple[str, ...]) -> None:
 
 def _register_plugins() -> None:
     """Commands that live in their own modules (each imports lazily)."""
-    from locwork.cli_export import export, import_xliff
-    from locwork.cli_replace import replace
-    from locwork.cli_score import score
-    from locwork.cli_tm import qa_command, tm_group
+    from locwork.cli.export import export, import_xliff
+    from locwork.cli.replace import replace
+    from locwork.cli.score import score
+    from locwork.cli.tm import qa_command, tm_group
 
     cli.add_command(export)
     cli.add_command(import_xliff)
@@ -428,7 +428,3 @@ _register_plugins()
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="locwork")
-
-
-if __name__ == "__main__":
-    main()

@@ -19,7 +19,7 @@ DEFAULT_THRESHOLD = 75.0  # = locwork.tm.DEFAULT_THRESHOLD (not imported: keep -
 
 
 def _emit_json(data) -> None:
-    from locwork.cli import emit_json
+    from locwork.cli.main import emit_json
 
     emit_json(data)
 
@@ -235,7 +235,7 @@ def qa_command(doc: str, locales_dir: Path, languages: str | None, approved_only
     """
     from locwork import consistency, glossary as glossary_mod
 
-    from locwork.cli import split_langs
+    from locwork.cli.main import split_langs
 
     terms = glossary_mod.load(glossary) if glossary else None
     report = consistency.check_document(
