@@ -94,3 +94,31 @@ def test_unreadable_po_gets_one_line(run_cli, tmp_path):
 def test_usage_errors_exit_2(run_cli):
     assert run_cli("stats").returncode == 2
     assert run_cli("translate", "x.txt").returncode == 2  # --to is required
+
+
+def test_cli_package_imports_light_and_without_a_cycle():
+    """`locwork --help` stays fast: importing the CLI package pulls in no engine,
+    catalog or memory module, and every command module imports on its own,
+    before the main group (no cli <-> cli.tm cycle)."""
+    import subprocess
+    import sys
+
+    heavy = ("polib", "sqlite3", "locwork.tm", "locwork.catalog", "locwork.pipeline",
+             "locwork.engines.registry", "argostranslate", "numpy", "sacrebleu")
+    for first in ("locwork.cli.tm", "locwork.cli.export", "locwork.cli.score",
+                  "locwork.cli.replace", "locwork.cli"):
+        code = (f"import sys, importlib; importlib.import_module({first!r}); import locwork.cli; "
+                f"print([m for m in {heavy!r} if m in sys.modules])")
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             timeout=60)
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.strip() == "[]", (first, out.stdout)
+
+
+def test_no_route_error_carries_no_exit_code():
+    """The library says what went wrong; the CLI alone maps it to exit status 3."""
+    from locwork.cli.common import EXIT_MISSING, exit_code
+    from locwork.routing import NoRouteError
+
+    assert not hasattr(NoRouteError("x"), "exit_code")
+    assert exit_code(NoRouteError("x")) == EXIT_MISSING

@@ -49,9 +49,10 @@ PRIOR_RETENTION = 0.85
 
 
 class NoRouteError(LocworkError):
-    """No installed engine chain reaches the target language."""
+    """No installed engine chain reaches the target language.
 
-    exit_code = 3
+    It carries no exit code: the CLI maps it to one (``locwork.cli.common``).
+    """
 
 
 @dataclass(frozen=True)

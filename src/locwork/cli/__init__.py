@@ -5,6 +5,7 @@
 ``python -m locwork.cli`` both enter through :func:`main`.
 """
 
-from locwork.cli.main import LocworkGroup, cli, emit_json, main
+from locwork.cli.common import LocworkGroup, emit_json
+from locwork.cli.main import cli, main
 
 __all__ = ["LocworkGroup", "cli", "emit_json", "main"]

@@ -1,9 +1,9 @@
 """``locwork tm ...`` (translation memory) and ``locwork qa`` (consistency): click commands.
 
-Registered on the main group in ``locwork.cli._register_plugins``, which
-also gives ``translate`` and ``pretranslate`` their ``--tm/--no-tm`` and
-``--tm-threshold`` options (:func:`add_tm_options`). The work is done in
-:mod:`locwork.tm` and :mod:`locwork.consistency`.
+Registered on the main group in ``locwork.cli.main._register_plugins``
+(``translate`` and ``pretranslate`` declare their own ``--tm/--no-tm`` and
+``--tm-threshold`` options). The work is done in :mod:`locwork.tm` and
+:mod:`locwork.consistency`.
 """
 
 from __future__ import annotations
@@ -12,16 +12,11 @@ from pathlib import Path
 
 import click
 
+from locwork.cli.common import emit_json, split_langs
 from locwork.errors import LocworkError
 
 EXIT_WARNINGS = 4  # `locwork qa` found something (1 stays "could not check")
 DEFAULT_THRESHOLD = 75.0  # = locwork.tm.DEFAULT_THRESHOLD (not imported: keep --help fast)
-
-
-def _emit_json(data) -> None:
-    from locwork.cli.main import emit_json
-
-    emit_json(data)
 
 
 @click.group("tm")
@@ -61,7 +56,7 @@ def tm_rebuild(locales_dir: Path, drop_imports: bool, force: bool, as_json: bool
     path = tm.default_path(locales_dir)
     report, aside = tm.rebuild(path, locales_dir, keep_imports=not drop_imports, force=force)
     if as_json:
-        _emit_json({"memory": str(path), "damaged_moved_to": str(aside) if aside else None,
+        emit_json({"memory": str(path), "damaged_moved_to": str(aside) if aside else None,
                     **report.to_dict()})
         return
     if aside is not None:
@@ -85,7 +80,7 @@ def tm_import(tmx_file: Path, src: str | None, as_json: bool) -> None:
         report = memory.import_tmx(tmx_file, src)
         path = memory.path
     if as_json:
-        _emit_json({"memory": str(path), **report.to_dict()})
+        emit_json({"memory": str(path), **report.to_dict()})
         return
     click.echo(f"{path}: {report.units} unit(s) imported from {tmx_file}, {report.skipped} skipped")
     for problem in report.problems[:10]:
@@ -148,7 +143,7 @@ def tm_search(query: str, lang: str | None, limit: int, as_json: bool) -> None:
     with _memory() as memory:
         hits = memory.concordance(query, lang, limit)
     if as_json:
-        _emit_json([h.to_dict() for h in hits])
+        emit_json([h.to_dict() for h in hits])
         return
     if not hits:
         click.echo(f"no unit holds {query!r}", err=True)
@@ -180,7 +175,7 @@ def tm_lookup(text: str, tgt: str, src: str, threshold: float, limit: int, as_js
     with _memory() as memory:
         matches = memory.lookup(text, tgt, src, threshold, limit)
     if as_json:
-        _emit_json([m.to_dict() for m in matches])
+        emit_json([m.to_dict() for m in matches])
         return
     if not matches:
         click.echo(f"no match at or above {threshold:g}%", err=True)
@@ -199,7 +194,7 @@ def tm_stats(as_json: bool) -> None:
     with _memory() as memory:
         data = memory.stats()
     if as_json:
-        _emit_json(data)
+        emit_json(data)
         return
     click.echo(f"{data['path']}: {data['units']} unit(s), {data['sources']} distinct source(s)")
     for row in data["pairs"]:
@@ -235,8 +230,6 @@ def qa_command(doc: str, locales_dir: Path, languages: str | None, approved_only
     """
     from locwork import consistency, glossary as glossary_mod
 
-    from locwork.cli.main import split_langs
-
     terms = glossary_mod.load(glossary) if glossary else None
     report = consistency.check_document(
         doc, locales_dir, languages=split_langs(languages) if languages else None,
@@ -244,7 +237,7 @@ def qa_command(doc: str, locales_dir: Path, languages: str | None, approved_only
         tm=False if no_tm else None,
     )
     if as_json:
-        _emit_json(report.to_dict())
+        emit_json(report.to_dict())
     else:
         for finding in report.findings:
             lang = finding.lang or "*"
