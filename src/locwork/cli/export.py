@@ -12,12 +12,28 @@ import click
 
 from locwork.errors import LocworkError
 
-FORMAT_NAMES = ["html", "bilingual", "mo", "xliff", "tmx"]  # = locwork.export.FORMATS
+
+
+class ExportFormat(click.ParamType):
+    """A name from the export registry, checked when the command runs.
+
+    The registry (``locwork.export.FORMATS``) is the only list of formats;
+    reading it at parse time keeps it out of ``locwork --help``.
+    """
+
+    name = "format"
+
+    def convert(self, value: str, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from locwork.export import FORMATS
+
+        if value not in FORMATS:
+            self.fail(f"{value!r} is not one of {', '.join(map(repr, FORMATS))}", param, ctx)
+        return value
 
 
 @click.command("export")
 @click.argument("catalog", required=False, type=click.Path(path_type=Path))
-@click.option("--format", "-f", "fmt", type=click.Choice(FORMAT_NAMES),
+@click.option("--format", "-f", "fmt", type=ExportFormat(),
               help="html: translated article; bilingual: review sheet; mo: compiled "
                    "catalog; xliff: XLIFF 2.0; tmx: TMX 1.4. With --all, every format "
                    "unless one is given.")
@@ -62,7 +78,7 @@ def export(catalog: Path | None, fmt: str | None, output: Path | None,
     if catalog is None:
         raise click.UsageError("give a CATALOG (locales/<lang>/<doc>.po) or --all")
     if fmt is None:
-        raise click.UsageError("give --format (html, bilingual, mo, xliff or tmx)")
+        raise click.UsageError(f"give --format ({', '.join(exports.FORMATS)})")
     path = exports.export_file(catalog, fmt, output, approved_only, doc, out_dir)
     click.echo(str(path))
 

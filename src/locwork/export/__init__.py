@@ -19,8 +19,11 @@ the same bytes as downloads::
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from locwork.errors import LocworkError
 from locwork.export.common import CatalogInput, find_source_document, from_po, load_catalog
@@ -36,49 +39,82 @@ from locwork.export.xliff import (
 __all__ = [
     "FORMATS",
     "CatalogInput",
+    "Format",
     "MergeReport",
     "XliffDocument",
     "export_all",
     "export_file",
     "from_po",
+    "get_format",
     "import_xliff",
     "load_catalog",
     "merge_xliff_into_catalog",
     "output_name",
     "read_xliff",
+    "register",
     "render",
     "render_input",
     "validate_xliff",
 ]
 
 
+Writer = Callable[[CatalogInput, bool, Any], bytes]
+
+
 @dataclass(frozen=True)
 class Format:
+    """One export format: its name, file suffix and MIME type, and its writer.
+
+    ``writer`` is ``"module:function"``, imported only when the format is
+    written (lxml, jinja2 and msgfmt stay out of ``locwork --help``). The
+    function takes ``(catalog, approved_only, document)`` and returns bytes.
+    """
+
     name: str
     suffix: str
     mimetype: str
+    writer: str
     needs_document: bool = False
     approved_only_default: bool = False
     description: str = ""
 
-
-FORMATS: dict[str, Format] = {
-    f.name: f
-    for f in (
-        Format("html", "html", "text/html; charset=utf-8", needs_document=True,
-               description="translated article (standalone HTML page)"),
-        Format("bilingual", "review.html", "text/html; charset=utf-8",
-               description="bilingual review sheet (printable HTML table)"),
-        Format("mo", "mo", "application/x-gettext-translation",
-               approved_only_default=True, description="compiled gettext catalog"),
-        Format("xliff", "xlf", "application/xliff+xml", description="XLIFF 2.0"),
-        Format("tmx", "tmx", "application/x-tmx+xml", approved_only_default=True,
-               description="TMX 1.4 translation memory"),
-    )
-}
+    def write(self, inp: CatalogInput, approved_only: bool, document: Any = None) -> bytes:
+        """The bytes of this format for a loaded catalog."""
+        module, _, function = self.writer.partition(":")
+        writer: Writer = getattr(importlib.import_module(module), function)
+        return writer(inp, approved_only, document)
 
 
-def _format(fmt: str) -> Format:
+FORMATS: dict[str, Format] = {}
+
+
+def register(fmt: Format) -> Format:
+    """Add a format; a second format with the same name or file suffix is a bug."""
+    if fmt.name in FORMATS:
+        raise ValueError(f"export format {fmt.name!r} is registered twice")
+    clash = [f.name for f in FORMATS.values() if f.suffix == fmt.suffix]
+    if clash:
+        raise ValueError(f"export formats {clash[0]!r} and {fmt.name!r} both write .{fmt.suffix}")
+    FORMATS[fmt.name] = fmt
+    return fmt
+
+
+# Each format once; the order is the order of the app's buttons and of `export --all`.
+register(Format("html", "html", "text/html; charset=utf-8", "locwork.export.html:write_article",
+                needs_document=True, description="translated article (standalone HTML page)"))
+register(Format("bilingual", "review.html", "text/html; charset=utf-8",
+                "locwork.export.html:write_review",
+                description="bilingual review sheet (printable HTML table)"))
+register(Format("mo", "mo", "application/x-gettext-translation", "locwork.export.mo:write_mo",
+                approved_only_default=True, description="compiled gettext catalog"))
+register(Format("xliff", "xlf", "application/xliff+xml", "locwork.export.xliff:write_xliff",
+                description="XLIFF 2.0"))
+register(Format("tmx", "tmx", "application/x-tmx+xml", "locwork.export.tmx:write_tmx",
+                approved_only_default=True, description="TMX 1.4 translation memory"))
+
+
+def get_format(fmt: str) -> Format:
+    """The registered format, or a one-line error listing the known ones."""
     try:
         return FORMATS[fmt]
     except KeyError:
@@ -89,11 +125,11 @@ def _format(fmt: str) -> Format:
 
 def output_name(doc_name: str, lang: str, fmt: str) -> str:
     """``<doc>.<lang>.<ext>``, e.g. ``sommet.es.xlf``."""
-    return f"{doc_name}.{lang}.{_format(fmt).suffix}"
+    return f"{doc_name}.{lang}.{get_format(fmt).suffix}"
 
 
 def render_input(inp: CatalogInput, fmt: str, approved_only: bool | None = None,
-                 document=None) -> bytes:
+                 document: Any = None) -> bytes:
     """Bytes of one format for a loaded catalog.
 
     ``approved_only`` None means the format's default: everything for html,
@@ -102,35 +138,12 @@ def render_input(inp: CatalogInput, fmt: str, approved_only: bool | None = None,
     :class:`~locwork.document.Document` (or its path); html needs it and
     finds it from the catalog's ``#:`` references when it is not given.
     """
-    spec = _format(fmt)
+    spec = get_format(fmt)
     if approved_only is None:
         approved_only = spec.approved_only_default
-    if fmt == "html":
-        from locwork.export.html import render_article
-
-        doc = document
-        if doc is None or isinstance(doc, (str, Path)):
-            doc = load_document(find_source_document(inp, doc))
-        return render_article(doc, inp, approved_only).encode("utf-8")
-    if fmt == "bilingual":
-        from locwork.export.html import render_review
-
-        return render_review(inp, approved_only).encode("utf-8")
-    if fmt == "mo":
-        from locwork.export.mo import compile_mo
-
-        return compile_mo(inp.po)
-    if fmt == "xliff":
-        from locwork.export.xliff import check_xliff, to_xliff
-
-        data = to_xliff(inp, approved_only)
-        check_xliff(data, "exported XLIFF")  # a bug if this fails; cheap to check
-        return data
-    from locwork.export.tmx import check_tmx, to_tmx
-
-    data = to_tmx(inp, approved_only)
-    check_tmx(data, "exported TMX")
-    return data
+    if spec.needs_document and (document is None or isinstance(document, (str, Path))):
+        document = load_document(find_source_document(inp, document))
+    return spec.write(inp, approved_only, document)
 
 
 def render(catalog_path: Path | str, fmt: str, approved_only: bool | None = None,
@@ -138,7 +151,7 @@ def render(catalog_path: Path | str, fmt: str, approved_only: bool | None = None
     """(bytes, file name, MIME type) of a catalog in one format."""
     inp = load_catalog(catalog_path)
     data = render_input(inp, fmt, approved_only, document)
-    return data, output_name(inp.doc_name, inp.lang, fmt), _format(fmt).mimetype
+    return data, output_name(inp.doc_name, inp.lang, fmt), get_format(fmt).mimetype
 
 
 def write_file(path: Path, data: bytes) -> None:
@@ -192,7 +205,7 @@ def export_all(locales_dir: Path | str = "locales", out_dir: Path | str = "expor
     """Every language of a document (or of every document) in every format."""
     formats = list(formats or FORMATS)
     for fmt in formats:
-        _format(fmt)
+        get_format(fmt)
     doc_name = None
     loaded_doc = None
     if document is not None:
@@ -203,7 +216,7 @@ def export_all(locales_dir: Path | str = "locales", out_dir: Path | str = "expor
         inp = load_catalog(path)
         doc = loaded_doc
         for fmt in formats:
-            if fmt == "html" and doc is None:
+            if get_format(fmt).needs_document and doc is None:
                 doc = load_document(find_source_document(inp))
             data = render_input(inp, fmt, approved_only, doc)
             target = Path(out_dir) / output_name(inp.doc_name, inp.lang, fmt)

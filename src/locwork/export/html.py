@@ -296,3 +296,13 @@ def render_review(inp: CatalogInput, approved_only: bool = False) -> str:
         version=__version__, doc_name=inp.doc_name, src_lang=inp.src_lang, lang=inp.lang,
         css=REVIEW_CSS, summary=summary, rows=rows, footer=footer,
     )
+
+
+def write_article(inp: CatalogInput, approved_only: bool, document: Document) -> bytes:
+    """The ``html`` export format's writer (see ``locwork.export.FORMATS``)."""
+    return render_article(document, inp, approved_only).encode("utf-8")
+
+
+def write_review(inp: CatalogInput, approved_only: bool, document: object = None) -> bytes:
+    """The ``bilingual`` export format's writer."""
+    return render_review(inp, approved_only).encode("utf-8")

@@ -19,6 +19,7 @@ import polib
 
 from locwork import catalog
 from locwork.errors import LocworkError
+from locwork.export.common import CatalogInput
 
 
 def compile_with_polib(po: polib.POFile) -> bytes:
@@ -61,3 +62,8 @@ def compile_mo(po: polib.POFile, use_msgfmt: bool | None = None) -> bytes:
             raise LocworkError("msgfmt is not installed (apt-get install gettext)")
         return compile_with_msgfmt(po, msgfmt)
     return compile_with_polib(po)
+
+
+def write_mo(inp: CatalogInput, approved_only: bool = True, document: object = None) -> bytes:
+    """The ``mo`` export format's writer: approved-only by nature (fuzzy is never compiled)."""
+    return compile_mo(inp.po)

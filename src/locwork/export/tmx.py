@@ -129,3 +129,10 @@ def check_tmx(data: bytes, name: str = "TMX") -> None:
     if errors:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise LocworkError(f"{name}: not valid TMX 1.4: {errors[0]}{more}")
+
+
+def write_tmx(inp: CatalogInput, approved_only: bool = True, document: object = None) -> bytes:
+    """The ``tmx`` export format's writer; the output is checked against the TMX DTD."""
+    data = to_tmx(inp, approved_only)
+    check_tmx(data, "exported TMX")
+    return data

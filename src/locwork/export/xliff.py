@@ -660,3 +660,10 @@ def merge_xliff_into_catalog(xliff: XliffDocument | Path | str | bytes, po: poli
         catalog.set_state(entry, new_state)
         (report.updated if _snapshot(entry) != before else report.unchanged).append(unit.id)
     return report
+
+
+def write_xliff(inp: CatalogInput, approved_only: bool = False, document: object = None) -> bytes:
+    """The ``xliff`` export format's writer; the output is validated (a bug if it fails)."""
+    data = to_xliff(inp, approved_only)
+    check_xliff(data, "exported XLIFF")
+    return data
