@@ -175,3 +175,30 @@ def test_shipped_figures_pick_the_best_measured_route():
     # English: the Catalan → Portuguese chain beats the former route, fr→es→pt→en
     # (53.4 measured; 55.1 for the new one, through the pipeline's protection).
     assert routes[FR_CA_PT_EN]["chrf"] > routes[FR_ES_PT_EN]["chrf"] + 1.5
+
+
+def test_router_owns_best_alternative_reverse_and_reachable():
+    """One object answers every route question the CLI, the app and the estimator ask."""
+    from locwork.engines.registry import ENGINE_NAMES, ENGINE_PRIORS
+    from locwork.routing import Router
+
+    router = Router(GRAPH, TABLE)
+    best = router.best("fr", "en")
+    assert best == best_route(GRAPH, "fr", "en", table=TABLE)
+    assert router.choose("fr", "en") == best
+    pinned = router.choose("fr", "en", route_spec="fr-es-en")
+    assert pinned.spec() == "apertium:fr-es,apertium:es-en"
+    with pytest.raises(LocworkError, match="does not go from fr to pt"):
+        router.choose("fr", "pt", route_spec="fr-es-en")
+    others = router.alternatives("fr", "en", exclude=best.spec(), limit=5)
+    assert [r.spec() for r in others] == ["apertium:fr-es,apertium:es-en"]
+    assert [r.spec() for r in others] == [r.spec() for r in router.ranked("fr", "en")[1:6]]
+    assert router.alternative(best, max_hops=DEFAULT_MAX_HOPS) == others[0]
+    back = router.reverse("en", "fr")
+    assert back is not None and back.src == "en" and back.tgt == "fr"
+    assert router.reverse("ca", "fr") is None  # nothing leaves ca
+    assert router.reachable("fr", max_hops=1) == ["ca", "es"]
+    assert router.reachable("fr") == ["ca", "en", "es", "pt"]
+    assert router.reachable("ca") == []
+    # Engine names are declared once, with their priors.
+    assert set(ENGINE_PRIORS) == set(ENGINE_NAMES) == {"argos", "bergamot", "apertium"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from locwork import review, routing
+from locwork.engines import registry
 from locwork.errors import LocworkError
 from ui import common, runs
 
@@ -20,9 +21,9 @@ def route_label(route: routing.Route, best: bool) -> str:
     return f"{route} · expected chrF {route.expected_chrf:.1f} ({route.basis}){pick}"
 
 
-# Engines whose decoder can return several hypotheses. Apertium (rule-based) and Bergamot
-# (greedy decoding) give one translation; only a route's last hop gives the alternatives.
-NBEST_ENGINES = {"argos"}
+# Engines whose decoder can return several hypotheses (declared with each engine in
+# locwork.engines.registry); only a route's last hop gives the alternatives.
+NBEST_ENGINES = registry.NBEST_ENGINES
 
 
 def nbest_notes(routes: dict[str, routing.Route], n_best: int) -> list[str]:

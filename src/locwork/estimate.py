@@ -323,13 +323,10 @@ def fit_model(rows: Sequence[tuple[str, Signals, float]], ridge: float = 1.0,
 
 
 def alternative_route(graph: Mapping, route: "Route", max_hops: int = 3) -> "Route | None":
-    """The best route to the same target other than ``route`` (or None)."""
-    from locwork.routing import rank_routes
+    """The best route to the same target other than ``route`` (the router's)."""
+    from locwork.routing import Router
 
-    for other in rank_routes(graph, route.src, route.tgt, max_hops):
-        if other.spec() != route.spec():
-            return other
-    return None
+    return Router(graph).alternative(route, max_hops)
 
 
 def cross_route(graph: Mapping, route: "Route", avoid: Sequence["Route"] = (),
@@ -375,10 +372,9 @@ def cross_route(graph: Mapping, route: "Route", avoid: Sequence["Route"] = (),
 
 def reverse_route(graph: Mapping, tgt: str, src: str, max_hops: int = 3) -> "Route | None":
     """The router's best route back from the target to the source language."""
-    from locwork.routing import rank_routes
+    from locwork.routing import Router
 
-    ranked = rank_routes(graph, tgt, src, max_hops)
-    return ranked[0] if ranked else None
+    return Router(graph).reverse(tgt, src, max_hops)
 
 
 @dataclass

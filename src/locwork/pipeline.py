@@ -25,7 +25,7 @@ from locwork.document import Document, Segment
 from locwork.engines.base import Hypothesis
 from locwork.engines.registry import Engines
 from locwork.glossary import Glossary
-from locwork.routing import DEFAULT_MAX_HOPS, Route, best_route, parse_route
+from locwork.routing import DEFAULT_MAX_HOPS, Route, Router
 
 if TYPE_CHECKING:
     from locwork.tm import TranslationMemory
@@ -110,16 +110,8 @@ def choose_route(
     route_spec: str | None = None,
     max_hops: int = DEFAULT_MAX_HOPS,
 ) -> Route:
-    """The pinned route if any, else the best route (optionally one engine only)."""
-    graph = engines.graph()
-    if route_spec:
-        route = parse_route(route_spec, graph)
-        if route.src != src or route.tgt != tgt:
-            from locwork.errors import LocworkError
-
-            raise LocworkError(f"route {route.spec()} does not go from {src} to {tgt}")
-        return route
-    return best_route(graph, src, tgt, max_hops=max_hops, engine=engine)
+    """The pinned route if any, else the best route (see :meth:`Router.choose`)."""
+    return Router.of(engines).choose(src, tgt, engine, route_spec, max_hops)
 
 
 def model_versions(engines: Engines, route: Route) -> str:

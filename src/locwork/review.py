@@ -568,12 +568,10 @@ def current(path: Path | str, segment_id: str) -> Row | None:
 
 
 def reachable_languages(graph: dict, src: str = SOURCE_LANG, max_hops: int = 3) -> list[str]:
-    """Every language some route of at most ``max_hops`` reaches."""
-    seen, frontier = {src}, {src}
-    for _ in range(max_hops):
-        frontier = {hop.tgt for lang in frontier for hop in graph.get(lang, [])} - seen
-        seen |= frontier
-    return sorted(seen - {src})
+    """Every language some route of at most ``max_hops`` reaches (the router's answer)."""
+    from locwork.routing import Router
+
+    return Router(graph).reachable(src, max_hops)
 
 
 @dataclass
@@ -590,14 +588,11 @@ class Alternative:
 def other_routes(engines, lang: str, source: str, glossary: Glossary | None = None,
                  exclude: str | None = None, limit: int = 3) -> list[Alternative]:
     """Translate one segment through the best ``limit`` routes other than ``exclude``."""
-    from locwork import pipeline, routing
+    from locwork import pipeline
+    from locwork.routing import Router
 
     found = []
-    for route in routing.rank_routes(engines.graph(), SOURCE_LANG, lang):
-        if route.spec() == exclude:
-            continue
-        if len(found) >= limit:
-            break
+    for route in Router.of(engines).alternatives(SOURCE_LANG, lang, exclude, limit):
         alternative = Alternative(str(route), route.spec(), route.expected_chrf)
         try:
             alternative.text = pipeline.run_route(engines, route, [source], glossary)[0].text

@@ -35,16 +35,19 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
+from locwork.engines.registry import ENGINE_PRIORS
 from locwork.errors import LocworkError
+
+if TYPE_CHECKING:
+    from locwork.engines.registry import Engines as EngineSession
 
 DEFAULT_MAX_HOPS = 4
 # Used only for a hop nobody has measured (e.g. a newly installed argos
-# package): a rule-based hop between unrelated languages is poor, a neural
-# one is better. Shown as "prior" in `locwork routes`.
-ENGINE_PRIORS = {"apertium": 50.0, "bergamot": 55.0, "argos": 55.0}
-DEFAULT_PRIOR = 45.0
+# package): each engine's prior is declared with the engine, in
+# locwork.engines.registry. Shown as "prior" in `locwork routes`.
+DEFAULT_PRIOR = 45.0  # an engine with no prior of its own
 PRIOR_RETENTION = 0.85
 
 
@@ -349,3 +352,69 @@ def parse_route(spec: str, graph: Mapping[str, list[Hop]], table: Mapping | None
         if first.tgt != second.src:
             raise LocworkError(f"route {spec!r} is not a chain: {first.key()} then {second.key()}")
     return score_route(hops, table)
+
+
+# ---------------------------------------------------------------- the router
+
+
+class Router:
+    """Every route question about one graph of installed hops, in one place.
+
+    The best route (or a pinned one), the ranked list, the alternatives to a
+    route, the route back to the source (for round-trip estimates) and the
+    languages reachable at all: the CLI, the app and the estimator ask here
+    instead of walking the graph themselves.
+    """
+
+    def __init__(self, graph: Mapping[str, list[Hop]], table: Mapping | None = None) -> None:
+        self.graph = graph
+        self.table = table
+
+    @classmethod
+    def of(cls, engines: "EngineSession") -> "Router":
+        """The router over the engines that start (the others are left out)."""
+        return cls(engines.graph())
+
+    def ranked(self, src: str, tgt: str, max_hops: int = DEFAULT_MAX_HOPS,
+               engine: str | None = None) -> list[Route]:
+        """Every route from src to tgt, best expected chrF first."""
+        return rank_routes(self.graph, src, tgt, max_hops, engine, self.table)
+
+    def best(self, src: str, tgt: str, max_hops: int = DEFAULT_MAX_HOPS,
+             engine: str | None = None) -> Route:
+        """The route to use, or :class:`NoRouteError` saying what to install."""
+        return best_route(self.graph, src, tgt, max_hops, engine, self.table)
+
+    def choose(self, src: str, tgt: str, engine: str | None = None,
+               route_spec: str | None = None, max_hops: int = DEFAULT_MAX_HOPS) -> Route:
+        """The pinned route if any (it must go from src to tgt), else the best."""
+        if route_spec:
+            route = parse_route(route_spec, self.graph, self.table)
+            if route.src != src or route.tgt != tgt:
+                raise LocworkError(f"route {route.spec()} does not go from {src} to {tgt}")
+            return route
+        return self.best(src, tgt, max_hops, engine)
+
+    def alternatives(self, src: str, tgt: str, exclude: str | None = None, limit: int = 3,
+                     max_hops: int = DEFAULT_MAX_HOPS) -> list[Route]:
+        """The best ``limit`` routes to tgt other than the one spelled ``exclude``."""
+        others = [r for r in self.ranked(src, tgt, max_hops) if r.spec() != exclude]
+        return others[:limit]
+
+    def alternative(self, route: Route, max_hops: int = 3) -> Route | None:
+        """The best route to the same target other than ``route`` (or None)."""
+        others = self.alternatives(route.src, route.tgt, route.spec(), 1, max_hops)
+        return others[0] if others else None
+
+    def reverse(self, tgt: str, src: str, max_hops: int = 3) -> Route | None:
+        """The best route back from the target to the source language (or None)."""
+        ranked = self.ranked(tgt, src, max_hops)
+        return ranked[0] if ranked else None
+
+    def reachable(self, src: str, max_hops: int = DEFAULT_MAX_HOPS) -> list[str]:
+        """Every language some route of at most ``max_hops`` hops reaches from src."""
+        seen, frontier = {src}, {src}
+        for _ in range(max_hops):
+            frontier = {hop.tgt for lang in frontier for hop in self.graph.get(lang, [])} - seen
+            seen |= frontier
+        return sorted(seen - {src})

@@ -28,6 +28,7 @@ from locwork.cli.common import (
     progress_bar,
     split_langs,
 )
+from locwork.engines.registry import ENGINE_NAMES
 from locwork.errors import LocworkError
 from locwork.routing import DEFAULT_MAX_HOPS
 
@@ -94,7 +95,7 @@ def stats(catalogs: tuple[Path, ...], as_json: bool) -> None:
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("--to", "targets", required=True, help="Target languages, comma-separated (en,es,ca).")
 @click.option("--from", "src", default="fr", show_default=True, help="Source language.")
-@click.option("--engine", type=click.Choice(["argos", "bergamot", "apertium"]),
+@click.option("--engine", type=click.Choice(ENGINE_NAMES),
               help="Use only this engine (every hop).")
 @click.option("--route", "routes", multiple=True,
               help="Pin a route: LANG=fr-es-en or LANG=apertium:fr-es,apertium:es-en.")
@@ -165,7 +166,7 @@ def translate(source: Path, targets: str, src: str, engine: str | None, routes: 
 @click.option("--from", "src", required=True, help="Language of the msgids (e.g. en).")
 @click.option("--to", "tgt", required=True, help="Language of the translations (e.g. fr).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write here instead of in place.")
-@click.option("--engine", type=click.Choice(["argos", "bergamot", "apertium"]))
+@click.option("--engine", type=click.Choice(ENGINE_NAMES))
 @click.option("--route", "route_spec", help="Pin a route, e.g. en-es-fr.")
 @click.option("--glossary", type=click.Path(path_type=Path))
 @click.option("--max-hops", default=DEFAULT_MAX_HOPS, show_default=True, type=click.IntRange(1, 5))
@@ -212,7 +213,7 @@ def pretranslate(catalog_path: Path, src: str, tgt: str, output: Path | None, en
 @cli.command()
 @click.option("--from", "src", default="fr", show_default=True)
 @click.option("--to", "targets", help="Only these targets (comma-separated).")
-@click.option("--engine", type=click.Choice(["argos", "bergamot", "apertium"]))
+@click.option("--engine", type=click.Choice(ENGINE_NAMES))
 @click.option("--max-hops", default=DEFAULT_MAX_HOPS, show_default=True, type=click.IntRange(1, 5))
 @click.option("--all", "show_all", is_flag=True, help="Show every route, not just the best.")
 @click.option("--json", "as_json", is_flag=True)
@@ -220,19 +221,18 @@ def routes(src: str, targets: str | None, engine: str | None, max_hops: int, sho
            as_json: bool) -> None:
     """List every reachable target language with its route and expected chrF."""
     from locwork.engines.registry import Engines
-    from locwork.routing import rank_routes
+    from locwork.routing import Router
 
     src = lang_code(src)
     with Engines([engine] if engine else None) as engines:
-        graph = engines.graph()
+        router = Router.of(engines)
         route_src = engine_lang(engines, src)
         wanted = split_langs(targets) if targets else []
         to_engine = {lang: engine_lang(engines, lang) for lang in wanted}
-    reachable = sorted({h.tgt for hops in graph.values() for h in hops} - {route_src})
-    wanted = wanted or reachable
+    wanted = wanted or router.reachable(route_src, max_hops)
     rows = []
     for lang in wanted:
-        ranked = rank_routes(graph, route_src, to_engine.get(lang, lang), max_hops, engine)
+        ranked = router.ranked(route_src, to_engine.get(lang, lang), max_hops, engine)
         for rank, route in enumerate(ranked if show_all else ranked[:1]):
             rows.append({"target": lang, "rank": rank + 1, **route.to_dict()})
     if as_json:

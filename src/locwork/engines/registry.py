@@ -1,4 +1,9 @@
-"""Discover the installed engines once, and hand them out by name.
+"""The one list of engines, and a session that starts them lazily.
+
+A new engine is one :class:`EngineSpec` line in :data:`ENGINE_SPECS` (its
+name, class, prior expected chrF and whether it gives n-best lists); the
+CLI's ``--engine`` choices, the router's priors and the app read it from
+here.
 
 Each engine is imported and created only when first asked for, so that a
 command using Apertium alone never imports CTranslate2 or loads a neural
@@ -9,17 +14,37 @@ out of the graph with the reason kept for ``locwork models list``.
 from __future__ import annotations
 
 import importlib
-from typing import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Iterator
 
-from locwork.engines.base import Engine, Pair
 from locwork.errors import LocworkError
-from locwork.routing import Hop, build_graph
 
-ENGINE_CLASSES: dict[str, str] = {
-    "argos": "locwork.engines.argos:ArgosEngine",
-    "bergamot": "locwork.engines.bergamot:BergamotEngine",
-    "apertium": "locwork.engines.apertium:ApertiumEngine",
-}
+if TYPE_CHECKING:
+    from locwork.engines.base import Engine, Pair
+    from locwork.routing import Hop
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    """What locwork knows about an engine before starting it."""
+
+    name: str
+    target: str  # "module:Class", imported on first use
+    prior: float  # expected chrF of a hop nobody has measured (shown as "prior")
+    n_best: bool = False  # its decoder can return several hypotheses
+
+
+# Priors: a rule-based hop between unrelated languages is poor, a neural one
+# is better. Only argos's decoder gives n-best lists (Bergamot decodes greedily).
+ENGINE_SPECS: tuple[EngineSpec, ...] = (
+    EngineSpec("argos", "locwork.engines.argos:ArgosEngine", 55.0, n_best=True),
+    EngineSpec("bergamot", "locwork.engines.bergamot:BergamotEngine", 55.0),
+    EngineSpec("apertium", "locwork.engines.apertium:ApertiumEngine", 50.0),
+)
+ENGINE_NAMES: tuple[str, ...] = tuple(spec.name for spec in ENGINE_SPECS)
+ENGINE_CLASSES: dict[str, str] = {spec.name: spec.target for spec in ENGINE_SPECS}
+ENGINE_PRIORS: dict[str, float] = {spec.name: spec.prior for spec in ENGINE_SPECS}
+NBEST_ENGINES: frozenset[str] = frozenset(spec.name for spec in ENGINE_SPECS if spec.n_best)
 
 
 def _load_class(target: str) -> Callable[[], Engine]:
@@ -69,6 +94,8 @@ class Engines:
         return result
 
     def graph(self) -> dict[str, list[Hop]]:
+        from locwork.routing import build_graph
+
         return build_graph(self.pairs_by_engine())
 
     def close(self) -> None:
