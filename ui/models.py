@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from locwork import review
+from locwork import review, services
 from locwork.errors import LocworkError
 from ui import common, uploads
 
@@ -30,10 +30,11 @@ def page() -> None:
         (st.error if message[0] == "error" else st.success)(message[1])
     try:
         with common.engines_session() as engines:
-            rows, problems = review.installed_models(engines)
+            listing = services.list_models(engines)  # the code `locwork models list` runs
     except LocworkError as error:
         st.error(str(error))
         return
+    rows, problems = listing.rows, listing.problems
     if rows:
         st.dataframe(
             {"engine": [r.engine for r in rows], "from": [r.src for r in rows],

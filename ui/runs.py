@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from locwork import pipeline, review, routing
+from locwork import pipeline, review, routing, services
 from locwork.document import Document
 from locwork.errors import LocworkError
 from ui import common
@@ -38,8 +38,8 @@ def translate_languages(doc: Document, routes: dict[str, routing.Route | None],
 
         try:
             with common.engines_session() as engines:
-                if route is None:
-                    route = pipeline.choose_route(engines, review.SOURCE_LANG, lang)
+                if route is None:  # the router's pick, chosen as `locwork translate` does
+                    route = services.choose_routes(engines, review.SOURCE_LANG, [lang])[lang]
                 report = pipeline.translate_document(
                     doc, lang, route, engines, proj.locales, glossary, int(n_best),
                     root=proj.root, progress=advance,

@@ -47,6 +47,7 @@ from locwork.catalog import State
 from locwork.document import Document
 from locwork.errors import LocworkError
 from locwork.glossary import Glossary
+from locwork.services import ModelRow
 
 SOURCE_LANG = "fr"
 STATES = tuple(s.value for s in State)
@@ -648,30 +649,12 @@ def follow_segmentation(doc: Document, locales_dir: Path, engines=None, root: Pa
 # ------------------------------------------------------------------ models
 
 
-@dataclass
-class ModelRow:
-    engine: str
-    src: str
-    tgt: str
-    version: str
-
-
 def installed_models(engines) -> tuple[list[ModelRow], dict[str, str]]:
-    """Every (engine, pair, model version) that starts, and the engines that do not."""
-    rows = []
-    for name, engine in engines.available():
-        try:
-            pairs = sorted(engine.pairs())
-        except LocworkError as error:
-            engines.problems[name] = str(error)
-            continue
-        for src, tgt in pairs:
-            try:
-                version = engine.model_version(src, tgt)
-            except LocworkError as error:
-                version = f"? ({error})"
-            rows.append(ModelRow(name, src, tgt, version))
-    return rows, dict(engines.problems)
+    """Every (engine, pair, model version) that works, and the engines that do not."""
+    from locwork.services import list_models
+
+    listing = list_models(engines)
+    return listing.rows, listing.problems
 
 
 def install_argos_upload(name: str, data: bytes, engine=None):

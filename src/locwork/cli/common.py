@@ -95,11 +95,9 @@ def normalize_route_spec(spec: str) -> str:
 
 def engine_lang(engines: Any, code: str) -> str:
     """The language the installed engines know for a locale (``es_ES`` → ``es``)."""
-    from locwork import langs
+    from locwork.services import engine_language
 
-    graph = engines.graph()
-    known = set(graph) | {hop.tgt for hops in graph.values() for hop in hops}
-    return langs.engine_language(code, known)
+    return engine_language(engines, code)
 
 
 def parse_route_pins(values: tuple[str, ...], targets: list[str]) -> dict[str, str]:

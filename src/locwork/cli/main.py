@@ -121,7 +121,7 @@ def translate(source: Path, targets: str, src: str, engine: str | None, routes: 
     machine-made; approved and edited entries are never touched, and only
     new or changed segments are translated on a re-run.
     """
-    from locwork import glossary as glossary_mod, pipeline, tm, workspace
+    from locwork import glossary as glossary_mod, pipeline, services, tm, workspace
     from locwork.engines.registry import Engines
 
     src = lang_code(src)
@@ -136,11 +136,7 @@ def translate(source: Path, targets: str, src: str, engine: str | None, routes: 
     # One memory for every document and language of the run.
     with tm.settings(use=use_tm, threshold=tm_threshold, locales_dir=locales_dir), \
             Engines([engine] if engine else None) as engines:
-        chosen = {
-            lang: pipeline.choose_route(engines, engine_lang(engines, src), engine_lang(engines, lang),
-                                        engine, pins.get(lang), max_hops)
-            for lang in target_list
-        }
+        chosen = services.choose_routes(engines, src, target_list, engine, pins, max_hops)
         for doc in docs:
             for lang in target_list:
                 total = len(doc.translatable)
@@ -184,7 +180,7 @@ def pretranslate(catalog_path: Path, src: str, tgt: str, output: Path | None, en
     Every other entry, obsolete entries, comments, flags and the header are
     kept exactly; placeholders like %s, %(name)s, {0}, <b> and &amp; survive.
     """
-    from locwork import glossary as glossary_mod, pipeline, tm
+    from locwork import glossary as glossary_mod, services, tm
     from locwork.engines.registry import Engines
     from locwork.pretranslate import pretranslate as run
 
@@ -193,8 +189,7 @@ def pretranslate(catalog_path: Path, src: str, tgt: str, output: Path | None, en
     terms = glossary_mod.load(glossary) if glossary else None
     with tm.settings(use=use_tm, threshold=tm_threshold), \
             Engines([engine] if engine else None) as engines:
-        route = pipeline.choose_route(engines, engine_lang(engines, src), engine_lang(engines, tgt),
-                                      engine, route_spec, max_hops)
+        route = services.choose_routes(engines, src, [tgt], engine, {tgt: route_spec}, max_hops)[tgt]
         with progress_bar(0, catalog_path.name) as bar:
 
             def set_total(total: int) -> None:
@@ -256,21 +251,17 @@ def models() -> None:
 @click.option("--json", "as_json", is_flag=True)
 def models_list(as_json: bool) -> None:
     """Show installed engines, their language pairs and model versions."""
+    from locwork import services
     from locwork.engines.registry import Engines
 
-    rows = []
     with Engines() as engines:
-        for name, engine in engines.available():
-            for src, tgt in sorted(engine.pairs()):
-                rows.append({"engine": name, "from": src, "to": tgt,
-                             "model": engine.model_version(src, tgt)})
-        problems = dict(engines.problems)
+        listing = services.list_models(engines)
     if as_json:
-        emit_json({"models": rows, "unavailable": problems})
+        emit_json(listing.to_dict())
         return
-    for row in rows:
-        click.echo(f"{row['engine']:<9} {row['from']:>3} → {row['to']:<4} {row['model']}")
-    for name, problem in problems.items():
+    for row in listing.rows:
+        click.echo(f"{row.engine:<9} {row.src:>3} → {row.tgt:<4} {row.version}")
+    for name, problem in listing.problems.items():
         click.echo(f"{name:<9} unavailable: {problem}", err=True)
 
 

@@ -47,6 +47,14 @@ ENGINE_PRIORS: dict[str, float] = {spec.name: spec.prior for spec in ENGINE_SPEC
 NBEST_ENGINES: frozenset[str] = frozenset(spec.name for spec in ENGINE_SPECS if spec.n_best)
 
 
+def problem_text(error: BaseException) -> str:
+    """One line saying why an engine failed: its message, or the error's kind."""
+    if isinstance(error, LocworkError):
+        return str(error)
+    text = " ".join(str(error).split()) or "no message"
+    return f"{type(error).__name__}: {text}"
+
+
 def _load_class(target: str) -> Callable[[], Engine]:
     module, _, name = target.partition(":")
     return getattr(importlib.import_module(module), name)
@@ -85,12 +93,19 @@ class Engines:
                 self.problems[name] = str(error)
 
     def pairs_by_engine(self) -> dict[str, list[Pair]]:
+        """Each working engine's pairs; one that fails to list them is left out.
+
+        Listing can fail in any way a library can (argostranslate creates its
+        folders when first imported, here: a bad $ARGOS_PACKAGES_DIR is an
+        OSError), and one broken engine must not hide the others; so every
+        exception of one engine is its problem, recorded in ``problems``.
+        """
         result: dict[str, list[Pair]] = {}
         for name, engine in self.available():
             try:
                 result[name] = list(engine.pairs())
-            except LocworkError as error:
-                self.problems[name] = str(error)
+            except Exception as error:  # any failure of one engine is its own problem
+                self.problems[name] = problem_text(error)
         return result
 
     def graph(self) -> dict[str, list[Hop]]:
