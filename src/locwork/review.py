@@ -42,14 +42,14 @@ from typing import Iterable, Sequence
 
 import polib
 
-from locwork import atomic, catalog, history, qa, search
+from locwork import atomic, catalog, constants, history, qa, search
 from locwork.catalog import State
 from locwork.document import Document
 from locwork.errors import LocworkError
 from locwork.glossary import Glossary
 from locwork.services import ModelRow
 
-SOURCE_LANG = "fr"
+SOURCE_LANG = constants.SOURCE_LANG
 STATES = tuple(s.value for s in State)
 SCORE_KEYS = ("qe", "hter")
 
@@ -568,7 +568,8 @@ def current(path: Path | str, segment_id: str) -> Row | None:
 # ------------------------------------------------------- engines and routes
 
 
-def reachable_languages(graph: dict, src: str = SOURCE_LANG, max_hops: int = 3) -> list[str]:
+def reachable_languages(graph: dict, src: str = SOURCE_LANG,
+                        max_hops: int = constants.SIGNAL_MAX_HOPS) -> list[str]:
     """Every language some route of at most ``max_hops`` reaches (the router's answer)."""
     from locwork.routing import Router
 
@@ -683,7 +684,8 @@ def install_argos_upload(name: str, data: bytes, engine=None):
 # ------------------------------------------------------- translation memory
 
 
-def memory_matches(locales_dir: Path, source: str, lang: str, threshold: float = 75.0,
+def memory_matches(locales_dir: Path, source: str, lang: str,
+                   threshold: float = constants.DEFAULT_TM_THRESHOLD,
                    limit: int = 5) -> list:
     """The memory's matches for a source (exact first), or [] when there is no memory yet."""
     from locwork import tm

@@ -37,13 +37,13 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
+from locwork.constants import DEFAULT_MAX_HOPS, SIGNAL_MAX_HOPS
 from locwork.engines.registry import ENGINE_PRIORS
 from locwork.errors import LocworkError
 
 if TYPE_CHECKING:
     from locwork.engines.registry import Engines as EngineSession
 
-DEFAULT_MAX_HOPS = 4
 # Used only for a hop nobody has measured (e.g. a newly installed argos
 # package): each engine's prior is declared with the engine, in
 # locwork.engines.registry. Shown as "prior" in `locwork routes`.
@@ -401,12 +401,12 @@ class Router:
         others = [r for r in self.ranked(src, tgt, max_hops) if r.spec() != exclude]
         return others[:limit]
 
-    def alternative(self, route: Route, max_hops: int = 3) -> Route | None:
+    def alternative(self, route: Route, max_hops: int = SIGNAL_MAX_HOPS) -> Route | None:
         """The best route to the same target other than ``route`` (or None)."""
         others = self.alternatives(route.src, route.tgt, route.spec(), 1, max_hops)
         return others[0] if others else None
 
-    def reverse(self, tgt: str, src: str, max_hops: int = 3) -> Route | None:
+    def reverse(self, tgt: str, src: str, max_hops: int = SIGNAL_MAX_HOPS) -> Route | None:
         """The best route back from the target to the source language (or None)."""
         ranked = self.ranked(tgt, src, max_hops)
         return ranked[0] if ranked else None

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from locwork.constants import EXPORTS_DIR, LOCALES_DIR
 from locwork.errors import LocworkError
 
 
@@ -49,9 +50,9 @@ class ExportFormat(click.ParamType):
 @click.option("--doc", "doc", type=click.Path(path_type=Path),
               help="Source document (default: found from the catalog's #: references; "
                    "with --all, only this document's catalogs).")
-@click.option("--locales", "locales_dir", default="locales", show_default=True,
+@click.option("--locales", "locales_dir", default=LOCALES_DIR, show_default=True,
               type=click.Path(path_type=Path), help="Folder of the catalogs (with --all).")
-@click.option("--out-dir", default="exports", show_default=True,
+@click.option("--out-dir", default=EXPORTS_DIR, show_default=True,
               type=click.Path(path_type=Path), help="Folder for the exported files.")
 def export(catalog: Path | None, fmt: str | None, output: Path | None,
            approved_only: bool | None, export_every: bool, doc: Path | None,

@@ -28,9 +28,9 @@ from locwork.cli.common import (
     progress_bar,
     split_langs,
 )
+from locwork.constants import DEFAULT_MAX_HOPS, DEFAULT_TM_THRESHOLD, LOCALES_DIR, SOURCE_LANG
 from locwork.engines.registry import ENGINE_NAMES
 from locwork.errors import LocworkError
-from locwork.routing import DEFAULT_MAX_HOPS
 
 @click.group(cls=LocworkGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="locwork")
@@ -94,7 +94,7 @@ def stats(catalogs: tuple[Path, ...], as_json: bool) -> None:
 @cli.command()
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("--to", "targets", required=True, help="Target languages, comma-separated (en,es,ca).")
-@click.option("--from", "src", default="fr", show_default=True, help="Source language.")
+@click.option("--from", "src", default=SOURCE_LANG, show_default=True, help="Source language.")
 @click.option("--engine", type=click.Choice(ENGINE_NAMES),
               help="Use only this engine (every hop).")
 @click.option("--route", "routes", multiple=True,
@@ -104,12 +104,13 @@ def stats(catalogs: tuple[Path, ...], as_json: bool) -> None:
 @click.option("--max-hops", default=DEFAULT_MAX_HOPS, show_default=True, type=click.IntRange(1, 5))
 @click.option("--n-best", default=1, show_default=True, type=click.IntRange(1, 8),
               help="Alternatives to keep per segment (engines that can give them).")
-@click.option("--locales", "locales_dir", default="locales", show_default=True,
+@click.option("--locales", "locales_dir", default=LOCALES_DIR, show_default=True,
               type=click.Path(path_type=Path), help="Folder of the catalogs.")
 @click.option("--tm/--no-tm", "use_tm", default=True, show_default=True,
               help="Use the project's translation memory (.locwork/tm.sqlite or $LOCWORK_TM) "
                    "first: exact and fuzzy matches become drafts to review, MT does the rest.")
-@click.option("--tm-threshold", type=click.FloatRange(1, 100), default=75.0, show_default=True,
+@click.option("--tm-threshold", type=click.FloatRange(1, 100), default=DEFAULT_TM_THRESHOLD,
+              show_default=True,
               help="Lowest fuzzy-match score (percent) taken from the memory.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
 def translate(source: Path, targets: str, src: str, engine: str | None, routes: tuple[str, ...],
@@ -169,7 +170,8 @@ def translate(source: Path, targets: str, src: str, engine: str | None, routes: 
 @click.option("--tm/--no-tm", "use_tm", default=True, show_default=True,
               help="Use the project's translation memory (.locwork/tm.sqlite or $LOCWORK_TM) "
                    "first: exact and fuzzy matches become drafts to review, MT does the rest.")
-@click.option("--tm-threshold", type=click.FloatRange(1, 100), default=75.0, show_default=True,
+@click.option("--tm-threshold", type=click.FloatRange(1, 100), default=DEFAULT_TM_THRESHOLD,
+              show_default=True,
               help="Lowest fuzzy-match score (percent) taken from the memory.")
 @click.option("--json", "as_json", is_flag=True)
 def pretranslate(catalog_path: Path, src: str, tgt: str, output: Path | None, engine: str | None,
@@ -206,7 +208,7 @@ def pretranslate(catalog_path: Path, src: str, tgt: str, output: Path | None, en
 
 
 @cli.command()
-@click.option("--from", "src", default="fr", show_default=True)
+@click.option("--from", "src", default=SOURCE_LANG, show_default=True)
 @click.option("--to", "targets", help="Only these targets (comma-separated).")
 @click.option("--engine", type=click.Choice(ENGINE_NAMES))
 @click.option("--max-hops", default=DEFAULT_MAX_HOPS, show_default=True, type=click.IntRange(1, 5))

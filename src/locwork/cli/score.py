@@ -1,7 +1,8 @@
 """``locwork score``: post-editing effort, document scores, references, estimates.
 
-Registered on the main ``locwork`` group by ``locwork.cli``; only click is
-imported here at module level, the rest when the command runs.
+Registered on the main ``locwork`` group by ``locwork.cli.main``; only click
+and :mod:`locwork.constants` are imported here at module level, the rest
+when the command runs.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import sys
 from pathlib import Path
 
 import click
+
+from locwork.constants import SOURCE_LANG
 
 
 def _fmt(value: float | None, digits: int = 1) -> str:
@@ -67,7 +70,8 @@ def _table(report: dict) -> list[str]:
 @click.option("--estimate", "estimate", is_flag=True,
               help="Also estimate the quality of unreviewed machine segments (runs the engines: "
                    "round trip, second route) and store locwork-qe.")
-@click.option("--from", "src", default="fr", show_default=True, help="Source language (for --estimate).")
+@click.option("--from", "src", default=SOURCE_LANG, show_default=True,
+              help="Source language (for --estimate).")
 @click.option("--no-write", is_flag=True, help="Only print; leave the catalogs unchanged.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON, with per-segment scores.")
 def score(catalogs: tuple[Path, ...], ref: Path | None, estimate: bool, src: str, no_write: bool,

@@ -13,10 +13,10 @@ from pathlib import Path
 import click
 
 from locwork.cli.common import emit_json, split_langs
+from locwork.constants import DEFAULT_TM_THRESHOLD as DEFAULT_THRESHOLD, LOCALES_DIR, SOURCE_LANG
 from locwork.errors import LocworkError
 
 EXIT_WARNINGS = 4  # `locwork qa` found something (1 stays "could not check")
-DEFAULT_THRESHOLD = 75.0  # = locwork.tm.DEFAULT_THRESHOLD (not imported: keep --help fast)
 
 
 @click.group("tm")
@@ -37,7 +37,7 @@ def _memory(create: bool = False, locales_dir: Path | None = None):
 
 
 @tm_group.command("rebuild")
-@click.option("--locales", "locales_dir", default="locales", show_default=True,
+@click.option("--locales", "locales_dir", default=LOCALES_DIR, show_default=True,
               type=click.Path(path_type=Path), help="Folder of the catalogs.")
 @click.option("--drop-imports", is_flag=True, help="Also remove the units imported from TMX files.")
 @click.option("--force", is_flag=True,
@@ -159,7 +159,7 @@ def tm_search(query: str, lang: str | None, limit: int, as_json: bool) -> None:
 @tm_group.command("lookup")
 @click.argument("text")
 @click.option("--to", "tgt", required=True, help="Target language.")
-@click.option("--from", "src", default="fr", show_default=True)
+@click.option("--from", "src", default=SOURCE_LANG, show_default=True)
 @click.option("--threshold", default=DEFAULT_THRESHOLD, show_default=True, type=click.FloatRange(1, 100),
               help="Lowest fuzzy score (percent).")
 @click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 100))
@@ -203,7 +203,7 @@ def tm_stats(as_json: bool) -> None:
 
 @click.command("qa")
 @click.argument("doc", metavar="DOC")
-@click.option("--locales", "locales_dir", default="locales", show_default=True,
+@click.option("--locales", "locales_dir", default=LOCALES_DIR, show_default=True,
               type=click.Path(path_type=Path), help="Folder of the catalogs.")
 @click.option("--lang", "languages", help="Only these languages (comma-separated).")
 @click.option("--approved-only", is_flag=True, help="Check approved translations only.")

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from locwork.constants import EXPORTS_DIR, LOCALES_DIR
 from locwork.errors import LocworkError
 from locwork.export.common import CatalogInput, find_source_document, from_po, load_catalog
 from locwork.export.xliff import (
@@ -175,7 +176,7 @@ def load_document(path: Path | str):
 
 def export_file(catalog_path: Path | str, fmt: str, out: Path | str | None = None,
                 approved_only: bool | None = None, document=None,
-                out_dir: Path | str = "exports") -> Path:
+                out_dir: Path | str = EXPORTS_DIR) -> Path:
     """Render one format and write it (default ``exports/<doc>.<lang>.<ext>``)."""
     data, name, _mimetype = render(catalog_path, fmt, approved_only, document)
     target = Path(out) if out is not None else Path(out_dir) / name
@@ -199,7 +200,7 @@ def catalogs_of(locales_dir: Path | str, doc_name: str | None = None) -> list[Pa
     return found
 
 
-def export_all(locales_dir: Path | str = "locales", out_dir: Path | str = "exports",
+def export_all(locales_dir: Path | str = LOCALES_DIR, out_dir: Path | str = EXPORTS_DIR,
                document: Path | str | None = None, formats: list[str] | None = None,
                approved_only: bool | None = None) -> list[Path]:
     """Every language of a document (or of every document) in every format."""
