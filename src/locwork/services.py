@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from locwork.engines.registry import problem_text
-from locwork.routing import DEFAULT_MAX_HOPS, Route, Router
+from locwork.constants import DEFAULT_MAX_HOPS
+from locwork.routing import Route, Router
 
 if TYPE_CHECKING:
     from locwork.engines.registry import Engines

@@ -49,7 +49,7 @@ def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def progress_bar(total: int, label: str):
+def progress_bar(total: int, label: str) -> Any:
     """A tqdm bar on stderr; silent when stderr is not a terminal."""
     from tqdm import tqdm
 

@@ -15,7 +15,7 @@ from locwork.errors import LocworkError
 
 
 
-class ExportFormat(click.ParamType):
+class ExportFormat(click.ParamType):  # type: ignore[type-arg]  # generic in click >= 8.2 only
     """A name from the export registry, checked when the command runs.
 
     The registry (``locwork.export.FORMATS``) is the only list of formats;

@@ -57,7 +57,8 @@ def problem_text(error: BaseException) -> str:
 
 def _load_class(target: str) -> Callable[[], Engine]:
     module, _, name = target.partition(":")
-    return getattr(importlib.import_module(module), name)
+    engine_class: Callable[[], Engine] = getattr(importlib.import_module(module), name)
+    return engine_class
 
 
 class Engines:
