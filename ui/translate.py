@@ -1,6 +1,6 @@
 """Translate: pick target languages and routes, run the pipeline with a progress bar.
 
-The route list comes from :func:`locwork.routing.rank_routes` (best
+The route list comes from :meth:`locwork.routing.Router.ranked` (best
 expected chrF first: the router's pick); the run is
 :func:`locwork.pipeline.translate_document`, the code ``locwork translate``
 uses, which never touches an edited or approved segment.
@@ -57,6 +57,7 @@ def page() -> None:
     except LocworkError as error:
         st.error(str(error))
         return
+    router = routing.Router(graph)  # the routes `locwork routes` lists
     targets = review.reachable_languages(graph)
     if not targets:
         st.error("No translation engine is installed: see the Models page.")
@@ -68,7 +69,7 @@ def page() -> None:
     chosen = st.multiselect("Target languages", targets, key="t_langs", format_func=common.lang_name)
     routes: dict[str, routing.Route] = {}
     for lang in chosen:
-        ranked = routing.rank_routes(graph, review.SOURCE_LANG, lang)
+        ranked = router.ranked(review.SOURCE_LANG, lang)
         if not ranked:
             st.warning(f"{common.lang_name(lang)}: no route")
             continue
