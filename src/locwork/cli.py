@@ -188,8 +188,35 @@ def document_paths(source: Path) -> list[Path]:
     return [source]
 
 
+def _translate_runs(docs: list, chosen: dict, engines: Any, locales_dir: Path, terms: Any,
+                    n_best: int, cluster: str | None):
+    """Each document × language, translated here or on a Dask cluster; reports as catalogs are written."""
+    from locwork import pipeline
+
+    if cluster:
+        from locwork import cluster as cluster_mod
+
+        client = cluster_mod.connect(cluster)
+        try:
+            yield from cluster_mod.translate_documents(client, docs, chosen, engines, locales_dir,
+                                                       terms, n_best, root=Path.cwd())
+        finally:
+            client.close()
+        return
+    for doc in docs:
+        for lang, route in chosen.items():
+            with progress_bar(len(doc.translatable), f"{doc.name} → {lang}") as bar:
+                yield pipeline.translate_document(doc, lang, route, engines, locales_dir, terms,
+                                                  n_best, root=Path.cwd(), progress=bar.update)
+
+
+CLUSTER_HELP = ("Translate on this Dask scheduler's workers (tcp://HOST:PORT; start them with "
+                "locwork worker tcp://HOST:PORT); catalogs are written here, as on a local run.")
+
+
 @cli.command()
-@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("sources", metavar="FOLDER|FILE...", nargs=-1, required=True,
+                type=click.Path(path_type=Path))
 @click.option("--to", "targets", required=True, help="Target languages, comma-separated (en,es,ca).")
 @click.option("--from", "src", default="fr", show_default=True, help="Source language.")
 @click.option("--engine", type=click.Choice(["argos", "bergamot", "apertium"]),
@@ -208,11 +235,13 @@ def document_paths(source: Path) -> list[Path]:
                    "first: exact and fuzzy matches become drafts to review, MT does the rest.")
 @click.option("--tm-threshold", type=click.FloatRange(1, 100), default=75.0, show_default=True,
               help="Lowest fuzzy-match score (percent) taken from the memory.")
+@click.option("--cluster", metavar="tcp://HOST:PORT", help=CLUSTER_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
-def translate(source: Path, targets: str, src: str, engine: str | None, routes: tuple[str, ...],
-              glossary: Path | None, max_hops: int, n_best: int, locales_dir: Path,
-              use_tm: bool, tm_threshold: float, as_json: bool) -> None:
-    """Machine-translate a document (or a folder of them) into PO catalogs.
+def translate(sources: tuple[Path, ...], targets: str, src: str, engine: str | None,
+              routes: tuple[str, ...], glossary: Path | None, max_hops: int, n_best: int,
+              locales_dir: Path, use_tm: bool, tm_threshold: float, cluster: str | None,
+              as_json: bool) -> None:
+    """Machine-translate documents (files, or folders of them) into PO catalogs.
 
     Writes locales/<lang>/<doc>.po. Machine output is fuzzy and marked as
     machine-made; approved and edited entries are never touched, and only
@@ -226,7 +255,7 @@ def translate(source: Path, targets: str, src: str, engine: str | None, routes: 
     pins = parse_route_pins(routes, target_list)
     terms = glossary_mod.load(glossary) if glossary else None
     # Segmentation corrections made in the app apply here too.
-    docs = [workspace.load_document(p) for p in document_paths(source)]
+    docs = [workspace.load_document(p) for source in sources for p in document_paths(source)]
     for lang in target_list:  # a bad --locales is reported now, not after the MT
         pipeline.check_catalog_folder(locales_dir, lang)
     reports = []
@@ -238,31 +267,26 @@ def translate(source: Path, targets: str, src: str, engine: str | None, routes: 
                                         engine, pins.get(lang), max_hops)
             for lang in target_list
         }
-        for doc in docs:
-            for lang in target_list:
-                total = len(doc.translatable)
-                with progress_bar(total, f"{doc.name} → {lang}") as bar:
-                    report = pipeline.translate_document(
-                        doc, lang, chosen[lang], engines, locales_dir, terms, n_best,
-                        root=Path.cwd(), progress=bar.update,
-                    )
-                reports.append(report)
-                if not as_json:
-                    memory = (f" ({report.tm_exact} exact and {report.tm_fuzzy} fuzzy from memory)"
-                              if report.tm_exact or report.tm_fuzzy else "")
-                    click.echo(
-                        f"{report.path}: {report.translated} translated{memory}, {report.kept} kept "
-                        f"· {report.route} · expected chrF {report.route.expected_chrf:.1f}"
-                    )
+        for report in _translate_runs(docs, chosen, engines, locales_dir, terms, n_best, cluster):
+            reports.append(report)
+            if not as_json:
+                memory = (f" ({report.tm_exact} exact and {report.tm_fuzzy} fuzzy from memory)"
+                          if report.tm_exact or report.tm_fuzzy else "")
+                click.echo(
+                    f"{report.path}: {report.translated} translated{memory}, {report.kept} kept "
+                    f"· {report.route} · expected chrF {report.route.expected_chrf:.1f}"
+                )
     if as_json:
         emit_json([r.to_dict() for r in reports])
 
 
 @cli.command()
-@click.argument("catalog_path", metavar="FILE.po", type=click.Path(path_type=Path))
+@click.argument("catalog_paths", metavar="FILE.po...", nargs=-1, required=True,
+                type=click.Path(path_type=Path))
 @click.option("--from", "src", required=True, help="Language of the msgids (e.g. en).")
 @click.option("--to", "tgt", required=True, help="Language of the translations (e.g. fr).")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write here instead of in place.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Write here instead of in place (one catalog only).")
 @click.option("--engine", type=click.Choice(["argos", "bergamot", "apertium"]))
 @click.option("--route", "route_spec", help="Pin a route, e.g. en-es-fr.")
 @click.option("--glossary", type=click.Path(path_type=Path))
@@ -272,11 +296,12 @@ def translate(source: Path, targets: str, src: str, engine: str | None, routes: 
                    "first: exact and fuzzy matches become drafts to review, MT does the rest.")
 @click.option("--tm-threshold", type=click.FloatRange(1, 100), default=75.0, show_default=True,
               help="Lowest fuzzy-match score (percent) taken from the memory.")
+@click.option("--cluster", metavar="tcp://HOST:PORT", help=CLUSTER_HELP)
 @click.option("--json", "as_json", is_flag=True)
-def pretranslate(catalog_path: Path, src: str, tgt: str, output: Path | None, engine: str | None,
-                 route_spec: str | None, glossary: Path | None, max_hops: int, use_tm: bool,
-                 tm_threshold: float, as_json: bool) -> None:
-    """Fill only the untranslated entries of a PO catalog with MT (fuzzy).
+def pretranslate(catalog_paths: tuple[Path, ...], src: str, tgt: str, output: Path | None,
+                 engine: str | None, route_spec: str | None, glossary: Path | None, max_hops: int,
+                 use_tm: bool, tm_threshold: float, cluster: str | None, as_json: bool) -> None:
+    """Fill only the untranslated entries of PO catalogs with MT (fuzzy).
 
     Every other entry, obsolete entries, comments, flags and the header are
     kept exactly; placeholders like %s, %(name)s, {0}, <b> and &amp; survive.
@@ -285,26 +310,47 @@ def pretranslate(catalog_path: Path, src: str, tgt: str, output: Path | None, en
     from locwork.engines.registry import Engines
     from locwork.pretranslate import pretranslate as run
 
+    if output is not None and len(catalog_paths) > 1:
+        raise click.UsageError("-o/--output takes one catalog; several are filled in place")
     src, tgt = lang_code(src), lang_code(tgt)
     route_spec = normalize_route_spec(route_spec) if route_spec else None
     terms = glossary_mod.load(glossary) if glossary else None
+    reports = []
     with tm.settings(use=use_tm, threshold=tm_threshold), \
             Engines([engine] if engine else None) as engines:
         route = pipeline.choose_route(engines, engine_lang(engines, src), engine_lang(engines, tgt),
                                       engine, route_spec, max_hops)
-        with progress_bar(0, catalog_path.name) as bar:
+        if cluster:
+            from locwork import cluster as cluster_mod
 
-            def set_total(total: int) -> None:
-                bar.total = total
-                bar.refresh()
+            client = cluster_mod.connect(cluster)
+            try:
+                for report in cluster_mod.pretranslate_catalogs(client, catalog_paths, src, tgt,
+                                                                route, engines, terms):
+                    reports.append(report)
+                    if not as_json:
+                        echo_pretranslated(report)
+            finally:
+                client.close()
+        for catalog_path in catalog_paths if not cluster else ():
+            with progress_bar(0, catalog_path.name) as bar:
 
-            report = run(catalog_path, src, tgt, route, engines, output, terms, bar.update,
-                         on_total=set_total)
+                def set_total(total: int) -> None:
+                    bar.total = total
+                    bar.refresh()
+
+                report = run(catalog_path, src, tgt, route, engines, output, terms, bar.update,
+                             on_total=set_total)
+            reports.append(report)
+            if not as_json:
+                echo_pretranslated(report)
     if as_json:
-        emit_json(report.to_dict())
-    else:
-        click.echo(f"{report.output}: {report.filled} filled, {report.skipped} left "
-                   f"(placeholders lost), {report.untouched} untouched · {report.route}")
+        emit_json(reports[0].to_dict() if len(catalog_paths) == 1 else [r.to_dict() for r in reports])
+
+
+def echo_pretranslated(report: Any) -> None:
+    click.echo(f"{report.output}: {report.filled} filled, {report.skipped} left "
+               f"(placeholders lost), {report.untouched} untouched · {report.route}")
 
 
 @cli.command()
@@ -405,6 +451,20 @@ def models_install(what: tuple[str, ...]) -> None:
     else:
         raise click.UsageError("give FILE.argosmodel, or SRC TGT (e.g. fr en)")
     click.echo(f"installed {installed}")
+
+
+@cli.command(context_settings={"ignore_unknown_options": True})
+@click.argument("scheduler", metavar="tcp://HOST:PORT")
+@click.argument("dask_args", nargs=-1, type=click.UNPROCESSED)
+def worker(scheduler: str, dask_args: tuple[str, ...]) -> None:
+    """Start a Dask worker for --cluster runs: `dask worker` with one thread per process.
+
+    Extra options go to `dask worker` (e.g. --nworkers 4); the machine
+    needs locwork and its engines installed.
+    """
+    from locwork.cluster import worker_main
+
+    worker_main(scheduler, dask_args)
 
 
 def _register_plugins() -> None:
