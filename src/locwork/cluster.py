@@ -20,6 +20,7 @@ skips entries that are up to date).
 from __future__ import annotations
 
 import atexit
+import os
 import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -39,9 +40,10 @@ from locwork.routing import Route
 if TYPE_CHECKING:
     from distributed import Client, Future
 
-CHUNK = 64  # sentences per task: small enough to spread a long document, large enough to amortise a task
+# Sentences per task: small enough to spread a long document, large enough to amortise a task.
+CHUNK = int(os.environ.get("LOCWORK_CLUSTER_CHUNK", "64"))
 RETRIES = 2  # a task that raised is tried again (a dead worker's tasks are rescheduled by the scheduler)
-CONNECT_TIMEOUT = 15.0  # seconds to reach the scheduler
+CONNECT_TIMEOUT = float(os.environ.get("LOCWORK_CLUSTER_TIMEOUT", "15"))  # seconds to reach the scheduler
 WORKERS_TIMEOUT = 60.0  # seconds to wait for a first worker
 
 # ---------------------------------------------------------------- worker side
