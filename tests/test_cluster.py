@@ -186,24 +186,34 @@ def test_pretranslate_on_the_cluster(cluster, tmp_path, run_cli):
             path.parent.mkdir(exist_ok=True)
             path.write_text(body.replace("{n}", str(n)), encoding="utf-8")
     common = ["--from", "fr", "--to", "es", "--route", "apertium:fr-es", "--no-tm"]
-    local = run_cli("pretranslate", *sorted(map(str, (tmp_path / "local").glob("*.po"))), *common,
-                    check=True)
+    from click.testing import CliRunner
+
+    from locwork.cli import cli
+
+    local = CliRunner().invoke(cli, ["pretranslate", *sorted(map(str, (tmp_path / "local").glob("*.po"))),
+                                     *common])
+    assert local.exit_code == 0, local.output
     clustered = run_cli("pretranslate", *sorted(map(str, (tmp_path / "cluster").glob("*.po"))),
                         *common, "--cluster", address, check=True)
-    assert local.out.count("2 filled") == clustered.out.count("2 filled") == 3
+    assert local.output.count("2 filled") == clustered.out.count("2 filled") == 3
     for n in range(3):
         assert (tmp_path / "cluster" / f"cat{n}.po").read_bytes() == \
             (tmp_path / "local" / f"cat{n}.po").read_bytes()
         msgfmt_check(tmp_path / "cluster" / f"cat{n}.po")
 
 
-def test_unreachable_scheduler_is_one_line(run_cli, tmp_path, documents):
+def test_unreachable_scheduler_is_one_line(tmp_path, documents, monkeypatch):
+    from click.testing import CliRunner
+
+    from locwork import cluster as cluster_mod
+    from locwork.cli import cli
+
     _apertium_routes()
-    os.environ["LOCWORK_CLUSTER_TIMEOUT"] = "2"  # run_cli passes the environment on
-    try:
-        result = run_cli("translate", str(documents / "doc0.txt"), *ROUTES, "--cluster", "tcp://127.0.0.1:9")
-    finally:
-        del os.environ["LOCWORK_CLUSTER_TIMEOUT"]
-    assert result.returncode == 1
-    assert result.err.startswith("locwork: error: cannot reach the Dask scheduler at tcp://127.0.0.1:9")
-    assert "Traceback" not in result.err
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(cluster_mod, "CONNECT_TIMEOUT", 2.0)  # the address refuses at once anyway
+    result = CliRunner().invoke(cli, ["translate", str(documents / "doc0.txt"), *ROUTES,
+                                      "--cluster", "tcp://127.0.0.1:9"])
+    assert result.exit_code == 1
+    assert result.output.startswith("locwork: error: cannot reach the Dask scheduler at tcp://127.0.0.1:9")
+    assert result.output.count("\n") == 1 and "Traceback" not in result.output
+    assert not (tmp_path / "locales").exists()

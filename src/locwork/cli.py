@@ -326,7 +326,7 @@ def pretranslate(catalog_paths: tuple[Path, ...], src: str, tgt: str, output: Pa
             client = cluster_mod.connect(cluster)
             try:
                 for report in cluster_mod.pretranslate_catalogs(client, catalog_paths, src, tgt,
-                                                                route, engines, terms):
+                                                                route, engines, terms, output):
                     reports.append(report)
                     if not as_json:
                         echo_pretranslated(report)

@@ -20,6 +20,7 @@ skips entries that are up to date).
 from __future__ import annotations
 
 import atexit
+from asyncio import CancelledError
 import os
 import threading
 from collections import Counter
@@ -157,7 +158,7 @@ class Batch:
             try:
                 for text, result in zip(texts, future.result()):
                     self.results[(route.spec(), text)] = result
-            except Exception as failure:  # a task that failed for good: its jobs are not written
+            except (Exception, CancelledError) as failure:  # failed for good: its jobs are not written
                 error = failure
             future.release()
             for job in jobs:
@@ -252,12 +253,14 @@ def pretranslate_catalogs(
     route: Route,
     engines: Engines,
     glossary: Glossary | None = None,
+    output: Path | None = None,
     chunk_size: int = CHUNK,
 ) -> Iterator[Any]:
     """Pre-translate catalogs on the cluster; yield each report once its catalog is written.
 
     Every untranslated string is sent (the memory, if any, is consulted by
-    the writer, which then uses only the MT it needs).
+    the writer, which then uses only the MT it needs). ``output``: where
+    the one catalog goes instead of in place.
     """
     from locwork.pretranslate import is_untranslated, pretranslate, split_lines
 
@@ -277,8 +280,8 @@ def pretranslate_catalogs(
             failed.append(error)
             batch.forget(job)
             continue
-        yield pretranslate(job.key, src, tgt, route, engines, glossary=glossary,
-                           mt=batch.runner(job, engines))
+        yield pretranslate(job.key, src, tgt, route, engines, output if len(paths) == 1 else None,
+                           glossary, mt=batch.runner(job, engines))
         batch.forget(job)
     _raise_failures(failed)
 
