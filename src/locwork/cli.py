@@ -308,7 +308,6 @@ def pretranslate(catalog_paths: tuple[Path, ...], src: str, tgt: str, output: Pa
     """
     from locwork import glossary as glossary_mod, pipeline, tm
     from locwork.engines.registry import Engines
-    from locwork.pretranslate import pretranslate as run
 
     if output is not None and len(catalog_paths) > 1:
         raise click.UsageError("-o/--output takes one catalog; several are filled in place")
@@ -320,37 +319,39 @@ def pretranslate(catalog_paths: tuple[Path, ...], src: str, tgt: str, output: Pa
             Engines([engine] if engine else None) as engines:
         route = pipeline.choose_route(engines, engine_lang(engines, src), engine_lang(engines, tgt),
                                       engine, route_spec, max_hops)
-        if cluster:
-            from locwork import cluster as cluster_mod
-
-            client = cluster_mod.connect(cluster)
-            try:
-                for report in cluster_mod.pretranslate_catalogs(client, catalog_paths, src, tgt,
-                                                                route, engines, terms, output):
-                    reports.append(report)
-                    if not as_json:
-                        echo_pretranslated(report)
-            finally:
-                client.close()
-        for catalog_path in catalog_paths if not cluster else ():
-            with progress_bar(0, catalog_path.name) as bar:
-
-                def set_total(total: int) -> None:
-                    bar.total = total
-                    bar.refresh()
-
-                report = run(catalog_path, src, tgt, route, engines, output, terms, bar.update,
-                             on_total=set_total)
+        for report in _pretranslate_runs(catalog_paths, src, tgt, route, engines, output, terms,
+                                         cluster):
             reports.append(report)
             if not as_json:
-                echo_pretranslated(report)
+                click.echo(f"{report.output}: {report.filled} filled, {report.skipped} left "
+                           f"(placeholders lost), {report.untouched} untouched · {report.route}")
     if as_json:
         emit_json(reports[0].to_dict() if len(catalog_paths) == 1 else [r.to_dict() for r in reports])
 
 
-def echo_pretranslated(report: Any) -> None:
-    click.echo(f"{report.output}: {report.filled} filled, {report.skipped} left "
-               f"(placeholders lost), {report.untouched} untouched · {report.route}")
+def _pretranslate_runs(paths: tuple[Path, ...], src: str, tgt: str, route: Any, engines: Any,
+                       output: Path | None, terms: Any, cluster: str | None):
+    """Each catalog, pre-translated here or on a Dask cluster; reports as catalogs are written."""
+    from locwork.pretranslate import pretranslate as run
+
+    if cluster:
+        from locwork import cluster as cluster_mod
+
+        client = cluster_mod.connect(cluster)
+        try:
+            yield from cluster_mod.pretranslate_catalogs(client, paths, src, tgt, route, engines,
+                                                         terms, output)
+        finally:
+            client.close()
+        return
+    for path in paths:
+        with progress_bar(0, path.name) as bar:
+
+            def set_total(total: int) -> None:
+                bar.total = total
+                bar.refresh()
+
+            yield run(path, src, tgt, route, engines, output, terms, bar.update, on_total=set_total)
 
 
 @cli.command()
