@@ -67,7 +67,7 @@ def cluster(tmp_path_factory):
             time.sleep(0.1)
         procs += [_worker(scheduler_file, folder / f"worker{n}.log") for n in (1, 2)]
         client = distributed.Client(scheduler_file=str(scheduler_file), timeout=30)
-        client.wait_for_workers(2, timeout=60)
+        client.wait_for_workers(2, timeout=300)  # slow to start on a loaded machine
         address = json.loads(scheduler_file.read_text())["address"]
         yield address, scheduler_file, client
         client.close()
@@ -132,7 +132,7 @@ def test_killed_worker_changes_nothing(cluster, documents, local_run, tmp_path):
     address, scheduler_file, client = cluster
     extra = _worker(scheduler_file, tmp_path / "worker3.log")
     try:
-        client.wait_for_workers(3, timeout=60)
+        client.wait_for_workers(3, timeout=300)
         victim = next(addr for addr, pid in client.run(os.getpid).items() if pid == extra.pid)
         run = subprocess.Popen([*LOCWORK, "translate", str(documents), *ROUTES, "--cluster", address],
                                cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
