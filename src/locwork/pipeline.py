@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 CHUNK = 512
 Progress = Callable[[int], None]
+MTRunner = Callable[[Sequence[str], "Progress | None"], "list[MTResult]"]  # texts -> one result each
 
 
 @dataclass
@@ -460,6 +461,7 @@ def translate_document(
     progress: Progress | None = None,
     tm: "TranslationMemory | bool | None" = None,
     tm_threshold: float | None = None,
+    mt: "MTRunner | None" = None,
 ) -> TranslateReport:
     """Bring ``locales/<lang>/<doc>.po`` up to date: translation memory first, then MT.
 
@@ -469,7 +471,9 @@ def translate_document(
     review (state machine, ``#. locwork-origin: tm 100%`` / ``tm 83%``).
     The rest is machine-translated (``locwork-origin: mt``). ``tm``: an
     open memory, False for none, None for the project's memory when it
-    exists (see :func:`locwork.tm.resolve`).
+    exists (see :func:`locwork.tm.resolve`). ``mt``: where the machine
+    translation comes from (default: :func:`run_route` here; the cluster
+    passes the results its workers sent back).
 
     MT runs outside the catalog lock (it can take a while); the result is
     then merged into the catalog as it is on disk at that moment, entry by
@@ -491,7 +495,9 @@ def translate_document(
               or catalog.entry_state(e) != State.UNTRANSLATED]
     if progress is not None and len(for_mt) < len(todo):
         progress(len(todo) - len(for_mt))
-    results = run_route(engines, route, [e.msgid for e in for_mt], glossary, n_best, progress)
+    texts = [e.msgid for e in for_mt]
+    results = mt(texts, progress) if mt is not None else \
+        run_route(engines, route, texts, glossary, n_best, progress)
     by_key = {(e.msgctxt, e.msgid): r for e, r in zip(for_mt, results)}
     models = model_versions(engines, route) if for_mt else ""
     catalog_folder(locales_dir, lang)

@@ -22,7 +22,7 @@ from locwork import catalog, langs, protect
 from locwork.catalog import State
 from locwork.engines.registry import Engines
 from locwork.glossary import Glossary
-from locwork.pipeline import Progress, model_versions, run_route
+from locwork.pipeline import MTRunner, Progress, model_versions, run_route
 from locwork.routing import Route
 
 EDGES = re.compile(r"^(\s*)(.*?)(\s*)$", re.DOTALL)
@@ -112,6 +112,7 @@ def pretranslate(
     tm=None,
     tm_threshold: float | None = None,
     on_total: Callable[[int], None] | None = None,
+    mt: MTRunner | None = None,
 ) -> PretranslateReport:
     """Translate the untranslated entries of ``path`` into ``output`` (default: in place).
 
@@ -124,6 +125,9 @@ def pretranslate(
 
     Progress counts units of work: each draft from memory, then each
     distinct string sent to MT; ``on_total`` hears their number first.
+    ``mt``: where the machine translation comes from (default:
+    :func:`locwork.pipeline.run_route` here; the cluster passes its workers'
+    results).
     """
     from locwork import tm as tm_mod
 
@@ -157,7 +161,8 @@ def pretranslate(
         on_total(exact + fuzzy + len(unique))
     if progress is not None and exact + fuzzy:
         progress(exact + fuzzy)
-    results = run_route(engines, route, unique, glossary, progress=progress, software=True)
+    results = mt(unique, progress) if mt is not None else \
+        run_route(engines, route, unique, glossary, progress=progress, software=True)
     translated = {core: r for core, r in zip(unique, results)}
 
     def render(text: str) -> str | None:

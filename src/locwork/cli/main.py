@@ -12,6 +12,7 @@ quick commands start fast.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -91,8 +92,35 @@ def stats(catalogs: tuple[Path, ...], as_json: bool) -> None:
         )
 
 
+def _translate_runs(docs: list, chosen: dict, engines: Any, locales_dir: Path, terms: Any,
+                    n_best: int, cluster: str | None):
+    """Each document × language, translated here or on a Dask cluster; reports as catalogs are written."""
+    from locwork import pipeline
+
+    if cluster:
+        from locwork import cluster as cluster_mod
+
+        client = cluster_mod.connect(cluster)
+        try:
+            yield from cluster_mod.translate_documents(client, docs, chosen, engines, locales_dir,
+                                                       terms, n_best, root=Path.cwd())
+        finally:
+            client.close()
+        return
+    for doc in docs:
+        for lang, route in chosen.items():
+            with progress_bar(len(doc.translatable), f"{doc.name} → {lang}") as bar:
+                yield pipeline.translate_document(doc, lang, route, engines, locales_dir, terms,
+                                                  n_best, root=Path.cwd(), progress=bar.update)
+
+
+CLUSTER_HELP = ("Translate on this Dask scheduler's workers (tcp://HOST:PORT; start them with "
+                "locwork worker tcp://HOST:PORT); catalogs are written here, as on a local run.")
+
+
 @cli.command()
-@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("sources", metavar="FOLDER|FILE...", nargs=-1, required=True,
+                type=click.Path(path_type=Path))
 @click.option("--to", "targets", required=True, help="Target languages, comma-separated (en,es,ca).")
 @click.option("--from", "src", default=SOURCE_LANG, show_default=True, help="Source language.")
 @click.option("--engine", type=click.Choice(ENGINE_NAMES),
@@ -112,11 +140,13 @@ def stats(catalogs: tuple[Path, ...], as_json: bool) -> None:
 @click.option("--tm-threshold", type=click.FloatRange(1, 100), default=DEFAULT_TM_THRESHOLD,
               show_default=True,
               help="Lowest fuzzy-match score (percent) taken from the memory.")
+@click.option("--cluster", metavar="tcp://HOST:PORT", help=CLUSTER_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
-def translate(source: Path, targets: str, src: str, engine: str | None, routes: tuple[str, ...],
-              glossary: Path | None, max_hops: int, n_best: int, locales_dir: Path,
-              use_tm: bool, tm_threshold: float, as_json: bool) -> None:
-    """Machine-translate a document (or a folder of them) into PO catalogs.
+def translate(sources: tuple[Path, ...], targets: str, src: str, engine: str | None,
+              routes: tuple[str, ...], glossary: Path | None, max_hops: int, n_best: int,
+              locales_dir: Path, use_tm: bool, tm_threshold: float, cluster: str | None,
+              as_json: bool) -> None:
+    """Machine-translate documents (files, or folders of them) into PO catalogs.
 
     Writes locales/<lang>/<doc>.po. Machine output is fuzzy and marked as
     machine-made; approved and edited entries are never touched, and only
@@ -130,7 +160,7 @@ def translate(source: Path, targets: str, src: str, engine: str | None, routes: 
     pins = parse_route_pins(routes, target_list)
     terms = glossary_mod.load(glossary) if glossary else None
     # Segmentation corrections made in the app apply here too.
-    docs = [workspace.load_document(p) for p in document_paths(source)]
+    docs = [workspace.load_document(p) for source in sources for p in document_paths(source)]
     for lang in target_list:  # a bad --locales is reported now, not after the MT
         pipeline.check_catalog_folder(locales_dir, lang)
     reports = []
@@ -138,31 +168,26 @@ def translate(source: Path, targets: str, src: str, engine: str | None, routes: 
     with tm.settings(use=use_tm, threshold=tm_threshold, locales_dir=locales_dir), \
             Engines([engine] if engine else None) as engines:
         chosen = services.choose_routes(engines, src, target_list, engine, pins, max_hops)
-        for doc in docs:
-            for lang in target_list:
-                total = len(doc.translatable)
-                with progress_bar(total, f"{doc.name} → {lang}") as bar:
-                    report = pipeline.translate_document(
-                        doc, lang, chosen[lang], engines, locales_dir, terms, n_best,
-                        root=Path.cwd(), progress=bar.update,
-                    )
-                reports.append(report)
-                if not as_json:
-                    memory = (f" ({report.tm_exact} exact and {report.tm_fuzzy} fuzzy from memory)"
-                              if report.tm_exact or report.tm_fuzzy else "")
-                    click.echo(
-                        f"{report.path}: {report.translated} translated{memory}, {report.kept} kept "
-                        f"· {report.route} · expected chrF {report.route.expected_chrf:.1f}"
-                    )
+        for report in _translate_runs(docs, chosen, engines, locales_dir, terms, n_best, cluster):
+            reports.append(report)
+            if not as_json:
+                memory = (f" ({report.tm_exact} exact and {report.tm_fuzzy} fuzzy from memory)"
+                          if report.tm_exact or report.tm_fuzzy else "")
+                click.echo(
+                    f"{report.path}: {report.translated} translated{memory}, {report.kept} kept "
+                    f"· {report.route} · expected chrF {report.route.expected_chrf:.1f}"
+                )
     if as_json:
         emit_json([r.to_dict() for r in reports])
 
 
 @cli.command()
-@click.argument("catalog_path", metavar="FILE.po", type=click.Path(path_type=Path))
+@click.argument("catalog_paths", metavar="FILE.po...", nargs=-1, required=True,
+                type=click.Path(path_type=Path))
 @click.option("--from", "src", required=True, help="Language of the msgids (e.g. en).")
 @click.option("--to", "tgt", required=True, help="Language of the translations (e.g. fr).")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write here instead of in place.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Write here instead of in place (one catalog only).")
 @click.option("--engine", type=click.Choice(ENGINE_NAMES))
 @click.option("--route", "route_spec", help="Pin a route, e.g. en-es-fr.")
 @click.option("--glossary", type=click.Path(path_type=Path))
@@ -173,38 +198,61 @@ def translate(source: Path, targets: str, src: str, engine: str | None, routes: 
 @click.option("--tm-threshold", type=click.FloatRange(1, 100), default=DEFAULT_TM_THRESHOLD,
               show_default=True,
               help="Lowest fuzzy-match score (percent) taken from the memory.")
+@click.option("--cluster", metavar="tcp://HOST:PORT", help=CLUSTER_HELP)
 @click.option("--json", "as_json", is_flag=True)
-def pretranslate(catalog_path: Path, src: str, tgt: str, output: Path | None, engine: str | None,
-                 route_spec: str | None, glossary: Path | None, max_hops: int, use_tm: bool,
-                 tm_threshold: float, as_json: bool) -> None:
-    """Fill only the untranslated entries of a PO catalog with MT (fuzzy).
+def pretranslate(catalog_paths: tuple[Path, ...], src: str, tgt: str, output: Path | None,
+                 engine: str | None, route_spec: str | None, glossary: Path | None, max_hops: int,
+                 use_tm: bool, tm_threshold: float, cluster: str | None, as_json: bool) -> None:
+    """Fill only the untranslated entries of PO catalogs with MT (fuzzy).
 
     Every other entry, obsolete entries, comments, flags and the header are
     kept exactly; placeholders like %s, %(name)s, {0}, <b> and &amp; survive.
     """
     from locwork import glossary as glossary_mod, services, tm
     from locwork.engines.registry import Engines
-    from locwork.pretranslate import pretranslate as run
 
+    if output is not None and len(catalog_paths) > 1:
+        raise click.UsageError("-o/--output takes one catalog; several are filled in place")
     src, tgt = lang_code(src), lang_code(tgt)
     route_spec = normalize_route_spec(route_spec) if route_spec else None
     terms = glossary_mod.load(glossary) if glossary else None
+    reports = []
     with tm.settings(use=use_tm, threshold=tm_threshold), \
             Engines([engine] if engine else None) as engines:
         route = services.choose_routes(engines, src, [tgt], engine, {tgt: route_spec}, max_hops)[tgt]
-        with progress_bar(0, catalog_path.name) as bar:
+        for report in _pretranslate_runs(catalog_paths, src, tgt, route, engines, output, terms,
+                                         cluster):
+            reports.append(report)
+            if not as_json:
+                click.echo(f"{report.output}: {report.filled} filled, {report.skipped} left "
+                           f"(placeholders lost), {report.untouched} untouched · {report.route}")
+    if as_json:
+        emit_json(reports[0].to_dict() if len(catalog_paths) == 1 else [r.to_dict() for r in reports])
+
+
+def _pretranslate_runs(paths: tuple[Path, ...], src: str, tgt: str, route: Any, engines: Any,
+                       output: Path | None, terms: Any, cluster: str | None):
+    """Each catalog, pre-translated here or on a Dask cluster; reports as catalogs are written."""
+    from locwork.pretranslate import pretranslate as run
+
+    if cluster:
+        from locwork import cluster as cluster_mod
+
+        client = cluster_mod.connect(cluster)
+        try:
+            yield from cluster_mod.pretranslate_catalogs(client, paths, src, tgt, route, engines,
+                                                         terms, output)
+        finally:
+            client.close()
+        return
+    for path in paths:
+        with progress_bar(0, path.name) as bar:
 
             def set_total(total: int) -> None:
                 bar.total = total
                 bar.refresh()
 
-            report = run(catalog_path, src, tgt, route, engines, output, terms, bar.update,
-                         on_total=set_total)
-    if as_json:
-        emit_json(report.to_dict())
-    else:
-        click.echo(f"{report.output}: {report.filled} filled, {report.skipped} left "
-                   f"(placeholders lost), {report.untouched} untouched · {report.route}")
+            yield run(path, src, tgt, route, engines, output, terms, bar.update, on_total=set_total)
 
 
 @cli.command()
@@ -300,6 +348,20 @@ def models_install(what: tuple[str, ...]) -> None:
     else:
         raise click.UsageError("give FILE.argosmodel, or SRC TGT (e.g. fr en)")
     click.echo(f"installed {installed}")
+
+
+@cli.command(context_settings={"ignore_unknown_options": True})
+@click.argument("scheduler", metavar="tcp://HOST:PORT")
+@click.argument("dask_args", nargs=-1, type=click.UNPROCESSED)
+def worker(scheduler: str, dask_args: tuple[str, ...]) -> None:
+    """Start a Dask worker for --cluster runs: `dask worker` with one thread per process.
+
+    Extra options go to `dask worker` (e.g. --nworkers 4); the machine
+    needs locwork and its engines installed.
+    """
+    from locwork.cluster import worker_main
+
+    worker_main(scheduler, dask_args)
 
 
 def _register_plugins() -> None:
