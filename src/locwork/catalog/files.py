@@ -83,7 +83,7 @@ def _check_syntax(text: str, path: Path) -> list[po_syntax.Message]:
         raise LocworkError(f"{path}:{error.line}: {error.detail}") from None
 
 
-def _message_key_of(entry: polib.POEntry) -> tuple:
+def _message_key_of(entry: polib.POEntry) -> tuple[object, ...]:
     plurals = tuple(value for _, value in sorted((int(k), v) for k, v in entry.msgstr_plural.items()))
     return (bool(entry.obsolete), entry.msgctxt, entry.msgid, entry.msgid_plural or "", entry.msgstr, plurals)
 
@@ -141,7 +141,7 @@ def _check_declared_charset(data: bytes, path: Path) -> None:
                            "(write the file's real charset there, e.g. UTF-8)") from None
 
 
-def _read(path: Path) -> tuple[bytes, tuple]:
+def _read(path: Path) -> tuple[bytes, tuple[int, int, int, int]]:
     # A regular file only, of bounded size: a FIFO or a device would hang.
     data, st = inputs.read_file(path, inputs.CATALOG_LIMIT, "PO file")
     _check_declared_charset(data, path)
@@ -156,7 +156,7 @@ def _read(path: Path) -> tuple[bytes, tuple]:
     return data, (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-def _identity(path: Path) -> tuple | None:
+def _identity(path: Path) -> tuple[int, int, int, int] | None:
     try:
         st = os.stat(path)
     except OSError:
@@ -169,7 +169,7 @@ def _detect_charset(data: bytes) -> str:
     encoding = polib.detect_encoding(data)
     if isinstance(encoding, bytes):  # pragma: no cover - defensive, polib returns str
         encoding = encoding.decode("ascii")
-    return encoding
+    return str(encoding)
 
 
 def _parse_error(error: BaseException) -> str:

@@ -37,7 +37,7 @@ def _escape_meta(value: str) -> str:
 
 
 def _unescape_meta(text: str) -> str:
-    def replace(match: re.Match) -> str:
+    def replace(match: re.Match[str]) -> str:
         token = match.group(1)
         if token[0] == "u":
             return chr(int(token[1:], 16))
@@ -89,8 +89,9 @@ def update_meta(entry: polib.POEntry, values: dict[str, str | None]) -> None:
         parsed = _meta_line(line)
         if parsed is not None and parsed[0] in new_lines:
             key = parsed[0]
-            if new_lines[key] is not None and key not in placed:
-                kept.append(new_lines[key])
+            replacement = new_lines[key]
+            if replacement is not None and key not in placed:
+                kept.append(replacement)
                 placed.add(key)
             continue
         kept.append(line)

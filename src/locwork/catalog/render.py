@@ -196,7 +196,7 @@ def _render_message(entry: polib.POEntry, fields: dict[str, _Field] | None, cjk:
     return out
 
 
-def _render_occurrences(occurrences: list, encoding: str) -> list[str]:
+def _render_occurrences(occurrences: list[tuple[str, str]], encoding: str) -> list[str]:
     """``#:`` lines as gettext fills them (items never split, 79 columns)."""
     lines: list[str] = []
     current = "#:"

@@ -50,8 +50,8 @@ class _Block:
 @dataclass
 class _EntryLayout:
     block: _Block
-    comment_key: tuple | None  # None: the comment lines cannot be reused
-    message_key: tuple | None
+    comment_key: tuple[object, ...] | None  # None: the comment lines cannot be reused
+    message_key: tuple[object, ...] | None
     follows: object = None  # the entry (or _HEADER) it came right after, without a blank line
 
 
@@ -210,12 +210,12 @@ def _is_tc(line: str) -> bool:
     return head == "#" or head.startswith("##")
 
 
-def _message_key(entry: polib.POEntry) -> tuple:
+def _message_key(entry: polib.POEntry) -> tuple[object, ...]:
     plural = tuple(sorted((int(k), v) for k, v in entry.msgstr_plural.items()))
     return (bool(entry.obsolete), entry.msgctxt, entry.msgid, entry.msgid_plural or "", entry.msgstr, plural)
 
 
-def _block_message_key(block: _Block) -> tuple:
+def _block_message_key(block: _Block) -> tuple[object, ...]:
     plural = tuple(sorted(
         (int(k[7:-1]), f.value) for k, f in block.fields.items() if k.startswith("msgstr[")
     ))
@@ -225,7 +225,7 @@ def _block_message_key(block: _Block) -> tuple:
     )
 
 
-def _comment_key(entry: polib.POEntry) -> tuple:
+def _comment_key(entry: polib.POEntry) -> tuple[object, ...]:
     return (
         bool(entry.obsolete), entry.tcomment, entry.comment,
         tuple((str(f), str(n)) for f, n in entry.occurrences),
@@ -233,7 +233,7 @@ def _comment_key(entry: polib.POEntry) -> tuple:
     )
 
 
-def _block_comment_key(block: _Block) -> tuple:
+def _block_comment_key(block: _Block) -> tuple[object, ...]:
     return (
         block.obsolete, "\n".join(block.tcomments), "\n".join(block.dot),
         tuple(block.occurrences), tuple(block.flags),

@@ -29,9 +29,9 @@ def _first_msgstr(entry: polib.POEntry) -> str:
     if entry.msgstr_plural:
         for key, value in entry.msgstr_plural.items():
             if int(key) == 0:
-                return value
+                return str(value)
         return ""
-    return entry.msgstr
+    return str(entry.msgstr)
 
 
 def entry_state(entry: polib.POEntry) -> State:
@@ -125,7 +125,7 @@ class CatalogStats:
             State.APPROVED.value: self.approved,
         }
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         data = asdict(self)
         data["total"] = self.total
         data["total_words"] = self.total_words
