@@ -140,7 +140,7 @@ def _entries(po: polib.POFile, approved_only: bool) -> list[_Entry]:
         if state is State.UNTRANSLATED or (approved_only and state is not State.APPROVED):
             continue
         found.append(_Entry(entry.msgctxt or entry.msgid, entry.msgid, entry.msgstr, state,
-                            catalog.get_meta(entry, "mt-lost") or ""))
+                            catalog.provenance(entry).mt_lost or ""))
     return found
 
 

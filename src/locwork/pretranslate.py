@@ -19,7 +19,6 @@ from typing import Callable
 import polib
 
 from locwork import catalog, langs, protect
-from locwork.catalog import State
 from locwork.engines.registry import Engines
 from locwork.glossary import Glossary
 from locwork.pipeline import Progress, model_versions, run_route
@@ -187,10 +186,7 @@ def pretranslate(
             }
         else:
             entry.msgstr = singular
-        catalog.set_state(entry, State.MACHINE)
-        catalog.set_meta(entry, "origin", "mt")
-        catalog.set_meta(entry, "route", route.spec())
-        catalog.set_meta(entry, "model", models)
+        catalog.record_pretranslation(entry, route=route.spec(), model=models)
         filled += 1
     filled += exact + fuzzy
     if output != path or filled:

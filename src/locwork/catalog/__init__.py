@@ -42,15 +42,34 @@ Layout of the package (one job per module)
     :mod:`.files` load/save/edit/check, :mod:`.scanner` the exact text of
     each entry, :mod:`.render` the msgcat-exact writer, :mod:`.linebreak`
     UAX #14, :mod:`.paths` where a catalog lives, :mod:`.header` new
-    catalogs, :mod:`.meta` ``#. locwork-`` lines, :mod:`.states` review
-    states and statistics.
+    catalogs, :mod:`.meta` ``#. locwork-`` lines, :mod:`.provenance` the declared
+    keys and their writers, :mod:`.entry` the typed entry view,
+    :mod:`.states` review states and statistics.
 """
 
 from __future__ import annotations
 
 from locwork.catalog.files import _message_key_of, check, edit, load, save
 from locwork.catalog.header import gettext_date, new_catalog
-from locwork.catalog.meta import META_PREFIX, get_meta, meta, set_meta, update_meta
+from locwork.catalog.entry import Entry, entries
+from locwork.catalog.meta import META_PREFIX, foreign_comments, get_meta, meta, set_meta, update_meta
+from locwork.catalog.provenance import (
+    KEYS,
+    SIGNATURE_PREFIX,
+    Provenance,
+    clear_scores,
+    forget_mt,
+    merge_notes,
+    provenance,
+    record_mt,
+    record_pretranslation,
+    record_qe,
+    record_review,
+    record_scores,
+    record_segment,
+    record_tm_draft,
+    to_float,
+)
 from locwork.catalog.paths import catalog_path
 from locwork.catalog.render import PAGE_WIDTH, dumps
 from locwork.catalog.states import CatalogStats, State, entry_state, set_state, stats, word_count
@@ -77,4 +96,22 @@ __all__ = [
     "PAGE_WIDTH",
     "META_PREFIX",
     "_message_key_of",
+    "Entry",
+    "entries",
+    "Provenance",
+    "provenance",
+    "KEYS",
+    "SIGNATURE_PREFIX",
+    "to_float",
+    "foreign_comments",
+    "merge_notes",
+    "record_segment",
+    "record_mt",
+    "record_pretranslation",
+    "forget_mt",
+    "record_tm_draft",
+    "record_review",
+    "record_scores",
+    "clear_scores",
+    "record_qe",
 ]

@@ -109,3 +109,9 @@ def meta(entry: polib.POEntry) -> dict[str, str]:
     return result
 
 
+
+
+def foreign_comments(entry: polib.POEntry) -> list[str]:
+    """The entry's other (non-blank) ``#.`` lines: the extracted comments of whoever made the catalog."""
+    return [line for line in (entry.comment or "").splitlines()
+            if line.strip() and not line.startswith(META_PREFIX)]

@@ -21,22 +21,6 @@ from locwork.errors import LocworkError
 
 SOURCE_LANG = "fr"
 
-# Meta keys shown as scores in the review sheet, in this order, with labels
-# (locwork.scoring writes hter, chrf, chrfpp and their sacrebleu signatures
-# under sig-ter, sig-chrf, sig-chrfpp).
-SCORE_KEYS = {
-    "hter": "HTER",
-    "ter": "TER",
-    "chrf": "chrF",
-    "chrfpp": "chrF++",
-    "bleu": "BLEU",
-    "comet": "COMET",
-    "qe": "QE",
-    "expected-chrf": "expected chrF",
-}
-
-SIGNATURE_PREFIX = "sig-"
-
 STATE_LABELS = {
     State.UNTRANSLATED: "untranslated",
     State.MACHINE: "machine, not reviewed",
@@ -59,9 +43,10 @@ class Unit:
     source: str
     target: str  # "" when there is no translation
     state: State
-    meta: dict[str, str]
+    meta: dict[str, str]  # every provenance value as written (notes in XLIFF), state excluded
     kind: str  # "heading" or "sentence"
     entry: polib.POEntry
+    provenance: catalog.Provenance = field(default_factory=catalog.Provenance)
 
     @property
     def approved(self) -> bool:
@@ -73,7 +58,7 @@ class Unit:
 
     @property
     def scores(self) -> list[tuple[str, str]]:
-        return [(label, self.meta[key]) for key, label in SCORE_KEYS.items() if self.meta.get(key)]
+        return self.provenance.scores()
 
 
 @dataclass
@@ -114,8 +99,7 @@ def units_of(po: polib.POFile) -> list[Unit]:
         if unit_id in seen:  # not in a locwork catalog; keep ids unique anyway
             unit_id = f"{unit_id}.{number}"
         seen.add(unit_id)
-        # "state" is the entry's state, exported as such rather than as metadata.
-        meta = {k: v for k, v in catalog.meta(entry).items() if v is not None and k != "state"}
+        info = catalog.provenance(entry)
         state = catalog.entry_state(entry)
         units.append(
             Unit(
@@ -123,9 +107,10 @@ def units_of(po: polib.POFile) -> list[Unit]:
                 source=entry.msgid,
                 target=entry.msgstr if state != State.UNTRANSLATED else "",
                 state=state,
-                meta=meta,
-                kind=meta.get("kind", "sentence"),
+                meta=info.notes(),
+                kind=info.kind or "sentence",
                 entry=entry,
+                provenance=info,
             )
         )
     return units
