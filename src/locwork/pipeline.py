@@ -471,7 +471,7 @@ def translate_document(
 
     path = catalog.catalog_path(locales_dir, lang, doc.name)
     reference = source_reference(doc, root)
-    snapshot = catalog.load(path) if path.exists() else catalog.new_catalog(lang, doc.name, reference)
+    snapshot = catalog.load(path) if path.exists() else catalog.new_catalog(lang, doc.name, reference, source_lang=route.src)
     todo = plan_entries(snapshot, doc, reference)
     from_memory: dict[str, tm_mod.Match] = {}
     with tm_mod.resolve(tm, locales_dir) as memory:
@@ -488,7 +488,7 @@ def translate_document(
     models = model_versions(engines, route) if for_mt else ""
     catalog_folder(locales_dir, lang)
     exact = fuzzy = 0
-    with catalog.edit(path, create=lambda: catalog.new_catalog(lang, doc.name, reference)) as po:
+    with catalog.edit(path, create=lambda: catalog.new_catalog(lang, doc.name, reference, source_lang=route.src)) as po:
         plan_entries(po, doc, reference)
         for entry in po:
             if entry.obsolete:

@@ -2,7 +2,9 @@
 
 For localization engineers' catalogs (glib, vim, Django...): only entries
 with no translation at all are touched; everything else, obsolete entries,
-comments, flags and the header included, is written back as it was read.
+comments, flags and the header included, is written back as it was read,
+but for the source language added to the header (``X-Source-Language``)
+when something was filled: the exports read it.
 Placeholders (``%s``, ``%(name)s``, ``{0}``, ``<b>``, ``&amp;``) are
 protected, leading and trailing whitespace and line structure are kept,
 and an entry whose placeholders did not survive MT is left untranslated
@@ -189,6 +191,8 @@ def pretranslate(
         catalog.record_pretranslation(entry, route=route.spec(), model=models)
         filled += 1
     filled += exact + fuzzy
+    if filled:
+        catalog.set_source_language(po, src)  # what the exports write as srcLang / srclang
     if output != path or filled:
         catalog.save(po, output)
     untouched = sum(1 for e in po if e.msgid != "") - filled

@@ -41,7 +41,7 @@ Transactions
 Layout of the package (one job per module)
     :mod:`.files` load/save/edit/check, :mod:`.scanner` the exact text of
     each entry, :mod:`.render` the msgcat-exact writer, :mod:`.linebreak`
-    UAX #14, :mod:`.paths` where a catalog lives, :mod:`.header` new
+    UAX #14, :mod:`.paths` where a catalog lives (``CatalogRef``), :mod:`.header` new
     catalogs, :mod:`.meta` ``#. locwork-`` lines, :mod:`.provenance` the declared
     keys and their writers, :mod:`.entry` the typed entry view,
     :mod:`.states` review states and statistics.
@@ -50,7 +50,14 @@ Layout of the package (one job per module)
 from __future__ import annotations
 
 from locwork.catalog.files import _message_key_of, check, edit, load, save
-from locwork.catalog.header import gettext_date, new_catalog
+from locwork.catalog.header import (
+    DEFAULT_SOURCE_LANG,
+    gettext_date,
+    new_catalog,
+    set_source_language,
+    source_language,
+    target_language,
+)
 from locwork.catalog.entry import Entry, entries
 from locwork.catalog.meta import META_PREFIX, foreign_comments, get_meta, meta, set_meta, update_meta
 from locwork.catalog.provenance import (
@@ -70,7 +77,14 @@ from locwork.catalog.provenance import (
     record_tm_draft,
     to_float,
 )
-from locwork.catalog.paths import catalog_path
+from locwork.catalog.paths import (
+    CatalogRef,
+    all_catalogs,
+    catalog_path,
+    document_catalogs,
+    document_languages,
+    document_name,
+)
 from locwork.catalog.render import PAGE_WIDTH, dumps
 from locwork.catalog.states import CatalogStats, State, entry_state, set_state, stats, word_count
 
@@ -114,4 +128,13 @@ __all__ = [
     "record_scores",
     "clear_scores",
     "record_qe",
+    "CatalogRef",
+    "all_catalogs",
+    "document_catalogs",
+    "document_languages",
+    "document_name",
+    "DEFAULT_SOURCE_LANG",
+    "source_language",
+    "set_source_language",
+    "target_language",
 ]

@@ -8,7 +8,7 @@ import os
 import polib
 
 from locwork import __version__, langs
-from locwork.catalog.paths import _check_document_name
+from locwork.catalog.paths import CatalogRef, _check_document_name
 from locwork.catalog.render import PAGE_WIDTH
 
 # ---------------------------------------------------------------------------
@@ -22,8 +22,34 @@ def gettext_date(moment: _dt.datetime | None = None) -> str:
 
 
 
+SOURCE_LANGUAGE = "X-Source-Language"
+"""The header field that holds the source language (exports read it for srcLang/srclang)."""
+DEFAULT_SOURCE_LANG = "fr"
+"""The source language of a catalog whose header does not say (locwork's documents are French)."""
+
+
+def source_language(po: polib.POFile) -> str:
+    """The catalog's source language, from its header (:data:`DEFAULT_SOURCE_LANG` if absent)."""
+    return (po.metadata.get(SOURCE_LANGUAGE) or "").strip() or DEFAULT_SOURCE_LANG
+
+
+def set_source_language(po: polib.POFile, lang: str) -> None:
+    """Record the source language in the header; a header that already says so is left untouched."""
+    code = langs.normalize(lang)
+    if (po.metadata.get(SOURCE_LANGUAGE) or "").strip() != code:
+        po.metadata[SOURCE_LANGUAGE] = code
+
+
+def target_language(po: polib.POFile, path: str | os.PathLike[str] | None = None) -> str:
+    """The header's ``Language``, else the folder of ``<locales>/<lang>/<doc>.po``; "" if neither says."""
+    lang = (po.metadata.get("Language") or "").strip()
+    if not lang and path is not None:
+        lang = CatalogRef.from_path(path).lang
+    return lang
+
+
 def new_catalog(lang: str, document_name: str, source_path: str | os.PathLike[str],
-                *, translator: str = "locwork") -> polib.POFile:
+                *, translator: str = "locwork", source_lang: str = DEFAULT_SOURCE_LANG) -> polib.POFile:
     """An empty UTF-8 catalog for ``document_name`` in ``lang``, with a complete header."""
     _check_document_name(document_name)
     language = langs.language(lang)
@@ -48,6 +74,7 @@ def new_catalog(lang: str, document_name: str, source_path: str | os.PathLike[st
         "Plural-Forms": language.plural_forms,
         "X-Generator": f"locwork {__version__}",
         "X-Locwork-Source": str(source_path),
+        SOURCE_LANGUAGE: langs.normalize(source_lang),
     }
     return po
 
