@@ -468,7 +468,9 @@ def estimate_texts(
 
 
 def _target_lang(po: polib.POFile, path: Path) -> str:
-    lang = (po.metadata.get("Language") or "").strip() or path.parent.name
+    from locwork import catalog
+
+    lang = catalog.target_language(po, path)
     if not lang:
         raise LocworkError(f"{path}: no Language header; cannot tell the target language")
     return lang.split("_")[0].lower()

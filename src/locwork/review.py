@@ -92,10 +92,7 @@ def catalog_for(locales_dir: Path, lang: str, doc_name: str) -> Path:
 
 def languages(locales_dir: Path, doc_name: str) -> list[str]:
     """Languages that have a catalog for the document."""
-    locales_dir = Path(locales_dir)
-    if not locales_dir.is_dir():
-        return []
-    return sorted(d.name for d in locales_dir.iterdir() if (d / f"{doc_name}.po").is_file())
+    return catalog.document_languages(locales_dir, doc_name)
 
 
 def find_entry(po: polib.POFile, segment_id: str) -> polib.POEntry | None:

@@ -191,7 +191,7 @@ def summarize(path: Path | str, lang: str | None = None) -> LanguageSummary:
     path = Path(path)
     if not path.exists():
         raise LocworkError(f"{path}: no such catalog")
-    return summarize_catalog(catalog.load(path), lang or path.parent.name, path)
+    return summarize_catalog(catalog.load(path), lang or catalog.CatalogRef.from_path(path).lang, path)
 
 
 # ---------------------------------------------------------------- documents
@@ -199,10 +199,7 @@ def summarize(path: Path | str, lang: str | None = None) -> LanguageSummary:
 
 def document_languages(locales_dir: Path | str, doc_name: str) -> list[str]:
     """Languages that have a catalog of the document, sorted."""
-    locales_dir = Path(locales_dir)
-    if not locales_dir.is_dir():
-        return []
-    return sorted(d.name for d in locales_dir.iterdir() if (d / f"{doc_name}.po").is_file())
+    return catalog.document_languages(locales_dir, doc_name)
 
 
 def document_catalogs(locales_dir: Path | str, doc_name: str) -> dict[str, Path]:

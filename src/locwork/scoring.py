@@ -343,10 +343,9 @@ class DocumentScores:
 
 
 def catalog_lang(po: polib.POFile, path: Path | None = None) -> str:
-    lang = (po.metadata.get("Language") or "").strip()
-    if not lang and path is not None and path.parent.name:
-        lang = path.parent.name
-    return lang or "?"
+    from locwork import catalog
+
+    return catalog.target_language(po, path) or "?"
 
 
 def _score_entries(po: polib.POFile, path: Path | str = "",
@@ -439,7 +438,7 @@ def score_catalog(path: Path, ref: Path | None = None, write: bool = True) -> Do
     report.reference = reference
     report.path = str(path)
     if report.lang == "?":
-        report.lang = path.parent.name or "?"
+        report.lang = catalog.CatalogRef.from_path(path).lang or "?"
     return report
 
 
@@ -565,14 +564,14 @@ class ReferenceAlignment:
 
 def _source_lines(po: polib.POFile, path: Path | None) -> list[str] | None:
     """The source document's lines (found as the exports find it), or None."""
-    from locwork import document
+    from locwork import catalog, document
     from locwork.export.common import CatalogInput, find_source_document
 
     if path is None:
         return None
     try:
-        source = find_source_document(CatalogInput(po=po, doc_name=Path(path).stem, lang="",
-                                                   path=Path(path)))
+        doc_name = catalog.CatalogRef.from_path(path).document
+        source = find_source_document(CatalogInput(po=po, doc_name=doc_name, lang="", path=Path(path)))
         text, _encoding = document.decode(document.read_bytes(source), str(source))
     except LocworkError:
         return None

@@ -64,7 +64,8 @@ def document_catalogs(locales_dir: str | os.PathLike[str], document: str) -> dic
     locales_dir = Path(locales_dir)
     if not locales_dir.is_dir():
         return {}
-    found = {d.name: d / f"{document}.po" for d in locales_dir.iterdir() if (d / f"{document}.po").is_file()}
+    found = {d.name: d / f"{document}.po" for d in locales_dir.iterdir()
+             if not d.name.startswith(".") and (d / f"{document}.po").is_file()}
     return dict(sorted(found.items()))
 
 

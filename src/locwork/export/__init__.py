@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from locwork import catalog
 from locwork.errors import LocworkError
 from locwork.export.common import CatalogInput, find_source_document, from_po, load_catalog
 from locwork.export.xliff import (
@@ -177,8 +178,7 @@ def catalogs_of(locales_dir: Path | str, doc_name: str | None = None) -> list[Pa
     locales_dir = Path(locales_dir)
     if not locales_dir.is_dir():
         raise LocworkError(f"{locales_dir}: no such folder of catalogs")
-    pattern = f"*/{doc_name}.po" if doc_name else "*/*.po"
-    found = sorted(p for p in locales_dir.glob(pattern) if p.is_file())
+    found = catalog.all_catalogs(locales_dir, doc_name)
     if not found:
         what = f"for {doc_name} " if doc_name else ""
         raise LocworkError(f"{locales_dir}: no catalogs {what}(expected {locales_dir}/<lang>/"

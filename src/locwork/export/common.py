@@ -19,7 +19,7 @@ from locwork import catalog
 from locwork.catalog import State
 from locwork.errors import LocworkError
 
-SOURCE_LANG = "fr"
+SOURCE_LANG = catalog.DEFAULT_SOURCE_LANG
 
 STATE_LABELS = {
     State.UNTRANSLATED: "untranslated",
@@ -117,9 +117,7 @@ def units_of(po: polib.POFile) -> list[Unit]:
 
 
 def catalog_language(po: polib.POFile, path: Path | None) -> str:
-    lang = (po.metadata.get("Language") or "").strip()
-    if not lang and path is not None:
-        lang = path.parent.name  # locales/<lang>/<doc>.po
+    lang = catalog.target_language(po, path)
     if not lang:
         where = path or "catalog"
         raise LocworkError(f"{where}: no Language in the catalog header")
@@ -130,7 +128,7 @@ def from_po(po: polib.POFile, doc_name: str, lang: str | None = None,
             path: Path | None = None) -> CatalogInput:
     """Wrap an already loaded catalog (the app has one in memory)."""
     lang = bcp47(lang) if lang else catalog_language(po, path)
-    src = bcp47(po.metadata.get("X-Source-Language", "") or SOURCE_LANG)
+    src = bcp47(catalog.source_language(po))
     return CatalogInput(po=po, doc_name=doc_name, lang=lang, path=path, src_lang=src,
                         units=units_of(po))
 
@@ -143,7 +141,7 @@ def load_catalog(path: Path | str) -> CatalogInput:
     if path.suffix != ".po":
         raise LocworkError(f"{path}: not a PO catalog (expected a .po file)")
     po = catalog.load(path)
-    return from_po(po, path.stem, path=path)
+    return from_po(po, catalog.CatalogRef.from_path(path).document, path=path)
 
 
 def find_source_document(inp: CatalogInput, override: Path | str | None = None,
