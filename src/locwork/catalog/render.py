@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import functools
 import re
 import sys
 
@@ -46,7 +45,7 @@ def dumps(po: polib.POFile, *, canonical: bool = False) -> str:
     previous: object = _HEADER
     for entry in po:
         entry_layout = None if canonical else getattr(entry, "_locwork_layout", None)
-        sep, lines = _render_entry(entry, entry_layout, cjk, nplurals, po.encoding)
+        sep, lines = _render_entry_once(entry, entry_layout, cjk, nplurals, po.encoding)
         glued = entry_layout is not None and entry_layout.follows is previous and previous is not None
         previous = entry
         if out and not glued:
@@ -121,6 +120,26 @@ def _render_header(po: polib.POFile, layout: _FileLayout | None, recorded: _File
         out.append('msgid ""')
         out += _wrap("", "msgstr", text, cjk=cjk)
     return out
+
+
+def _render_entry_once(
+    entry: polib.POEntry, layout: _EntryLayout | None, cjk: bool, nplurals: int, encoding: str
+) -> tuple[list[str], list[str]]:
+    """:func:`_render_entry`, remembered on the entry until it changes.
+
+    A catalog is rendered twice or three times per save (change detection,
+    the revision date, the file itself).  The memo lives on the entry, so
+    the cost of a save stays linear in the catalog and the memory goes with
+    the catalog (a process-wide cache of strings thrashed beyond 65,536
+    strings: at 30,000 entries every second render missed).
+    """
+    key = (_comment_key(entry), _message_key(entry), cjk, nplurals, encoding)
+    memo = getattr(entry, "_locwork_render", None)
+    if memo is not None and memo[0] is layout and memo[1] == key:
+        return memo[2], memo[3]
+    sep, lines = _render_entry(entry, layout, cjk, nplurals, encoding)
+    entry._locwork_render = (layout, key, sep, lines)
+    return sep, lines
 
 
 def _render_entry(
@@ -237,12 +256,10 @@ def _wrap(prefix: str, name: str, value: str, *, cjk: bool = False, wrap: bool =
     return list(_wrap_lines(prefix, name, value, cjk, wrap))
 
 
-@functools.lru_cache(maxsize=65536)
 def _wrap_lines(prefix: str, name: str, value: str, cjk: bool, wrap: bool) -> tuple[str, ...]:
     """``name "value"`` as gettext writes it (write-po.c's wrap()).
 
-    Cached: a catalog is rendered several times per save (change detection,
-    then the file itself), and the line breaking is the costly part.
+    Not cached here: :func:`_render_entry_once` remembers whole entries.
 
     The value is split after each ``\\n``; each piece is escaped and broken
     at Unicode line-break opportunities so that no line exceeds 79 columns
