@@ -140,3 +140,19 @@ def test_pretranslated_english_catalog_exports_en(run_cli, tmp_path):
     assert etree.fromstring(xliff).get("srcLang") == "en"
     tmx, _name, _mime = export.render(tmp_path / "app.po", "tmx")
     assert etree.fromstring(tmx).find("header").get("srclang") == "en"
+
+
+def test_render_memo_follows_in_place_changes():
+    """Each entry's rendered lines are remembered until the entry changes, lists and dicts changed in place too."""
+    po = catalog.new_catalog("fr", "app", "app.txt")
+    plural = polib.POEntry(msgid="One file", msgid_plural="%d files", msgstr_plural={0: "Un", 1: "Des"})
+    single = polib.POEntry(msgctxt="p1.s1", msgid="Hello.", msgstr="Bonjour.")
+    po += [plural, single]
+    first = catalog.dumps(po)
+    assert catalog.dumps(po) == first
+    single.flags.append("fuzzy")
+    plural.msgstr_plural[1] = "Des fichiers"
+    single.occurrences.append(("app.txt", "3"))
+    text = catalog.dumps(po)
+    assert "#: app.txt:3\n#, fuzzy\nmsgctxt \"p1.s1\"" in text and 'msgstr[1] "Des fichiers"' in text
+    assert catalog.dumps(po, canonical=True) == text
