@@ -135,11 +135,10 @@ def _entries(po: polib.POFile, approved_only: bool) -> list[_Entry]:
     for entry in po:
         if entry.obsolete or entry.msgid == "" or entry.msgid_plural:
             continue
-        state = catalog.entry_state(entry)
-        if state is State.UNTRANSLATED or (approved_only and state is not State.APPROVED):
+        typed = catalog.Entry.of(entry)
+        if typed.state is State.UNTRANSLATED or (approved_only and typed.state is not State.APPROVED):
             continue
-        found.append(_Entry(entry.msgctxt or entry.msgid, entry.msgid, entry.msgstr, state,
-                            catalog.provenance(entry).mt_lost or ""))
+        found.append(_Entry(typed.id, typed.source, typed.target, typed.state, typed.provenance.mt_lost or ""))
     return found
 
 
