@@ -109,8 +109,7 @@ class _Entry:
 
 def document_name(doc: str | Path) -> str:
     """``corpus/doc.txt``, ``locales/es/doc.po`` or ``doc`` → ``doc``."""
-    path = Path(doc)
-    return path.stem if path.suffix else path.name
+    return catalog.document_name(doc)
 
 
 def load_catalogs(locales_dir: Path, doc_name: str,
@@ -125,7 +124,7 @@ def load_catalogs(locales_dir: Path, doc_name: str,
         if missing:
             raise LocworkError(f"{missing[0]}: no such catalog")
     else:
-        paths = {p.parent.name: p for p in sorted(locales_dir.glob(f"*/{doc_name}.po"))}
+        paths = catalog.document_catalogs(locales_dir, doc_name)
     if not paths:
         raise LocworkError(f"no catalog of {doc_name!r} in {locales_dir} (translate it first)")
     return {lang: catalog.load(path) for lang, path in paths.items()}
@@ -136,11 +135,10 @@ def _entries(po: polib.POFile, approved_only: bool) -> list[_Entry]:
     for entry in po:
         if entry.obsolete or entry.msgid == "" or entry.msgid_plural:
             continue
-        state = catalog.entry_state(entry)
-        if state is State.UNTRANSLATED or (approved_only and state is not State.APPROVED):
+        typed = catalog.Entry.of(entry)
+        if typed.state is State.UNTRANSLATED or (approved_only and typed.state is not State.APPROVED):
             continue
-        found.append(_Entry(entry.msgctxt or entry.msgid, entry.msgid, entry.msgstr, state,
-                            catalog.get_meta(entry, "mt-lost") or ""))
+        found.append(_Entry(typed.id, typed.source, typed.target, typed.state, typed.provenance.mt_lost or ""))
     return found
 
 

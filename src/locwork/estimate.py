@@ -464,7 +464,9 @@ def estimate_texts(
 
 
 def _target_lang(po: polib.POFile, path: Path) -> str:
-    lang = (po.metadata.get("Language") or "").strip() or path.parent.name
+    from locwork import catalog
+
+    lang = catalog.target_language(po, path)
     if not lang:
         raise LocworkError(f"{path}: no Language header; cannot tell the target language")
     return lang.split("_")[0].lower()
@@ -507,7 +509,7 @@ def estimate_catalog(path: Path, engines: "Engines | None" = None, src: str = "f
         raise LocworkError(f"{path}: no such catalog")
     po = catalog.load(path)
     tgt = _target_lang(po, path)
-    entries = [e for e in po if not e.obsolete and e.msgid and catalog.get_meta(e, "mt")
+    entries = [e for e in po if not e.obsolete and e.msgid and catalog.provenance(e).mt
                and catalog.entry_state(e) == State.MACHINE]
     own = engines is None
     engines = Engines() if own else engines
@@ -519,15 +521,15 @@ def estimate_catalog(path: Path, engines: "Engines | None" = None, src: str = "f
             graph = engines.graph()
             groups: dict[str, list[polib.POEntry]] = {}
             for e in entries:
-                groups.setdefault(catalog.get_meta(e, "route") or "", []).append(e)
+                groups.setdefault(catalog.provenance(e).route or "", []).append(e)
             for spec, group in groups.items():
                 try:
                     route = parse_route(spec, graph) if spec else choose_route(engines, src, tgt, max_hops=max_hops)
                 except LocworkError:
                     route = choose_route(engines, src, tgt, max_hops=max_hops)
                 sources = [e.msgid for e in group]
-                outputs = [catalog.get_meta(e, "mt") or "" for e in group]
-                scores = [_float(catalog.get_meta(e, "mt-score")) for e in group]
+                outputs = [catalog.provenance(e).mt or "" for e in group]
+                scores = [catalog.provenance(e).mt_score for e in group]
                 signals, used = compute_signals(engines, sources, outputs, route, scores, max_hops,
                                                 progress, graph)
                 ratio = model.ratio_for(tgt, signals)
@@ -544,28 +546,20 @@ def estimate_catalog(path: Path, engines: "Engines | None" = None, src: str = "f
         for e in fresh:
             if e.obsolete or catalog.entry_state(e) != State.MACHINE:
                 continue
-            hit = results.get((e.msgctxt, e.msgid, catalog.get_meta(e, "mt") or ""))
+            hit = results.get((e.msgctxt, e.msgid, catalog.provenance(e).mt or ""))
             if hit is None:
                 continue
             sig, qe = hit
-            catalog.set_meta(e, "qe", None if qe is None else f"{qe:.2f}")
-            catalog.set_meta(e, "qe-signals", (sig.to_meta() + f" model={model.version}").strip())
+            catalog.record_qe(e, qe, (sig.to_meta() + f" model={model.version}").strip())
             per_segment.append({"id": e.msgctxt or e.msgid[:40],
                                 "qe": None if qe is None else round(qe, 3), **sig.to_dict()})
     return EstimateReport(str(path), tgt, len(per_segment), routes, per_segment)
 
 
-def _float(value: str | None) -> float | None:
-    try:
-        return None if value is None else float(value)
-    except ValueError:
-        return None
-
-
 def qe_value(entry: polib.POEntry) -> float | None:
     from locwork import catalog
 
-    return _float(catalog.get_meta(entry, "qe"))
+    return catalog.provenance(entry).qe
 
 
 def review_order(po: polib.POFile) -> list[polib.POEntry]:

@@ -10,7 +10,6 @@ would, under the catalog's lock, without touching a human's work.
 from __future__ import annotations
 
 import copy
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,7 +144,7 @@ def needs_mt(entry: polib.POEntry) -> bool:
     if state == State.UNTRANSLATED:
         return True
     return state == State.EDITED and bool(entry.previous_msgid) and \
-        catalog.get_meta(entry, "mt") is None
+        catalog.provenance(entry).mt is None
 
 
 FUZZY_THRESHOLD = 60.0  # msgmerge's fuzzy threshold (0.6), on a 0-100 scale
@@ -283,7 +282,7 @@ def _retarget(entry: polib.POEntry, text: str) -> polib.POEntry | None:
         snapshot.obsolete = True
         entry.previous_msgid = entry.previous_msgid or entry.msgid
         catalog.set_state(entry, State.EDITED)
-        catalog.set_meta(entry, "mt", None)  # it was for the old source
+        catalog.forget_mt(entry)  # it was for the old source
     else:
         entry.previous_msgid = entry.msgid
         entry.msgstr = ""
@@ -341,8 +340,7 @@ def plan_entries(po: polib.POFile, doc: Document, reference: str) -> list[polib.
                     retired.append(snapshot)
         entry.msgctxt = seg.id
         entry.occurrences = [(reference, str(segment_line(doc, seg)))]
-        catalog.set_meta(entry, "kind", seg.kind)
-        catalog.set_meta(entry, "level", str(seg.level) if seg.level else None)
+        catalog.record_segment(entry, seg.kind, seg.level)
         new_entries.append(entry)
         if needs_mt(entry):
             todo.append(entry)
@@ -355,27 +353,13 @@ def plan_entries(po: polib.POFile, doc: Document, reference: str) -> list[polib.
 
 
 def record_mt(entry: polib.POEntry, result: MTResult, route: Route, models: str) -> None:
-    """Store machine output and its provenance in the entry's ``#.`` lines."""
-    human = catalog.entry_state(entry) in (State.EDITED, State.APPROVED)
-    if not human:
-        entry.msgstr = result.text
-        catalog.set_state(entry, State.MACHINE)
-        catalog.update_meta(entry, {"origin": "mt", "tm-ref": None, "tm-source": None})
-    alternatives = [
-        {"text": h.text, "score": None if h.score is None else round(h.score, 4)}
-        for h in result.alternatives[1:]
-    ]
-    best = result.alternatives[0].score if result.alternatives else None
-    catalog.update_meta(entry, {
-        "mt": result.text,
-        "route": route.spec(),
-        "engine": "+".join(route.engines),
-        "model": models,
-        "expected-chrf": f"{route.expected_chrf:.1f}",
-        "mt-lost": "; ".join(result.lost) or None,
-        "mt-score": None if best is None else f"{best:.4f}",
-        "alternatives": json.dumps(alternatives, ensure_ascii=False) if alternatives else None,
-    })
+    """Store machine output and its provenance (:func:`locwork.catalog.record_mt`)."""
+    catalog.record_mt(
+        entry, result.text, route=route.spec(), engine="+".join(route.engines), model=models,
+        expected_chrf=route.expected_chrf, lost=result.lost,
+        score=result.alternatives[0].score if result.alternatives else None,
+        alternatives=[(h.text, h.score) for h in result.alternatives[1:]],
+    )
 
 
 def check_catalog_folder(locales_dir: Path | str, lang: str) -> Path:
@@ -483,7 +467,7 @@ def translate_document(
 
     path = catalog.catalog_path(locales_dir, lang, doc.name)
     reference = source_reference(doc, root)
-    snapshot = catalog.load(path) if path.exists() else catalog.new_catalog(lang, doc.name, reference)
+    snapshot = catalog.load(path) if path.exists() else catalog.new_catalog(lang, doc.name, reference, source_lang=route.src)
     todo = plan_entries(snapshot, doc, reference)
     from_memory: dict[str, tm_mod.Match] = {}
     with tm_mod.resolve(tm, locales_dir) as memory:
@@ -502,7 +486,7 @@ def translate_document(
     models = model_versions(engines, route) if for_mt else ""
     catalog_folder(locales_dir, lang)
     exact = fuzzy = 0
-    with catalog.edit(path, create=lambda: catalog.new_catalog(lang, doc.name, reference)) as po:
+    with catalog.edit(path, create=lambda: catalog.new_catalog(lang, doc.name, reference, source_lang=route.src)) as po:
         plan_entries(po, doc, reference)
         for entry in po:
             if entry.obsolete:

@@ -2,7 +2,9 @@
 
 For localization engineers' catalogs (glib, vim, Django...): only entries
 with no translation at all are touched; everything else, obsolete entries,
-comments, flags and the header included, is written back as it was read.
+comments, flags and the header included, is written back as it was read,
+but for the source language added to the header (``X-Source-Language``)
+when something was filled: the exports read it.
 Placeholders (``%s``, ``%(name)s``, ``{0}``, ``<b>``, ``&amp;``) are
 protected, leading and trailing whitespace and line structure are kept,
 and an entry whose placeholders did not survive MT is left untranslated
@@ -19,7 +21,6 @@ from typing import Callable
 import polib
 
 from locwork import catalog, langs, protect
-from locwork.catalog import State
 from locwork.engines.registry import Engines
 from locwork.glossary import Glossary
 from locwork.pipeline import MTRunner, Progress, model_versions, run_route
@@ -192,12 +193,11 @@ def pretranslate(
             }
         else:
             entry.msgstr = singular
-        catalog.set_state(entry, State.MACHINE)
-        catalog.set_meta(entry, "origin", "mt")
-        catalog.set_meta(entry, "route", route.spec())
-        catalog.set_meta(entry, "model", models)
+        catalog.record_pretranslation(entry, route=route.spec(), model=models)
         filled += 1
     filled += exact + fuzzy
+    if filled:
+        catalog.set_source_language(po, src)  # what the exports write as srcLang / srclang
     if output != path or filled:
         catalog.save(po, output)
     untouched = sum(1 for e in po if e.msgid != "") - filled

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -94,10 +93,7 @@ def catalog_for(locales_dir: Path, lang: str, doc_name: str) -> Path:
 
 def languages(locales_dir: Path, doc_name: str) -> list[str]:
     """Languages that have a catalog for the document."""
-    locales_dir = Path(locales_dir)
-    if not locales_dir.is_dir():
-        return []
-    return sorted(d.name for d in locales_dir.iterdir() if (d / f"{doc_name}.po").is_file())
+    return catalog.document_languages(locales_dir, doc_name)
 
 
 def find_entry(po: polib.POFile, segment_id: str) -> polib.POEntry | None:
@@ -107,22 +103,6 @@ def find_entry(po: polib.POFile, segment_id: str) -> polib.POEntry | None:
             return entry
     return None
 
-
-def _float(value: str | None) -> float | None:
-    try:
-        return float(value) if value not in (None, "") else None
-    except ValueError:
-        return None
-
-
-def _alternatives(value: str | None) -> list[dict]:
-    if not value:
-        return []
-    try:
-        data = json.loads(value)
-    except ValueError:
-        return []
-    return [a for a in data if isinstance(a, dict) and isinstance(a.get("text"), str)]
 
 
 @lru_cache(maxsize=8192)
@@ -151,18 +131,18 @@ def rows_from_catalog(doc: Document, po: polib.POFile | None, lang: str,
             rows.append(Row(seg.id, seg.kind, seg.level, seg.text, "", State.UNTRANSLATED.value,
                             warnings=[qa.QAWarning("empty", "not in the catalog yet: translate the document")]))
             continue
-        info = catalog.meta(entry)
+        info = catalog.provenance(entry)
         state = catalog.entry_state(entry).value
         target = entry.msgstr
-        lost = info.get("mt-lost", "")
+        lost = info.mt_lost or ""
         rows.append(Row(
             id=seg.id, kind=seg.kind, level=seg.level, source=seg.text, target=target, state=state,
-            mt=info.get("mt", ""), alternatives=_alternatives(info.get("alternatives")),
-            route=info.get("route", ""), engine=info.get("engine", ""), model=info.get("model", ""),
-            expected_chrf=_float(info.get("expected-chrf")), qe=_float(info.get("qe")),
-            hter=_float(info.get("hter")), reviewer=info.get("reviewer", ""),
-            reviewed_at=info.get("reviewed-at", ""), previous_source=entry.previous_msgid or "",
-            lost=lost, origin=info.get("origin", ""), tm_source=info.get("tm-source", ""),
+            mt=info.mt or "", alternatives=info.alternatives,
+            route=info.route or "", engine=info.engine or "", model=info.model or "",
+            expected_chrf=info.expected_chrf, qe=info.qe,
+            hter=info.hter, reviewer=info.reviewer or "",
+            reviewed_at=info.reviewed_at or "", previous_source=entry.previous_msgid or "",
+            lost=lost, origin=info.origin or "", tm_source=info.tm_source or "",
             comment=entry.tcomment or "", warnings=check_row(seg.text, target, lang, glossary, lost),
         ))
     return rows
@@ -409,8 +389,8 @@ def save(
                 if current != clean_text(base, entry.msgid) and current != new:
                     raise _Abort(Conflict(
                         segment=segment_id, base=base, mine=new, theirs=current,
-                        their_reviewer=catalog.get_meta(entry, "reviewer"),
-                        their_time=catalog.get_meta(entry, "reviewed-at"),
+                        their_reviewer=catalog.provenance(entry).reviewer,
+                        their_time=catalog.provenance(entry).reviewed_at,
                         their_state=catalog.entry_state(entry).value,
                     ))
                 if not approve and new == current:
@@ -424,8 +404,7 @@ def save(
                     entry.msgstr = new
                     catalog.set_state(entry, State.APPROVED if approve else State.EDITED)
                 state = catalog.entry_state(entry).value
-                catalog.set_meta(entry, "reviewer", reviewer)
-                catalog.set_meta(entry, "reviewed-at", stamp)
+                catalog.record_review(entry, reviewer, stamp)
                 po.metadata["Last-Translator"] = reviewer
                 po.metadata["PO-Revision-Date"] = catalog.gettext_date(when)
             history.append(path, {
@@ -491,9 +470,7 @@ def approve_many(path: Path | str, seen: Sequence[tuple[str, str]], reviewer: st
             elif catalog.entry_state(entry) is State.APPROVED:
                 already.append(segment_id)
             else:
-                catalog.set_state(entry, State.APPROVED)
-                catalog.set_meta(entry, "reviewer", reviewer)
-                catalog.set_meta(entry, "reviewed-at", stamp)
+                catalog.record_review(entry, reviewer, stamp, State.APPROVED)
                 approved.append(segment_id)
                 done.append(entry)
         if approved:
@@ -559,10 +536,10 @@ def current(path: Path | str, segment_id: str) -> Row | None:
     entry = find_entry(po, segment_id)
     if entry is None:
         return None
-    info = catalog.meta(entry)
-    return Row(segment_id, info.get("kind", "sentence"), None, entry.msgid, entry.msgstr,
-               catalog.entry_state(entry).value, mt=info.get("mt", ""),
-               reviewer=info.get("reviewer", ""), reviewed_at=info.get("reviewed-at", ""))
+    info = catalog.provenance(entry)
+    return Row(segment_id, info.kind or "sentence", None, entry.msgid, entry.msgstr,
+               catalog.entry_state(entry).value, mt=info.mt or "",
+               reviewer=info.reviewer or "", reviewed_at=info.reviewed_at or "")
 
 
 # ------------------------------------------------------- engines and routes
@@ -608,7 +585,7 @@ def catalog_route(path: Path) -> str | None:
     """The route most entries of a catalog were translated with."""
     if not path.exists():
         return None
-    routes = Counter(catalog.get_meta(e, "route") for e in catalog.load(path) if not e.obsolete)
+    routes = Counter(catalog.provenance(e).route for e in catalog.load(path) if not e.obsolete)
     routes.pop(None, None)
     return routes.most_common(1)[0][0] if routes else None
 

@@ -82,26 +82,15 @@ class SegmentScores:
         return self.state in (State.EDITED.value, State.APPROVED.value)
 
 
-def _float(value: str | None) -> float | None:
-    try:
-        return None if value in (None, "") else float(value)
-    except ValueError:
-        return None
-
-
 def catalog_segments(po: polib.POFile, lang: str) -> list[SegmentScores]:
     """Every translatable segment of a loaded catalog, in catalog order."""
     out = []
     for entry in scoring.segments(po):
-        info = catalog.meta(entry)
+        info = catalog.provenance(entry)
         out.append(SegmentScores(
             lang=lang, id=scoring.segment_id(entry), state=catalog.entry_state(entry).value,
-            source=entry.msgid, mt=info.get("mt", ""), target=entry.msgstr,
-            reviewer=info.get("reviewer", ""),
-            hter=_float(info.get(scoring.SEGMENT_KEYS["hter"])),
-            chrf=_float(info.get(scoring.SEGMENT_KEYS["chrf"])),
-            chrfpp=_float(info.get(scoring.SEGMENT_KEYS["chrf++"])),
-            qe=_float(info.get("qe")),
+            source=entry.msgid, mt=info.mt or "", target=entry.msgstr,
+            reviewer=info.reviewer or "", hter=info.hter, chrf=info.chrf, chrfpp=info.chrfpp, qe=info.qe,
         ))
     return out
 
@@ -202,7 +191,7 @@ def summarize(path: Path | str, lang: str | None = None) -> LanguageSummary:
     path = Path(path)
     if not path.exists():
         raise LocworkError(f"{path}: no such catalog")
-    return summarize_catalog(catalog.load(path), lang or path.parent.name, path)
+    return summarize_catalog(catalog.load(path), lang or catalog.CatalogRef.from_path(path).lang, path)
 
 
 # ---------------------------------------------------------------- documents
@@ -210,10 +199,7 @@ def summarize(path: Path | str, lang: str | None = None) -> LanguageSummary:
 
 def document_languages(locales_dir: Path | str, doc_name: str) -> list[str]:
     """Languages that have a catalog of the document, sorted."""
-    locales_dir = Path(locales_dir)
-    if not locales_dir.is_dir():
-        return []
-    return sorted(d.name for d in locales_dir.iterdir() if (d / f"{doc_name}.po").is_file())
+    return catalog.document_languages(locales_dir, doc_name)
 
 
 def document_catalogs(locales_dir: Path | str, doc_name: str) -> dict[str, Path]:

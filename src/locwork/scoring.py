@@ -45,14 +45,10 @@ from sacrebleu.metrics import BLEU, CHRF, TER
 
 from locwork.errors import LocworkError
 
-# Per-segment metrics stored in the catalog: metric -> meta key (``locwork-<key>``).
-# catalog meta keys allow only [a-z0-9_.-], hence "chrfpp" for chrF++.
-SEGMENT_KEYS = {"hter": "hter", "chrf": "chrf", "chrf++": "chrfpp"}
-SIGNATURE_KEYS = {"hter": "sig-ter", "chrf": "sig-chrf", "chrf++": "sig-chrfpp"}
+# sacrebleu signatures stored per segment: metric -> signature key (catalog.record_scores).
+SIGNATURE_KEYS = {"hter": "ter", "chrf": "chrf", "chrf++": "chrfpp"}
 # Corpus metrics of the document and reference reports.
 CORPUS_METRICS = ("bleu", "chrf", "chrf++", "ter")
-# Every meta key this module writes on an entry (removed when stale).
-SCORE_KEYS = tuple(SEGMENT_KEYS.values()) + tuple(SIGNATURE_KEYS.values())
 
 # Below this many pairs one process is faster than starting workers.
 PARALLEL_MIN = 3000
@@ -347,10 +343,9 @@ class DocumentScores:
 
 
 def catalog_lang(po: polib.POFile, path: Path | None = None) -> str:
-    lang = (po.metadata.get("Language") or "").strip()
-    if not lang and path is not None and path.parent.name:
-        lang = path.parent.name
-    return lang or "?"
+    from locwork import catalog
+
+    return catalog.target_language(po, path) or "?"
 
 
 def _score_entries(po: polib.POFile, path: Path | str = "",
@@ -358,8 +353,8 @@ def _score_entries(po: polib.POFile, path: Path | str = "",
     from locwork import catalog
 
     entries = segments(po)
-    both = [e for e in entries if e.msgstr and catalog.get_meta(e, "mt")]
-    hyps = [catalog.get_meta(e, "mt") or "" for e in both]
+    both = [e for e in entries if e.msgstr and catalog.provenance(e).mt]
+    hyps = [catalog.provenance(e).mt or "" for e in both]
     refs = [e.msgstr for e in both]
     stats = pair_stats(hyps, refs, cache=cache)
     reviewed = [i for i, e in enumerate(both) if _is_reviewed(e)]
@@ -411,17 +406,10 @@ def apply_scores(po: polib.POFile, path: Path | str = "",
     done = set()
     for entry, score in scored:
         done.add(id(entry))
-        catalog.set_meta(entry, SEGMENT_KEYS["hter"], format_score(score.hter))
-        catalog.set_meta(entry, SEGMENT_KEYS["chrf"], format_score(score.chrf))
-        catalog.set_meta(entry, SEGMENT_KEYS["chrf++"], format_score(score.chrfpp))
-        for key, sig in sigs.items():
-            catalog.set_meta(entry, key, sig)
+        catalog.record_scores(entry, score.hter, score.chrf, score.chrfpp, sigs)
     for entry in po:
-        if id(entry) in done:
-            continue
-        for key in SCORE_KEYS:
-            if catalog.get_meta(entry, key) is not None:
-                catalog.set_meta(entry, key, None)
+        if id(entry) not in done:
+            catalog.clear_scores(entry)
     return report
 
 
@@ -450,7 +438,7 @@ def score_catalog(path: Path, ref: Path | None = None, write: bool = True) -> Do
     report.reference = reference
     report.path = str(path)
     if report.lang == "?":
-        report.lang = path.parent.name or "?"
+        report.lang = catalog.CatalogRef.from_path(path).lang or "?"
     return report
 
 
@@ -576,14 +564,14 @@ class ReferenceAlignment:
 
 def _source_lines(po: polib.POFile, path: Path | None) -> list[str] | None:
     """The source document's lines (found as the exports find it), or None."""
-    from locwork import document
+    from locwork import catalog, document
     from locwork.export.common import CatalogInput, find_source_document
 
     if path is None:
         return None
     try:
-        source = find_source_document(CatalogInput(po=po, doc_name=Path(path).stem, lang="",
-                                                   path=Path(path)))
+        doc_name = catalog.CatalogRef.from_path(path).document
+        source = find_source_document(CatalogInput(po=po, doc_name=doc_name, lang="", path=Path(path)))
         text, _encoding = document.decode(document.read_bytes(source), str(source))
     except LocworkError:
         return None
@@ -701,7 +689,7 @@ def reference_report(po: polib.POFile, ref: Path, path: Path | None = None) -> d
     refs = alignment.refs
     per_entry: dict[str, list[str | None]] = {
         "current": [e.msgstr or None for e in entries],
-        "mt": [catalog.get_meta(e, "mt") for e in entries],
+        "mt": [catalog.provenance(e).mt for e in entries],
     }
     matched = sum(len(g) for g, r in zip(alignment.groups, refs) if r is not None)
     by_paragraph = alignment.by == "paragraph"

@@ -146,8 +146,7 @@ def apply_replace(path: Path | str, changes: Sequence[Change], reviewer: str,
             approved = catalog.entry_state(entry) is State.APPROVED
             entry.msgstr = new
             catalog.set_state(entry, State.APPROVED if approved else State.EDITED)
-            catalog.set_meta(entry, "reviewer", reviewer)
-            catalog.set_meta(entry, "reviewed-at", stamp)
+            catalog.record_review(entry, reviewer, stamp)
             written.append((change, entry, approved))
         po.metadata["Last-Translator"] = reviewer
         po.metadata["PO-Revision-Date"] = catalog.gettext_date(when)

@@ -1112,14 +1112,14 @@ def unit_from_entry(catalog_path: str | os.PathLike[str], entry: polib.POEntry,
     if not _approved(entry) or entry.msgid_plural:
         return None
     path = Path(catalog_path)
-    info = catalog.meta(entry)
-    route = info.get("route")
+    info = catalog.provenance(entry)
+    route = info.route
     return TMUnit(
         source=entry.msgid, target=entry.msgstr, src_lang=src_lang,
         tgt_lang=lang or path.parent.name, document=document or path.stem,
-        segment=entry.msgctxt or "", reviewer=info.get("reviewer"),
-        approved_at=info.get("reviewed-at"), route=route, engine=info.get("engine"),
-        origin=info.get("origin") or ("mt" if route else None), via="approval",
+        segment=entry.msgctxt or "", reviewer=info.reviewer,
+        approved_at=info.reviewed_at, route=route, engine=info.engine,
+        origin=info.origin or ("mt" if route else None), via="approval",
     )
 
 
@@ -1453,11 +1453,5 @@ def draft_from_match(entry: polib.POEntry, match: Match) -> None:
     source, to diff against the entry's). Machine-translation provenance
     left from an older draft is removed.
     """
-    entry.msgstr = match.target
-    catalog.set_state(entry, State.MACHINE)
-    for key in ("mt", "route", "engine", "model", "expected-chrf", "mt-lost", "mt-score",
-                "alternatives"):
-        catalog.set_meta(entry, key, None)
-    catalog.set_meta(entry, "origin", match.label)
-    catalog.set_meta(entry, "tm-ref", match.ref or None)
-    catalog.set_meta(entry, "tm-source", None if match.exact else match.source)
+    catalog.record_tm_draft(entry, match.target, origin=match.label, ref=match.ref or None,
+                            source=None if match.exact else match.source)

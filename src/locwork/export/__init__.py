@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from locwork import catalog
 from locwork.constants import EXPORTS_DIR, LOCALES_DIR
 from locwork.errors import LocworkError
 from locwork.export.common import CatalogInput, find_source_document, from_po, load_catalog
@@ -191,8 +192,7 @@ def catalogs_of(locales_dir: Path | str, doc_name: str | None = None) -> list[Pa
     locales_dir = Path(locales_dir)
     if not locales_dir.is_dir():
         raise LocworkError(f"{locales_dir}: no such folder of catalogs")
-    pattern = f"*/{doc_name}.po" if doc_name else "*/*.po"
-    found = sorted(p for p in locales_dir.glob(pattern) if p.is_file())
+    found = catalog.all_catalogs(locales_dir, doc_name)
     if not found:
         what = f"for {doc_name} " if doc_name else ""
         raise LocworkError(f"{locales_dir}: no catalogs {what}(expected {locales_dir}/<lang>/"

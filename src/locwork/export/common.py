@@ -19,23 +19,7 @@ from locwork import catalog
 from locwork.catalog import State
 from locwork.errors import LocworkError
 
-SOURCE_LANG = "fr"
-
-# Meta keys shown as scores in the review sheet, in this order, with labels
-# (locwork.scoring writes hter, chrf, chrfpp and their sacrebleu signatures
-# under sig-ter, sig-chrf, sig-chrfpp).
-SCORE_KEYS = {
-    "hter": "HTER",
-    "ter": "TER",
-    "chrf": "chrF",
-    "chrfpp": "chrF++",
-    "bleu": "BLEU",
-    "comet": "COMET",
-    "qe": "QE",
-    "expected-chrf": "expected chrF",
-}
-
-SIGNATURE_PREFIX = "sig-"
+SOURCE_LANG = catalog.DEFAULT_SOURCE_LANG
 
 STATE_LABELS = {
     State.UNTRANSLATED: "untranslated",
@@ -59,9 +43,10 @@ class Unit:
     source: str
     target: str  # "" when there is no translation
     state: State
-    meta: dict[str, str]
+    meta: dict[str, str]  # every provenance value as written (notes in XLIFF), state excluded
     kind: str  # "heading" or "sentence"
     entry: polib.POEntry
+    provenance: catalog.Provenance = field(default_factory=catalog.Provenance)
 
     @property
     def approved(self) -> bool:
@@ -73,7 +58,7 @@ class Unit:
 
     @property
     def scores(self) -> list[tuple[str, str]]:
-        return [(label, self.meta[key]) for key, label in SCORE_KEYS.items() if self.meta.get(key)]
+        return self.provenance.scores()
 
 
 @dataclass
@@ -114,8 +99,7 @@ def units_of(po: polib.POFile) -> list[Unit]:
         if unit_id in seen:  # not in a locwork catalog; keep ids unique anyway
             unit_id = f"{unit_id}.{number}"
         seen.add(unit_id)
-        # "state" is the entry's state, exported as such rather than as metadata.
-        meta = {k: v for k, v in catalog.meta(entry).items() if v is not None and k != "state"}
+        info = catalog.provenance(entry)
         state = catalog.entry_state(entry)
         units.append(
             Unit(
@@ -123,18 +107,17 @@ def units_of(po: polib.POFile) -> list[Unit]:
                 source=entry.msgid,
                 target=entry.msgstr if state != State.UNTRANSLATED else "",
                 state=state,
-                meta=meta,
-                kind=meta.get("kind", "sentence"),
+                meta=info.notes(),
+                kind=info.kind or "sentence",
                 entry=entry,
+                provenance=info,
             )
         )
     return units
 
 
 def catalog_language(po: polib.POFile, path: Path | None) -> str:
-    lang = (po.metadata.get("Language") or "").strip()
-    if not lang and path is not None:
-        lang = path.parent.name  # locales/<lang>/<doc>.po
+    lang = catalog.target_language(po, path)
     if not lang:
         where = path or "catalog"
         raise LocworkError(f"{where}: no Language in the catalog header")
@@ -145,7 +128,7 @@ def from_po(po: polib.POFile, doc_name: str, lang: str | None = None,
             path: Path | None = None) -> CatalogInput:
     """Wrap an already loaded catalog (the app has one in memory)."""
     lang = bcp47(lang) if lang else catalog_language(po, path)
-    src = bcp47(po.metadata.get("X-Source-Language", "") or SOURCE_LANG)
+    src = bcp47(catalog.source_language(po))
     return CatalogInput(po=po, doc_name=doc_name, lang=lang, path=path, src_lang=src,
                         units=units_of(po))
 
@@ -158,7 +141,7 @@ def load_catalog(path: Path | str) -> CatalogInput:
     if path.suffix != ".po":
         raise LocworkError(f"{path}: not a PO catalog (expected a .po file)")
     po = catalog.load(path)
-    return from_po(po, path.stem, path=path)
+    return from_po(po, catalog.CatalogRef.from_path(path).document, path=path)
 
 
 def find_source_document(inp: CatalogInput, override: Path | str | None = None,

@@ -15,7 +15,7 @@ import jinja2
 from locwork import __version__
 from locwork.catalog import State
 from locwork.document import Document
-from locwork.export.common import SIGNATURE_PREFIX, STATE_LABELS, CatalogInput, Unit
+from locwork.export.common import STATE_LABELS, CatalogInput, Unit
 
 BASE_CSS = """
 :root { color-scheme: light; }
@@ -263,7 +263,7 @@ def review_rows(inp: CatalogInput, approved_only: bool = False) -> list[dict]:
     for unit in inp.units:
         if approved_only and not unit.approved:
             continue
-        mt = unit.meta.get("mt")
+        mt = unit.provenance.mt
         rows.append({
             "id": unit.id,
             "kind": unit.kind,
@@ -271,10 +271,10 @@ def review_rows(inp: CatalogInput, approved_only: bool = False) -> list[dict]:
             "target": unit.target,
             "state": unit.state.value,
             "state_label": STATE_LABELS[unit.state],
-            "engine": unit.meta.get("engine", "") if unit.state != State.UNTRANSLATED else "",
+            "engine": (unit.provenance.engine or "") if unit.state != State.UNTRANSLATED else "",
             "mt": mt if mt and unit.target and mt != unit.target else "",
-            "reviewer": unit.meta.get("reviewer", ""),
-            "reviewed_at": _short_date(unit.meta.get("reviewed-at", "")),
+            "reviewer": unit.provenance.reviewer or "",
+            "reviewed_at": _short_date(unit.provenance.reviewed_at or ""),
             "scores": unit.scores,
         })
     return rows
@@ -287,8 +287,8 @@ def render_review(inp: CatalogInput, approved_only: bool = False) -> str:
     summary = (f"{len(inp.units)} segments: " + ", ".join(
         f"{counts[state]} {STATE_LABELS[state]}" for state in State if counts[state]
     ) + (" (approved segments only)." if approved_only else "."))
-    signatures = sorted({f"{k[len(SIGNATURE_PREFIX):]}: {v}" for u in inp.units
-                         for k, v in u.meta.items() if k.startswith(SIGNATURE_PREFIX) and v})
+    signatures = sorted({f"{metric}: {sig}" for u in inp.units
+                         for metric, sig in u.provenance.signatures().items()})
     footer = f"Exported by locwork {__version__} on {_now()}."
     if signatures:
         footer += " Scores computed with sacrebleu, " + "; ".join(signatures) + "."

@@ -29,12 +29,11 @@ from lxml import etree
 
 from locwork import __version__
 from locwork.errors import LocworkError
-from locwork.export.common import SIGNATURE_PREFIX, CatalogInput, xml_safe
+from locwork.export.common import CatalogInput, xml_safe
 
 DTD_PATH = Path(__file__).resolve().parents[1] / "data" / "tmx" / "tmx14.dtd"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # Meta keys too bulky or too raw for a translation memory.
-SKIPPED_META = {"mt", "alternatives", "mt-lost", "qe-signals"}
 
 
 def tmx_date(value: str | None = None) -> str | None:
@@ -78,18 +77,18 @@ def to_tmx(inp: CatalogInput, approved_only: bool = True) -> bytes:
         if not unit.target or (approved_only and not unit.approved):
             continue
         tu = etree.SubElement(body, "tu", tuid=f"{inp.doc_name}/{unit.id}")
-        reviewer = unit.meta.get("reviewer")
+        reviewer = unit.provenance.reviewer
         if reviewer:
             tu.set("changeid", reviewer)
-        changed = tmx_date(unit.meta["reviewed-at"]) if unit.meta.get("reviewed-at") else None
+        reviewed_at = unit.provenance.reviewed_at
+        changed = tmx_date(reviewed_at) if reviewed_at else None
         if changed:
             tu.set("changedate", changed)
         if refs:
             _prop(tu, "x-document", refs[0])
         _prop(tu, "x-state", unit.state.value)
-        for key, value in unit.meta.items():
-            if key not in SKIPPED_META and not key.startswith(SIGNATURE_PREFIX) and value:
-                _prop(tu, f"x-{key}", value)
+        for key, value in unit.provenance.props().items():
+            _prop(tu, f"x-{key}", value)
         for lang, text in ((inp.src_lang, unit.source), (inp.lang, unit.target)):
             tuv = etree.SubElement(tu, "tuv")
             tuv.set(XML_LANG, lang)

@@ -107,8 +107,7 @@ def _set_text(element: etree._Element, text: str) -> None:
 
 
 def _extracted_comments(entry: polib.POEntry) -> list[str]:
-    return [line for line in (entry.comment or "").splitlines()
-            if line.strip() and not line.startswith("locwork-")]
+    return catalog.foreign_comments(entry)
 
 
 def to_xliff(inp: CatalogInput, approved_only: bool = False) -> bytes:
@@ -572,7 +571,7 @@ class MergeReport:
 
 
 def _snapshot(entry: polib.POEntry) -> tuple:
-    return (entry.msgstr, catalog.entry_state(entry), tuple(sorted(catalog.meta(entry).items())),
+    return (entry.msgstr, catalog.entry_state(entry), tuple(sorted(catalog.provenance(entry).raw.items())),
             entry.tcomment)
 
 
@@ -580,13 +579,8 @@ def _apply_notes(entry: polib.POEntry, unit: XliffUnit, overwrite: bool) -> None
     """Provenance notes to ``#. locwork-*`` lines, the comment note to the
     translator comment, any other note appended to the translator comment."""
     others = list(unit.other_notes)
-    for key, value in unit.meta.items():
-        if not overwrite and catalog.get_meta(entry, key) is not None:
-            continue
-        try:
-            catalog.set_meta(entry, key, value)
-        except ValueError:  # not a locwork key: keep it as a comment
-            others.append((None, f"{key}: {value}"))
+    for key in catalog.merge_notes(entry, unit.meta, overwrite):  # not locwork keys: keep as comments
+        others.append((None, f"{key}: {unit.meta[key]}"))
     if unit.comment is not None and (overwrite or not entry.tcomment):
         entry.tcomment = unit.comment
     for category, text in others:
@@ -643,7 +637,8 @@ def merge_xliff_into_catalog(xliff: XliffDocument | Path | str | bytes, po: poli
             continue
         current = catalog.entry_state(entry)
         new_state = unit.state
-        mt = unit.meta.get("mt", catalog.get_meta(entry, "mt"))
+        incoming = catalog.Provenance.from_meta(unit.meta).mt
+        mt = incoming if incoming is not None else catalog.provenance(entry).mt
         if new_state in (State.MACHINE, State.UNTRANSLATED) and unit.target not in (
                 entry.msgstr if current != State.UNTRANSLATED else None, mt):
             new_state = State.EDITED  # someone typed a translation in a CAT tool
