@@ -11,6 +11,7 @@ import pytest
 from locwork import catalog, review, tm
 from locwork.catalog import State
 from locwork.errors import LocworkError
+from locwork.export import tmx_memory
 from locwork.export.tmx import validate_tmx
 
 LAVROV = ("Le ministre russe des Affaires étrangères, Sergueï Lavrov, a déclaré le 20 octobre "
@@ -257,13 +258,13 @@ def test_tmx_round_trip(run_cli, tmp_path):
     ]
     with tm.TranslationMemory(tmp_path / "one.sqlite") as first:
         assert first.add_many(units) == 4
-        data = first.export_tmx()
-        spanish = first.export_tmx("es")
+        data = tmx_memory.export_memory(first)
+        spanish = tmx_memory.export_memory(first, "es")
     assert validate_tmx(data) == [] and validate_tmx(spanish) == []
     assert data.count(b"<tu ") == 4 and spanish.count(b"<tu ") == 3
     (tmp_path / "mem.tmx").write_bytes(data)
     with tm.TranslationMemory(tmp_path / "two.sqlite") as second:
-        report = second.import_tmx(tmp_path / "mem.tmx")
+        report = tmx_memory.import_memory(second, tmp_path / "mem.tmx")
         assert (report.units, report.skipped) == (4, 0)
         back = second.units()
 

@@ -231,7 +231,7 @@ def translate(source: Path, targets: str, src: str, engine: str | None, routes: 
         pipeline.check_catalog_folder(locales_dir, lang)
     reports = []
     # One memory for every document and language of the run.
-    with tm.settings(use=use_tm, threshold=tm_threshold, locales_dir=locales_dir), \
+    with tm.settings(use=use_tm, threshold=tm_threshold, locales_dir=locales_dir) as memo, \
             Engines([engine] if engine else None) as engines:
         chosen = {
             lang: pipeline.choose_route(engines, engine_lang(engines, src), engine_lang(engines, lang),
@@ -244,7 +244,7 @@ def translate(source: Path, targets: str, src: str, engine: str | None, routes: 
                 with progress_bar(total, f"{doc.name} → {lang}") as bar:
                     report = pipeline.translate_document(
                         doc, lang, chosen[lang], engines, locales_dir, terms, n_best,
-                        root=Path.cwd(), progress=bar.update,
+                        root=Path.cwd(), progress=bar.update, tm=memo.tm, tm_threshold=memo.threshold,
                     )
                 reports.append(report)
                 if not as_json:
@@ -288,7 +288,7 @@ def pretranslate(catalog_path: Path, src: str, tgt: str, output: Path | None, en
     src, tgt = lang_code(src), lang_code(tgt)
     route_spec = normalize_route_spec(route_spec) if route_spec else None
     terms = glossary_mod.load(glossary) if glossary else None
-    with tm.settings(use=use_tm, threshold=tm_threshold), \
+    with tm.settings(use=use_tm, threshold=tm_threshold) as memo, \
             Engines([engine] if engine else None) as engines:
         route = pipeline.choose_route(engines, engine_lang(engines, src), engine_lang(engines, tgt),
                                       engine, route_spec, max_hops)
@@ -299,7 +299,7 @@ def pretranslate(catalog_path: Path, src: str, tgt: str, output: Path | None, en
                 bar.refresh()
 
             report = run(catalog_path, src, tgt, route, engines, output, terms, bar.update,
-                         on_total=set_total)
+                         tm=memo.tm, tm_threshold=memo.threshold, on_total=set_total)
     if as_json:
         emit_json(report.to_dict())
     else:

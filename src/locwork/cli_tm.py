@@ -79,11 +79,12 @@ def tm_rebuild(locales_dir: Path, drop_imports: bool, force: bool, as_json: bool
 def tm_import(tmx_file: Path, src: str | None, as_json: bool) -> None:
     """Add the translation units of a TMX file (from locwork or another CAT tool)."""
     from locwork import inputs
+    from locwork.export import tmx_memory
 
     inputs.check_regular(tmx_file, "TMX file")  # lxml would block on a FIFO, read a device forever
     with _memory(create=True) as memory:
-        report = memory.import_tmx(tmx_file, src)
-        path = memory.path
+        report = tmx_memory.import_memory(memory, tmx_file, src)
+        path = memory.location
     if as_json:
         _emit_json({"memory": str(path), **report.to_dict()})
         return
@@ -101,9 +102,10 @@ def tm_import(tmx_file: Path, src: str | None, as_json: bool) -> None:
 def tm_export(output: Path, lang: str | None) -> None:
     """Write the memory as a TMX 1.4 file (validated against the DTD)."""
     from locwork.atomic import atomic_write_bytes
+    from locwork.export import tmx_memory
 
     with _memory() as memory:
-        data = memory.export_tmx(lang)
+        data = tmx_memory.export_memory(memory, lang)
     if str(output) == "-":
         click.get_binary_stream("stdout").write(data)
         return
