@@ -20,7 +20,7 @@ from locwork import catalog, langs
 from locwork.catalog import State
 from locwork.errors import LocworkError
 from locwork.tm.locate import Location, as_location, default_path, is_url, open_memory, present
-from locwork.tm.model import (DEFAULT_THRESHOLD, SOURCE_LANG, ConcordanceHit, Match, MemoryDamaged,
+from locwork.tm.model import (DEFAULT_THRESHOLD, SOURCE_LANG, ConcordanceHit, Match, MemoryDamaged, NoMemoryYet,
                               RebuildReport, TMUnit, base_lang, normalize)
 from locwork.tm.store import MemoryStore, Wanted
 
@@ -267,7 +267,8 @@ def settings(use: bool = True, threshold: float = DEFAULT_THRESHOLD,
     if use:
         where = chosen or default_path(locales_dir)
         if present(where):
-            memory = open_memory(where, create=False)
+            with contextlib.suppress(NoMemoryYet):  # a server database nothing was stored in yet
+                memory = open_memory(where, create=False)
     try:
         yield Settings(use, float(threshold), chosen, memory)
     finally:
@@ -294,7 +295,12 @@ def resolve(tm: MemoryStore | Location | bool | None,
     if not present(where):
         yield None
         return
-    with open_memory(where, create=False) as memory:
+    try:
+        memory = open_memory(where, create=False)
+    except NoMemoryYet:  # a server database nothing was stored in yet
+        yield None
+        return
+    with memory:
         yield memory
 
 
@@ -316,3 +322,21 @@ def draft_from_match(entry: polib.POEntry, match: Match) -> None:
     catalog.set_meta(entry, "origin", match.label)
     catalog.set_meta(entry, "tm-ref", match.ref or None)
     catalog.set_meta(entry, "tm-source", None if match.exact else match.source)
+
+
+def migrate(source: MemoryStore, destination: MemoryStore) -> dict:
+    """Copy every unit of ``source`` into ``destination`` (one transaction); both stores' counts.
+
+    Raises LocworkError when the destination does not end up holding every
+    unit and source of the source (it may hold more when it was not empty).
+    """
+    units = source.units()
+    destination.add_many(units)
+    before, after = source.stats(), destination.stats()
+    report = {"from": source.location, "to": destination.location,
+              "from_units": before["units"], "from_sources": before["sources"],
+              "to_units": after["units"], "to_sources": after["sources"]}
+    if after["units"] < before["units"] or after["sources"] < before["sources"]:
+        raise LocworkError(f"the copy in {destination.location} holds {after['units']} unit(s) and "
+                           f"{after['sources']} source(s), not {before['units']} and {before['sources']}")
+    return report

@@ -46,9 +46,12 @@ def default_path(locales_dir: str | os.PathLike[str] | None = None) -> Location:
 
 
 def present(location: Location | os.PathLike[str]) -> bool:
-    """Whether the memory exists (a server's always does: its tables are made on first use)."""
+    """Whether the memory exists (on a server: whether its tables were made; LocworkError if the
+    server cannot be reached)."""
     if is_url(location):
-        return True
+        from locwork.tm.postgres import has_memory
+
+        return has_memory(str(location))
     from locwork.tm.sqlite import present as file_present
 
     return file_present(Path(location))

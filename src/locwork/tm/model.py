@@ -209,3 +209,7 @@ class ImportReport:
 
 class MemoryDamaged(LocworkError):
     """The memory is damaged or empty: only a rebuild from the catalogs helps."""
+
+
+class NoMemoryYet(LocworkError):
+    """Nothing was ever stored there: a translate run goes on without a memory."""

@@ -56,7 +56,8 @@ from typing import Iterable, Iterator, Sequence
 from locwork import langs
 from locwork.errors import LocworkError
 from locwork.tm.matcher import Matcher, UnitRow, length_band
-from locwork.tm.model import (ENV, REBUILD_COMMAND, SOURCE_LANG, VIA, ConcordanceHit, MemoryDamaged, RebuildReport,
+from locwork.tm.model import (ENV, REBUILD_COMMAND, SOURCE_LANG, VIA, ConcordanceHit, MemoryDamaged, NoMemoryYet,
+                              RebuildReport,
                               TMUnit, base_lang, fold, normalize, now, source_hash, terms, TERM)
 from locwork.tm.store import WantedNow
 
@@ -275,7 +276,7 @@ class SQLiteMemory(Matcher):
         self.path = Path(path)
         exists = present(self.path)
         if not create and not exists:
-            raise LocworkError(f"{self.path}: no translation memory yet (approve segments, or run "
+            raise NoMemoryYet(f"{self.path}: no translation memory yet (approve segments, or run "
                                "`locwork tm rebuild` or `locwork tm import`)")
         if not exists:
             try:
