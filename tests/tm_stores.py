@@ -6,8 +6,7 @@ in a temporary folder, listening only on a Unix socket there
 (``listen_addresses=''``). PostgreSQL refuses to run as root, so under root
 (as on the dev machine and in CI) the server runs as ``nobody`` through
 ``runuser``/``setpriv``. Skips with the reason when that cannot be done.
-Each test gets a database of its own (``CREATE DATABASE``, from a template
-that already holds ``pg_trgm``).
+Each test gets a database of its own (``CREATE DATABASE``).
 """
 
 from __future__ import annotations
@@ -101,8 +100,8 @@ def start_server(folder: Path) -> tuple[PostgresServer, Callable[[], None]]:
                                  "-c synchronous_commit=off -c max_connections=50 -c shared_buffers=256MB "
                                  "-c maintenance_work_mem=256MB", "start"], **run)
         server = PostgresServer(folder)
-        with psycopg.connect(server.url("template1"), autocommit=True) as conn:
-            conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        with psycopg.connect(server.url("postgres"), autocommit=True):
+            pass
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired, psycopg.Error) as error:
         log = (folder / "log").read_text(errors="replace")[-500:] if (folder / "log").exists() else ""
         stderr = getattr(error, "stderr", b"") or b""

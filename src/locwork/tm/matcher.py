@@ -37,6 +37,42 @@ def length_band(length: int, threshold: float) -> tuple[int, int]:
     return int(length * t / (200 - t)), int(length * (200 - t) / t) + 1
 
 
+CANDIDATES = 150  # sources scored with rapidfuzz per fuzzy lookup (index path)
+SCAN_LIMIT = 1500  # a length band this small is scored whole, without the index...
+SCAN_MAX = 20000  # ...and one up to this size too, when that is cheaper than the index
+SCAN_COST = 1.5  # cost of scoring one source of the band, against one index posting
+RARE_TERMS = 8  # query words OR-ed in the index query, rarest first...
+MIN_TERMS = 3  # ...at least this many (when the query has them)...
+POSTINGS_BUDGET = 5000  # ...and more only while their document frequencies add up to less
+
+
+def rare_terms(df: dict[str, int]) -> tuple[list[str], int]:
+    """The query words to look up in a word index, rarest first, and their postings.
+
+    Rare words are a far sharper filter than trigrams (whose common ones,
+    ``" de"``, ``"es "``, hit most of a memory): the rarest are taken while
+    their document frequencies add up to less than :data:`POSTINGS_BUDGET`
+    (at least :data:`MIN_TERMS`, at most :data:`RARE_TERMS`).
+    """
+    known = sorted((w for w, n in df.items() if n), key=lambda w: (df[w], w))
+    chosen: list[str] = []
+    postings = 0
+    for word in known[:RARE_TERMS]:
+        if len(chosen) >= MIN_TERMS and postings + df[word] > POSTINGS_BUDGET:
+            break
+        chosen.append(word)
+        postings += df[word]
+    return chosen, postings
+
+
+def scan_band(band: int, postings: int | None = None) -> bool:
+    """Whether to score every source of a length band of ``band`` sources rather than ask the
+    index: when it is small, or cheaper than the index's ``postings``."""
+    if band <= SCAN_LIMIT:
+        return True
+    return postings is not None and band <= SCAN_MAX and band * SCAN_COST <= postings
+
+
 def score(norm: str, candidates: dict, threshold: float, limit: int) -> list[tuple[int, object]]:
     """(score, key) of the best ``limit`` candidates at or above ``threshold``, best first."""
     from rapidfuzz import fuzz, process

@@ -67,6 +67,8 @@ def diff(old: str, new: str) -> list[dict]:
     source only. Concatenating equal+insert gives ``new``, equal+delete
     gives ``old``.
     """
+    if old == new:  # an exact match (most of a re-run): no need for difflib
+        return [{"op": "equal", "text": new}] if new else []
     a, b = _TOKEN.findall(old or ""), _TOKEN.findall(new or "")
     out: list[dict] = []
 

@@ -55,7 +55,7 @@ from typing import Iterable, Iterator, Sequence
 
 from locwork import langs
 from locwork.errors import LocworkError
-from locwork.tm.matcher import Matcher, UnitRow, length_band
+from locwork.tm.matcher import CANDIDATES, SCAN_MAX, Matcher, UnitRow, length_band, rare_terms, scan_band
 from locwork.tm.model import (ENV, REBUILD_COMMAND, SOURCE_LANG, VIA, ConcordanceHit, MemoryDamaged, NoMemoryYet,
                               RebuildReport,
                               TMUnit, base_lang, fold, normalize, now, source_hash, terms, TERM)
@@ -64,13 +64,6 @@ from locwork.tm.store import WantedNow
 DATA_DIR = ".locwork"
 FILE_NAME = "tm.sqlite"
 SCHEMA_VERSION = 1
-CANDIDATES = 150  # sources scored with rapidfuzz per fuzzy lookup (FTS path)
-SCAN_LIMIT = 1500  # a length band this small is scored whole, without the index...
-SCAN_MAX = 20000  # ...and one up to this size too, when that is cheaper than the index
-SCAN_COST = 1.5  # cost of scoring one source of the band, against one FTS posting
-RARE_TERMS = 8  # query words OR-ed in the FTS query, rarest first...
-MIN_TERMS = 3  # ...at least this many (when the query has them)...
-POSTINGS_BUDGET = 5000  # ...and more only while their document frequencies add up to less
 
 # ------------------------------------------------------------------ schema
 
@@ -573,18 +566,10 @@ class SQLiteMemory(Matcher):
         band = self._query(
             "SELECT count(*) FROM (SELECT 1 FROM sources WHERE src_lang = ? AND length BETWEEN ? AND ? "
             "LIMIT ?)", (src, lo, hi, SCAN_MAX + 1))[0][0]
-        if band <= SCAN_LIMIT:
+        if scan_band(band):
             return self._query(*scan)
-        df = self._document_frequencies(terms(norm))
-        known = sorted((w for w, n in df.items() if n), key=lambda w: df[w])
-        chosen: list[str] = []
-        postings = 0
-        for word in known[:RARE_TERMS]:
-            if len(chosen) >= MIN_TERMS and postings + df[word] > POSTINGS_BUDGET:
-                break
-            chosen.append(word)
-            postings += df[word]
-        if band <= SCAN_MAX and band * SCAN_COST <= postings:
+        chosen, postings = rare_terms(self._document_frequencies(terms(norm)))
+        if scan_band(band, postings):
             return self._query(*scan)
         if not chosen:
             return []
