@@ -176,6 +176,25 @@ def test_exact_and_fuzzy_matches_with_percentage_and_diff(memory):
     assert best is not None and best.target == BUDAPEST_ES and best.score < 100
 
 
+def test_best_many_answers_as_best_does_one_by_one(memory):
+    """best_many finds the exact matches of a whole document in a few queries: its answers are
+    best()'s, text by text (spacing variants of one sentence included), with each text's diff."""
+    memory.add(unit(LAVROV, LAVROV_ES))
+    memory.add(unit(BUDAPEST, BUDAPEST_ES, segment="p1.s2"))
+    memory.add_many(unit(f"Phrase numéro {i} du document.", f"Frase número {i} del documento.",
+                         segment=f"p2.s{i}") for i in range(40))
+    texts = [LAVROV, " " + LAVROV.replace(" ", "  ", 2), BUDAPEST.replace("Budapest", "Vienne"),
+             "Rien à voir.", *(f"Phrase numéro {i} du document." for i in range(0, 60, 3)), ""]
+    many = memory.best_many(texts, "es")
+    one_by_one = {t: m for t in texts if (m := memory.best(t, "es")) is not None}
+    assert many.keys() == one_by_one.keys() and len(many) == 2 + 1 + 14
+    for text, match in many.items():
+        assert (match.score, match.target, match.diff) == \
+            (one_by_one[text].score, one_by_one[text].target, one_by_one[text].diff)
+    assert many[LAVROV].diff == [{"op": "equal", "text": LAVROV}]
+    assert memory.best_many(texts, "en") == {}
+
+
 def test_lookup_command_prints_score_and_diff(run_cli, tm_location, monkeypatch):
     where = tm_location("mem")
     with tm.open_memory(where) as memory:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from locwork import langs
 from locwork.tm.model import (DEFAULT_THRESHOLD, SOURCE_LANG, Match, TMUnit, base_lang, diff,
@@ -24,7 +24,7 @@ from locwork.tm.model import (DEFAULT_THRESHOLD, SOURCE_LANG, Match, TMUnit, bas
 
 # A unit row as stores return it from _units_of:
 # (source_id, target, tgt_lang, document, segment, reviewer, approved_at, route, origin, engine, via)
-UnitRow = tuple
+UnitRow = tuple[Any, ...]
 BATCH = 500  # sources asked for in one query
 
 
@@ -73,7 +73,7 @@ def scan_band(band: int, postings: int | None = None) -> bool:
     return postings is not None and band <= SCAN_MAX and band * SCAN_COST <= postings
 
 
-def score(norm: str, candidates: dict, threshold: float, limit: int) -> list[tuple[int, object]]:
+def score(norm: str, candidates: dict[int, str], threshold: float, limit: int) -> list[tuple[int, int]]:
     """(score, key) of the best ``limit`` candidates at or above ``threshold``, best first."""
     from rapidfuzz import fuzz, process
 
@@ -93,7 +93,7 @@ class Matcher:
     _lock: threading.RLock
 
     def _init_matcher(self) -> None:
-        self._best: dict[tuple, Match | None] = {}
+        self._best: dict[tuple[str, str, str, float], Match | None] = {}
         self._best_version: object = None
 
     # ------------------------------------------------ what a store provides

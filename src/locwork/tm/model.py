@@ -14,7 +14,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Any, Sequence
 
 from locwork import langs
 from locwork.errors import LocworkError
@@ -59,7 +59,7 @@ def base_lang(lang: str) -> str:
     return langs.normalize(lang).split("@")[0].split("_")[0]
 
 
-def diff(old: str, new: str) -> list[dict]:
+def diff(old: str, new: str) -> list[dict[str, str]]:
     """Word-level diff from ``old`` (the memory's source) to ``new`` (the current source).
 
     A list of ``{"op": "equal"|"delete"|"insert", "text": ...}``: deleted
@@ -70,7 +70,7 @@ def diff(old: str, new: str) -> list[dict]:
     if old == new:  # an exact match (most of a re-run): no need for difflib
         return [{"op": "equal", "text": new}] if new else []
     a, b = _TOKEN.findall(old or ""), _TOKEN.findall(new or "")
-    out: list[dict] = []
+    out: list[dict[str, str]] = []
 
     def push(op: str, text: str) -> None:
         if not text:
@@ -89,7 +89,7 @@ def diff(old: str, new: str) -> list[dict]:
     return out
 
 
-def diff_text(ops: Sequence[dict]) -> str:
+def diff_text(ops: Sequence[dict[str, str]]) -> str:
     """A diff as plain text, wdiff style: ``[-memory-]{+current+}``."""
     marks = {"equal": "{}", "delete": "[-{}-]", "insert": "{{+{}+}}"}
     return "".join(marks[op["op"]].format(op["text"]) for op in ops)
@@ -125,7 +125,7 @@ class TMUnit:
     origin: str | None = None
     via: str = "approval"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
 
@@ -144,7 +144,7 @@ class Match:
     approved_at: str | None = None
     route: str | None = None
     origin: str | None = None
-    diff: list[dict] = field(default_factory=list)  # memory source → current source
+    diff: list[dict[str, str]] = field(default_factory=list)  # memory source → current source
     others: int = 0  # other units with the same source and a different target
 
     @property
@@ -163,7 +163,7 @@ class Match:
             return f"{self.document}/{self.segment}"
         return self.document or self.segment
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data["exact"] = self.exact
         data["label"] = self.label
@@ -184,7 +184,7 @@ class ConcordanceHit:
     approved_at: str | None
     where: str  # "source", "target" or "both"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
 
@@ -195,7 +195,7 @@ class RebuildReport:
     skipped: int = 0  # approved entries that cannot go in (plural forms)
     removed: int = 0
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
 
@@ -205,7 +205,7 @@ class ImportReport:
     skipped: int = 0
     problems: list[str] = field(default_factory=list)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
 

@@ -9,12 +9,12 @@ code in :mod:`locwork.tm.matcher`, so every store returns the same matches.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Protocol, runtime_checkable
+from typing import Any, Callable, Iterable, Protocol, runtime_checkable
 
 from locwork.tm.model import DEFAULT_THRESHOLD, SOURCE_LANG, ConcordanceHit, Match, RebuildReport, TMUnit
 
 # (src_lang, normalised source, tgt_lang, document, segment) -> unit: what a rebuild wants stored.
-Wanted = dict[tuple, TMUnit]
+Wanted = dict[tuple[str, ...], TMUnit]
 # Called inside the store's write transaction: the units the catalogs hold now, and the report.
 WantedNow = Callable[[], tuple[Wanted, RebuildReport]]
 
@@ -49,7 +49,7 @@ class MemoryStore(Protocol):
         """Raise :class:`locwork.tm.MemoryDamaged` unless the store is sound."""
 
     # reading
-    def stats(self) -> dict: ...
+    def stats(self) -> dict[str, Any]: ...
 
     def units(self, tgt_lang: str | None = None) -> list[TMUnit]: ...
 
