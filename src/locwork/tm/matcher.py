@@ -132,10 +132,12 @@ class Matcher:
             route=best[7], origin=best[8], diff=diff(source, query), others=others,
         )
 
-    def _exact_many(self, texts: Sequence[str], tgt_lang: str, src_lang: str) -> dict[str, Match]:
-        """The exact matches of many texts, in a few queries."""
+    def _exact_many(self, texts: Sequence[str], tgt_lang: str, src_lang: str,
+                    norms: dict[str, str] | None = None) -> dict[str, Match]:
+        """The exact matches of many texts, in a few queries (``norms``: their normalised forms,
+        when the caller has them)."""
         src = base_lang(src_lang)
-        norms = {text: normalize(text) for text in texts}
+        norms = {text: normalize(text) for text in texts} if norms is None else norms
         wanted = [n for n in dict.fromkeys(norms.values()) if n]
         sources: dict[str, tuple[int, str]] = {}
         for start in range(0, len(wanted), BATCH):
@@ -217,7 +219,8 @@ class Matcher:
         distinct = list(dict.fromkeys(texts))
         keys = {text: (normalize(text), code, src, float(threshold)) for text in distinct}
         todo = [text for text in distinct if keys[text] not in self._best]
-        exact = self._exact_many(todo, tgt_lang, src_lang)
+        exact = self._exact_many(todo, tgt_lang, src_lang, {text: keys[text][0] for text in todo})
+        fresh = set()  # texts whose match was made for them here: their diff is already theirs
         for text in todo:
             if keys[text] in self._best:  # the same normalised text seen already in this batch
                 continue
@@ -226,10 +229,11 @@ class Matcher:
                 fuzzy = self._fuzzy(text, tgt_lang, src_lang, threshold, 1)
                 match = fuzzy[0] if fuzzy else None
             self._best[keys[text]] = match
+            fresh.add(text)
         for text in distinct:
             match = self._best[keys[text]]
             if match is not None:
-                out[text] = dataclasses.replace(match, diff=diff(match.source, text))
+                out[text] = match if text in fresh else dataclasses.replace(match, diff=diff(match.source, text))
         return out
 
 
