@@ -444,13 +444,17 @@ class PostgresMemory(Matcher):
         estimate = self._query("SELECT reltuples FROM pg_class WHERE oid = 'tm_sources'::regclass")[0][0]
         total = max(1.0, float(estimate or 0), *map(float, df.values()))
         params["words"], params["len"], params["n"] = chosen, len(norm), PG_CANDIDATES
-        params["idf"] = [math.log(1 + total / df[w]) for w in chosen]
+        rarity = []
+        for i, word in enumerate(chosen):  # each word's idf when the source holds it: cheap array tests
+            params[f"w{i}"], params[f"idf{i}"] = [word], math.log(1 + total / df[word])
+            rarity.append(f"CASE WHEN s.terms @> %(w{i})s::text[] THEN %(idf{i})s ELSE 0 END")
+        # length + 0: the band is checked on the rows the word index finds, not intersected with
+        # the length index's (far bigger) bitmap.
         return self._query(
             f"""SELECT s.id, s.norm FROM tm_sources s
                 WHERE s.terms && %(words)s::text[] AND s.src_lang = %(src)s
-                  AND s.length BETWEEN %(lo)s AND %(hi)s AND {exists}
-                ORDER BY (SELECT sum(w.idf) FROM unnest(%(words)s::text[], %(idf)s::float8[]) AS w (term, idf)
-                          WHERE w.term = ANY(s.terms)) DESC, abs(s.length - %(len)s), s.id
+                  AND s.length + 0 BETWEEN %(lo)s AND %(hi)s AND {exists}
+                ORDER BY {" + ".join(rarity)} DESC, abs(s.length - %(len)s), s.id
                 LIMIT %(n)s""", params)
 
     def concordance(self, query: str, lang: str | None = None, limit: int = 50) -> list[ConcordanceHit]:
