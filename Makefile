@@ -18,7 +18,8 @@ DOC ?= corpus/sommet-trump-poutine-annule.txt
 # Asturian, Aragonese, Sardinian; new chains: fr→ca→pt, fr→ca→en,
 # fr→eo→en, fr→ca→it, fr→oc→ca...), and Chromium for the browser tests;
 # libenchant and Hunspell dictionaries of the target languages for QA's
-# untranslated-word check. apertium-es-ro is left out: it translates ro→es
+# untranslated-word check; PostgreSQL (initdb, pg_ctl) for the tests of the
+# shared translation memory. apertium-es-ro is left out: it translates ro→es
 # only, which no route from French uses.
 APT_PACKAGES := gettext apertium lttoolbox \
 	apertium-fr-es apertium-fra-cat apertium-eo-fr apertium-oci-fra \
@@ -29,7 +30,8 @@ APT_PACKAGES := gettext apertium lttoolbox \
 	apertium-en-gl apertium-pt-gl apertium-arg-cat apertium-spa-arg \
 	apertium-cat-srd apertium-srd-ita chromium \
 	libenchant-2-2 hunspell-fr hunspell-en-us hunspell-en-gb hunspell-es hunspell-ca \
-	hunspell-pt-pt hunspell-it hunspell-gl hunspell-oc hunspell-ro myspell-eo
+	hunspell-pt-pt hunspell-it hunspell-gl hunspell-oc hunspell-ro myspell-eo \
+	postgresql
 
 .PHONY: run test setup system venv bench clean-venv
 

@@ -92,3 +92,6 @@ def run_cli(tmp_path):
         return result
 
     return run
+
+
+from tm_stores import postgres_server, tm_location  # noqa: E402,F401 (fixtures: the memory's two stores)

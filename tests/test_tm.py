@@ -11,6 +11,7 @@ import pytest
 from locwork import catalog, review, tm
 from locwork.catalog import State
 from locwork.errors import LocworkError
+from locwork.export import tmx_memory
 from locwork.export.tmx import validate_tmx
 
 LAVROV = ("Le ministre russe des Affaires étrangères, Sergueï Lavrov, a déclaré le 20 octobre "
@@ -36,8 +37,9 @@ def entry_of(path: Path, text: str) -> polib.POEntry:
 
 
 @pytest.fixture
-def memory(tmp_path):
-    with tm.TranslationMemory(tmp_path / "tm" / "tm.sqlite") as opened:
+def memory(tm_location):
+    """An empty memory, in each store in turn (SQLite, PostgreSQL)."""
+    with tm.open_memory(tm_location()) as opened:
         yield opened
 
 
@@ -49,7 +51,7 @@ def unit(source: str, target: str, lang: str = "es", document: str = "doc", segm
 # ------------------------------------------------- approvals → translate
 
 
-def test_approved_segment_drafts_other_documents_from_memory(run_cli, tmp_path):
+def test_approved_segment_drafts_other_documents_from_memory(run_cli, tmp_path, tm_location, monkeypatch):
     """Approve in document a (the review app's save + record_approval), then translate a
     folder holding b and c with the real CLI: the same sentence comes from memory."""
     write(tmp_path / "corpus" / "a.txt", article("Sommet annulé", LAVROV, BUDAPEST))
@@ -59,13 +61,14 @@ def test_approved_segment_drafts_other_documents_from_memory(run_cli, tmp_path):
     path_a = tmp_path / "locales" / "es" / "a.po"
     assert catalog.get_meta(entry_of(path_a, LAVROV), "origin") == "mt"
     assert not (tmp_path / ".locwork").exists()  # translate never creates the memory
+    where = tm_location.project(tmp_path, monkeypatch)
 
     for text, approved in ((LAVROV, LAVROV_ES), (BUDAPEST, BUDAPEST_ES)):
         entry = entry_of(path_a, text)
         saved = review.save(path_a, entry.msgctxt, approved, entry.msgstr, "Ana", approve=True)
         assert saved.state == "approved" and saved.memory == ""  # the app's Approve
-    assert (tmp_path / ".locwork" / "tm.sqlite").is_file()
-    with tm.open_tm(tmp_path / ".locwork" / "tm.sqlite", create=False) as memory:
+    assert (tmp_path / ".locwork" / "tm.sqlite").is_file() == (tm_location.kind == "sqlite")
+    with tm.open_tm(where, create=False) as memory:
         stored = memory.exact(LAVROV, "es")
         assert stored is not None and stored.target == LAVROV_ES and stored.reviewer == "Ana"
         assert stored.route  # the route that made the first draft
@@ -173,10 +176,30 @@ def test_exact_and_fuzzy_matches_with_percentage_and_diff(memory):
     assert best is not None and best.target == BUDAPEST_ES and best.score < 100
 
 
-def test_lookup_command_prints_score_and_diff(run_cli, tmp_path, monkeypatch):
-    with tm.TranslationMemory(tmp_path / "mem.sqlite") as memory:
+def test_best_many_answers_as_best_does_one_by_one(memory):
+    """best_many finds the exact matches of a whole document in a few queries: its answers are
+    best()'s, text by text (spacing variants of one sentence included), with each text's diff."""
+    memory.add(unit(LAVROV, LAVROV_ES))
+    memory.add(unit(BUDAPEST, BUDAPEST_ES, segment="p1.s2"))
+    memory.add_many(unit(f"Phrase numéro {i} du document.", f"Frase número {i} del documento.",
+                         segment=f"p2.s{i}") for i in range(40))
+    texts = [LAVROV, " " + LAVROV.replace(" ", "  ", 2), BUDAPEST.replace("Budapest", "Vienne"),
+             "Rien à voir.", *(f"Phrase numéro {i} du document." for i in range(0, 60, 3)), ""]
+    many = memory.best_many(texts, "es")
+    one_by_one = {t: m for t in texts if (m := memory.best(t, "es")) is not None}
+    assert many.keys() == one_by_one.keys() and len(many) == 2 + 1 + 20  # not "Rien à voir.", not ""
+    for text, match in many.items():
+        assert (match.score, match.target, match.diff) == \
+            (one_by_one[text].score, one_by_one[text].target, one_by_one[text].diff)
+    assert many[LAVROV].diff == [{"op": "equal", "text": LAVROV}]
+    assert memory.best_many(texts, "en") == {}
+
+
+def test_lookup_command_prints_score_and_diff(run_cli, tm_location, monkeypatch):
+    where = tm_location("mem")
+    with tm.open_memory(where) as memory:
         memory.add(unit(BUDAPEST, BUDAPEST_ES))
-    monkeypatch.setenv(tm.ENV, str(tmp_path / "mem.sqlite"))  # LOCWORK_TM names the memory
+    monkeypatch.setenv(tm.ENV, str(where))  # LOCWORK_TM names the memory
     result = run_cli("tm", "lookup", BUDAPEST.replace("Budapest", "Vienne"), "--to", "es")
     as_json = run_cli("tm", "lookup", BUDAPEST.replace("Budapest", "Vienne"), "--to", "es", "--json")
     assert result.returncode == 0, result.err
@@ -210,7 +233,8 @@ def approve_in_catalog(path: Path, doc: str, pairs: list[tuple[str, str, str]],
             catalog.set_meta(entry, "reviewer", "Ana")
 
 
-def test_rebuild_from_catalogs(run_cli, tmp_path):
+def test_rebuild_from_catalogs(run_cli, tmp_path, tm_location, monkeypatch):
+    where = tm_location.project(tmp_path, monkeypatch)
     locales = tmp_path / "locales"
     approve_in_catalog(locales / "es" / "a.po", "a", [("p1.s1", LAVROV, LAVROV_ES),
                                                        ("p1.s2", BUDAPEST, BUDAPEST_ES)])
@@ -221,7 +245,7 @@ def test_rebuild_from_catalogs(run_cli, tmp_path):
     assert result.returncode == 0, result.err
     report = json.loads(result.out)
     assert (report["catalogs"], report["units"]) == (3, 3)
-    with tm.open_tm(tmp_path / ".locwork" / "tm.sqlite", create=False) as memory:
+    with tm.open_tm(where, create=False) as memory:
         assert memory.exact(LAVROV, "en").target == "Lavrov said so."
         assert memory.exact("Pas encore relu.", "es") is None
         assert {(u.document, u.segment, u.tgt_lang, u.via) for u in memory.units()} == {
@@ -230,10 +254,10 @@ def test_rebuild_from_catalogs(run_cli, tmp_path):
 
     # An entry no longer approved leaves the memory on the next rebuild; imports stay.
     approve_in_catalog(locales / "es" / "a.po", "a", [("p1.s2", BUDAPEST, BUDAPEST_ES)], approve=False)
-    with tm.open_tm(tmp_path / ".locwork" / "tm.sqlite") as memory:
+    with tm.open_tm(where) as memory:
         memory.add(unit("Importé.", "Importado.", via="import", document="", segment="x"))
     assert run_cli("tm", "rebuild").returncode == 0
-    with tm.open_tm(tmp_path / ".locwork" / "tm.sqlite", create=False) as memory:
+    with tm.open_tm(where, create=False) as memory:
         assert memory.exact(BUDAPEST, "es") is None
         assert memory.exact("Importé.", "es").target == "Importado."
         assert len(memory) == 3
@@ -245,7 +269,7 @@ def test_rebuild_from_catalogs(run_cli, tmp_path):
 # ------------------------------------------------------------------- TMX
 
 
-def test_tmx_round_trip(run_cli, tmp_path):
+def test_tmx_round_trip(run_cli, tmp_path, tm_location, monkeypatch):
     units = [
         unit(LAVROV, LAVROV_ES, reviewer="Ana Ruiz", approved_at="2026-11-20T10:00:00+01:00",
              route="apertium:fr-es", engine="apertium", origin="mt"),
@@ -255,15 +279,15 @@ def test_tmx_round_trip(run_cli, tmp_path):
              origin="tm 100%"),
         unit("Sans document.", "Sin documento.", document="", segment="tmx:abc"),
     ]
-    with tm.TranslationMemory(tmp_path / "one.sqlite") as first:
+    with tm.open_memory(tm_location("one")) as first:
         assert first.add_many(units) == 4
-        data = first.export_tmx()
-        spanish = first.export_tmx("es")
+        data = tmx_memory.export_memory(first)
+        spanish = tmx_memory.export_memory(first, "es")
     assert validate_tmx(data) == [] and validate_tmx(spanish) == []
     assert data.count(b"<tu ") == 4 and spanish.count(b"<tu ") == 3
     (tmp_path / "mem.tmx").write_bytes(data)
-    with tm.TranslationMemory(tmp_path / "two.sqlite") as second:
-        report = second.import_tmx(tmp_path / "mem.tmx")
+    with tm.open_memory(tm_location("two")) as second:
+        report = tmx_memory.import_memory(second, tmp_path / "mem.tmx")
         assert (report.units, report.skipped) == (4, 0)
         back = second.units()
 
@@ -275,6 +299,7 @@ def test_tmx_round_trip(run_cli, tmp_path):
     assert {u.via for u in back} == {"import"}
 
     # The same through the CLI, with a file from another tool (srclang fr-FR, es-ES, no tuid).
+    where = tm_location.project(tmp_path, monkeypatch)
     (tmp_path / "other.tmx").write_text(
         '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="X" '
         'creationtoolversion="1" segtype="sentence" o-tmf="x" adminlang="en" srclang="fr-FR" '
@@ -291,7 +316,7 @@ def test_tmx_round_trip(run_cli, tmp_path):
     exported = (tmp_path / "out" / "all.tmx").read_bytes()
     assert validate_tmx(exported) == []
     assert "Archivo %s no encontrado." in exported.decode("utf-8")
-    with tm.open_tm(tmp_path / ".locwork" / "tm.sqlite", create=False) as memory:
+    with tm.open_tm(where, create=False) as memory:
         found = memory.exact("Fichier %s introuvable.", "es")
         assert found.tgt_lang == "es_ES" and found.approved_at == "2025-01-01T12:00:00+00:00"
 
@@ -321,7 +346,7 @@ def test_concordance(memory, run_cli, monkeypatch):
     with pytest.raises(LocworkError):
         memory.concordance("   ")
 
-    monkeypatch.setenv(tm.ENV, str(memory.path))
+    monkeypatch.setenv(tm.ENV, memory.location)
     result = run_cli("tm", "search", "Budapest", "--json")
     text = run_cli("tm", "search", "Budapest")
     assert result.returncode == 0, result.err
@@ -337,8 +362,8 @@ def test_commands_without_memory_say_so(run_cli):
 # ----------------------------------------------------------- pretranslate
 
 
-def test_pretranslate_takes_memory_first(run_cli, tmp_path):
-    with tm.TranslationMemory(tmp_path / ".locwork" / "tm.sqlite") as memory:
+def test_pretranslate_takes_memory_first(run_cli, tmp_path, tm_location, monkeypatch):
+    with tm.open_memory(tm_location.project(tmp_path, monkeypatch)) as memory:
         memory.add(tm.TMUnit("Delete %s files?", "Supprimer %s fichiers ?", "en", "fr"))
         memory.add(tm.TMUnit("The disk is full.", "Le disque est plein.", "en", "fr"))
         memory.add(tm.TMUnit("Open the %s window", "Ouvrir la fenêtre %s", "en", "fr"))

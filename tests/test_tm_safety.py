@@ -127,7 +127,7 @@ def test_rebuild_rereads_a_catalog_changed_during_its_first_read(tmp_path, monke
     target = locales / "es" / "relu.po"
     rows = drafts(target, "relu", 2)
     path = tmp_path / "tm.sqlite"
-    real = tm._read_catalogs
+    real = tm.catalogs._read_catalogs
     calls = []
 
     def read_then_approve(locales_dir, src_lang, known):
@@ -138,7 +138,7 @@ def test_rebuild_rereads_a_catalog_changed_during_its_first_read(tmp_path, monke
         calls.append(len(found))
         return found
 
-    monkeypatch.setattr(tm, "_read_catalogs", read_then_approve)
+    monkeypatch.setattr(tm.catalogs, "_read_catalogs", read_then_approve)
     with tm.TranslationMemory(path) as memory:
         report = memory.rebuild(locales)
         assert memory.exact(rows[0][1], "es").target == "Aprobada."

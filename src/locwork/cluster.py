@@ -194,7 +194,8 @@ class Batch:
                 self.results.pop(key, None)
 
 
-def _document_texts(doc: Document, lang: str, locales_dir: Path, root: Path | None) -> list[str]:
+def _document_texts(doc: Document, lang: str, locales_dir: Path, root: Path | None,
+                    tm: Any = None, tm_threshold: float | None = None) -> list[str]:
     """The sentences of a document a local run would machine-translate now (memory drafts left out)."""
     from locwork import tm as tm_mod
 
@@ -203,11 +204,11 @@ def _document_texts(doc: Document, lang: str, locales_dir: Path, root: Path | No
     snapshot = catalog.load(path) if path.exists() else catalog.new_catalog(lang, doc.name, reference)
     todo = pipeline.plan_entries(snapshot, doc, reference)
     from_memory: dict = {}
-    with tm_mod.resolve(None, locales_dir) as memory:
+    with tm_mod.resolve(tm, locales_dir) as memory:
         if memory is not None:
             untranslated = [e.msgid for e in todo if catalog.entry_state(e) == State.UNTRANSLATED]
             from_memory = memory.best_many(untranslated, lang,
-                                           threshold=tm_mod.current_settings().threshold)
+                                           threshold=tm_threshold or tm_mod.DEFAULT_THRESHOLD)
     return list(dict.fromkeys(e.msgid for e in todo if e.msgid not in from_memory
                               or catalog.entry_state(e) != State.UNTRANSLATED))
 
@@ -222,6 +223,8 @@ def translate_documents(
     n_best: int = 1,
     root: Path | None = None,
     chunk_size: int = CHUNK,
+    tm: Any = None,
+    tm_threshold: float | None = None,
 ) -> Iterator[pipeline.TranslateReport]:
     """Translate documents × languages on the cluster; yield each report once its catalog is written.
 
@@ -231,7 +234,7 @@ def translate_documents(
     batch = Batch(client, glossary, n_best, software=False, chunk_size=chunk_size)
     for doc in docs:
         for lang, route in routes.items():
-            batch.add(Job((doc, lang), route, _document_texts(doc, lang, locales_dir, root)))
+            batch.add(Job((doc, lang), route, _document_texts(doc, lang, locales_dir, root, tm, tm_threshold)))
     failed: list[BaseException] = []
     for job, error in batch.run():
         if error is not None:
@@ -240,7 +243,8 @@ def translate_documents(
             continue
         doc, lang = job.key
         yield pipeline.translate_document(doc, lang, job.route, engines, locales_dir, glossary,
-                                          n_best, root=root, mt=batch.runner(job, engines))
+                                          n_best, root=root, mt=batch.runner(job, engines),
+                                          tm=tm, tm_threshold=tm_threshold)
         batch.forget(job)
     _raise_failures(failed)
 
@@ -255,6 +259,8 @@ def pretranslate_catalogs(
     glossary: Glossary | None = None,
     output: Path | None = None,
     chunk_size: int = CHUNK,
+    tm: Any = None,
+    tm_threshold: float | None = None,
 ) -> Iterator[Any]:
     """Pre-translate catalogs on the cluster; yield each report once its catalog is written.
 
@@ -281,7 +287,8 @@ def pretranslate_catalogs(
             batch.forget(job)
             continue
         yield pretranslate(job.key, src, tgt, route, engines, output if len(paths) == 1 else None,
-                           glossary, mt=batch.runner(job, engines))
+                           glossary, mt=batch.runner(job, engines), tm=tm,
+                           tm_threshold=tm_threshold)
         batch.forget(job)
     _raise_failures(failed)
 

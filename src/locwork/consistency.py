@@ -417,7 +417,7 @@ def check_document(
     """Every consistency finding (and, with ``segment_checks``, every QA warning) of a document.
 
     ``doc``: the source document's path or name. ``tm``: an open
-    :class:`locwork.tm.TranslationMemory`, False for none, None for the
+    :class:`locwork.tm.MemoryStore`, False for none, None for the
     project's memory when it exists.
     """
     from locwork import tm as tm_mod

@@ -27,7 +27,7 @@ from locwork.glossary import Glossary
 from locwork.routing import DEFAULT_MAX_HOPS, Route, Router
 
 if TYPE_CHECKING:
-    from locwork.tm import TranslationMemory
+    from locwork.tm import Location, MemoryStore
 
 CHUNK = 512
 Progress = Callable[[int], None]
@@ -443,7 +443,7 @@ def translate_document(
     n_best: int = 1,
     root: Path | None = None,
     progress: Progress | None = None,
-    tm: "TranslationMemory | bool | None" = None,
+    tm: "MemoryStore | Location | bool | None" = None,
     tm_threshold: float | None = None,
     mt: "MTRunner | None" = None,
 ) -> TranslateReport:
@@ -472,7 +472,7 @@ def translate_document(
     from_memory: dict[str, tm_mod.Match] = {}
     with tm_mod.resolve(tm, locales_dir) as memory:
         if memory is not None:
-            threshold = tm_threshold if tm_threshold is not None else tm_mod.current_settings().threshold
+            threshold = tm_threshold if tm_threshold is not None else tm_mod.DEFAULT_THRESHOLD
             untranslated = [e.msgid for e in todo if catalog.entry_state(e) == State.UNTRANSLATED]
             from_memory = memory.best_many(untranslated, lang, threshold=threshold)
     for_mt = [e for e in todo if e.msgid not in from_memory

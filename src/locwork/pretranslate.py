@@ -118,7 +118,7 @@ def pretranslate(
     """Translate the untranslated entries of ``path`` into ``output`` (default: in place).
 
     The translation memory comes first (``tm``: an open
-    :class:`locwork.tm.TranslationMemory`, False for none, None for the
+    :class:`locwork.tm.MemoryStore`, False for none, None for the
     project's memory when it exists): an exact match, or a fuzzy one at or
     above ``tm_threshold`` with the same placeholders, gives a draft marked
     ``#. locwork-origin: tm 100%`` (or ``tm 83%``); the rest goes to MT
@@ -138,7 +138,7 @@ def pretranslate(
     exact = fuzzy = 0
     with tm_mod.resolve(tm) as memory:
         if memory is not None:
-            threshold = tm_threshold if tm_threshold is not None else tm_mod.current_settings().threshold
+            threshold = tm_threshold if tm_threshold is not None else tm_mod.DEFAULT_THRESHOLD
             rest = []
             for entry in todo:
                 match = None if entry.msgid_plural else memory.best(entry.msgid, tgt, src, threshold)

@@ -7,7 +7,7 @@ import os
 
 import polib
 
-from locwork import __version__, langs
+from locwork import __version__, constants, langs
 from locwork.catalog.paths import CatalogRef, _check_document_name
 from locwork.catalog.render import PAGE_WIDTH
 
@@ -24,7 +24,7 @@ def gettext_date(moment: _dt.datetime | None = None) -> str:
 
 SOURCE_LANGUAGE = "X-Source-Language"
 """The header field that holds the source language (exports read it for srcLang/srclang)."""
-DEFAULT_SOURCE_LANG = "fr"
+DEFAULT_SOURCE_LANG = constants.SOURCE_LANG
 """The source language of a catalog whose header does not say (locwork's documents are French)."""
 
 

@@ -93,7 +93,7 @@ def stats(catalogs: tuple[Path, ...], as_json: bool) -> None:
 
 
 def _translate_runs(docs: list, chosen: dict, engines: Any, locales_dir: Path, terms: Any,
-                    n_best: int, cluster: str | None):
+                    n_best: int, cluster: str | None, memo: Any):
     """Each document × language, translated here or on a Dask cluster; reports as catalogs are written."""
     from locwork import pipeline
 
@@ -103,7 +103,8 @@ def _translate_runs(docs: list, chosen: dict, engines: Any, locales_dir: Path, t
         client = cluster_mod.connect(cluster)
         try:
             yield from cluster_mod.translate_documents(client, docs, chosen, engines, locales_dir,
-                                                       terms, n_best, root=Path.cwd())
+                                                       terms, n_best, root=Path.cwd(),
+                                                       tm=memo.tm, tm_threshold=memo.threshold)
         finally:
             client.close()
         return
@@ -111,7 +112,8 @@ def _translate_runs(docs: list, chosen: dict, engines: Any, locales_dir: Path, t
         for lang, route in chosen.items():
             with progress_bar(len(doc.translatable), f"{doc.name} → {lang}") as bar:
                 yield pipeline.translate_document(doc, lang, route, engines, locales_dir, terms,
-                                                  n_best, root=Path.cwd(), progress=bar.update)
+                                                  n_best, root=Path.cwd(), progress=bar.update,
+                                                  tm=memo.tm, tm_threshold=memo.threshold)
 
 
 CLUSTER_HELP = ("Translate on this Dask scheduler's workers (tcp://HOST:PORT; start them with "
@@ -165,10 +167,11 @@ def translate(sources: tuple[Path, ...], targets: str, src: str, engine: str | N
         pipeline.check_catalog_folder(locales_dir, lang)
     reports = []
     # One memory for every document and language of the run.
-    with tm.settings(use=use_tm, threshold=tm_threshold, locales_dir=locales_dir), \
+    with tm.settings(use=use_tm, threshold=tm_threshold, locales_dir=locales_dir) as memo, \
             Engines([engine] if engine else None) as engines:
         chosen = services.choose_routes(engines, src, target_list, engine, pins, max_hops)
-        for report in _translate_runs(docs, chosen, engines, locales_dir, terms, n_best, cluster):
+        for report in _translate_runs(docs, chosen, engines, locales_dir, terms, n_best, cluster,
+                                      memo):
             reports.append(report)
             if not as_json:
                 memory = (f" ({report.tm_exact} exact and {report.tm_fuzzy} fuzzy from memory)"
@@ -217,11 +220,11 @@ def pretranslate(catalog_paths: tuple[Path, ...], src: str, tgt: str, output: Pa
     route_spec = normalize_route_spec(route_spec) if route_spec else None
     terms = glossary_mod.load(glossary) if glossary else None
     reports = []
-    with tm.settings(use=use_tm, threshold=tm_threshold), \
+    with tm.settings(use=use_tm, threshold=tm_threshold) as memo, \
             Engines([engine] if engine else None) as engines:
         route = services.choose_routes(engines, src, [tgt], engine, {tgt: route_spec}, max_hops)[tgt]
         for report in _pretranslate_runs(catalog_paths, src, tgt, route, engines, output, terms,
-                                         cluster):
+                                         cluster, memo):
             reports.append(report)
             if not as_json:
                 click.echo(f"{report.output}: {report.filled} filled, {report.skipped} left "
@@ -231,7 +234,7 @@ def pretranslate(catalog_paths: tuple[Path, ...], src: str, tgt: str, output: Pa
 
 
 def _pretranslate_runs(paths: tuple[Path, ...], src: str, tgt: str, route: Any, engines: Any,
-                       output: Path | None, terms: Any, cluster: str | None):
+                       output: Path | None, terms: Any, cluster: str | None, memo: Any):
     """Each catalog, pre-translated here or on a Dask cluster; reports as catalogs are written."""
     from locwork.pretranslate import pretranslate as run
 
@@ -241,7 +244,8 @@ def _pretranslate_runs(paths: tuple[Path, ...], src: str, tgt: str, route: Any, 
         client = cluster_mod.connect(cluster)
         try:
             yield from cluster_mod.pretranslate_catalogs(client, paths, src, tgt, route, engines,
-                                                         terms, output)
+                                                         terms, output, tm=memo.tm,
+                                                         tm_threshold=memo.threshold)
         finally:
             client.close()
         return
@@ -252,7 +256,8 @@ def _pretranslate_runs(paths: tuple[Path, ...], src: str, tgt: str, route: Any, 
                 bar.total = total
                 bar.refresh()
 
-            yield run(path, src, tgt, route, engines, output, terms, bar.update, on_total=set_total)
+            yield run(path, src, tgt, route, engines, output, terms, bar.update,
+                      tm=memo.tm, tm_threshold=memo.threshold, on_total=set_total)
 
 
 @cli.command()

@@ -20,20 +20,34 @@ EXIT_WARNINGS = 4  # `locwork qa` found something (1 stays "could not check")
 
 
 @click.group("tm")
-def tm_group() -> None:
+@click.option("--tm", "location", metavar="PATH|URL",
+              help="The memory to use: a SQLite file, or a PostgreSQL server "
+                   "(postgresql://user@host/db). Default: $LOCWORK_TM, else .locwork/tm.sqlite.")
+@click.pass_context
+def tm_group(ctx: click.Context, location: str | None) -> None:
     """Translation memory: approved segments reused as exact and fuzzy matches.
 
     The memory is <project>/.locwork/tm.sqlite (the folder holding
-    locales/, i.e. the current directory), or the file named by $LOCWORK_TM.
-    Approving a segment adds it; `translate` and `pretranslate` use it
-    before machine translation.
+    locales/, i.e. the current directory), or the one named by --tm or
+    $LOCWORK_TM: a file, or a postgresql:// URL for a memory shared on a
+    PostgreSQL server. Approving a segment adds it; `translate` and
+    `pretranslate` use it before machine translation.
     """
+    ctx.obj = dict(ctx.obj or {}, tm_location=location)
+
+
+def _location(locales_dir: Path | None = None):
+    """--tm, else $LOCWORK_TM, else the project's file."""
+    from locwork import tm
+
+    chosen = (click.get_current_context().obj or {}).get("tm_location")
+    return tm.as_location(chosen) if chosen else tm.default_path(locales_dir)
 
 
 def _memory(create: bool = False, locales_dir: Path | None = None):
     from locwork import tm
 
-    return tm.open_tm(create=create, locales_dir=locales_dir)
+    return tm.open_memory(_location(locales_dir), create=create)
 
 
 @tm_group.command("rebuild")
@@ -53,10 +67,11 @@ def tm_rebuild(locales_dir: Path, drop_imports: bool, force: bool, as_json: bool
     """
     from locwork import tm
 
-    path = tm.default_path(locales_dir)
+    path = _location(locales_dir)
     report, aside = tm.rebuild(path, locales_dir, keep_imports=not drop_imports, force=force)
+    path = tm.shown(path)
     if as_json:
-        emit_json({"memory": str(path), "damaged_moved_to": str(aside) if aside else None,
+        emit_json({"memory": path, "damaged_moved_to": str(aside) if aside else None,
                     **report.to_dict()})
         return
     if aside is not None:
@@ -74,11 +89,12 @@ def tm_rebuild(locales_dir: Path, drop_imports: bool, force: bool, as_json: bool
 def tm_import(tmx_file: Path, src: str | None, as_json: bool) -> None:
     """Add the translation units of a TMX file (from locwork or another CAT tool)."""
     from locwork import inputs
+    from locwork.export import tmx_memory
 
     inputs.check_regular(tmx_file, "TMX file")  # lxml would block on a FIFO, read a device forever
     with _memory(create=True) as memory:
-        report = memory.import_tmx(tmx_file, src)
-        path = memory.path
+        report = tmx_memory.import_memory(memory, tmx_file, src)
+        path = memory.location
     if as_json:
         emit_json({"memory": str(path), **report.to_dict()})
         return
@@ -96,9 +112,10 @@ def tm_import(tmx_file: Path, src: str | None, as_json: bool) -> None:
 def tm_export(output: Path, lang: str | None) -> None:
     """Write the memory as a TMX 1.4 file (validated against the DTD)."""
     from locwork.atomic import atomic_write_bytes
+    from locwork.export import tmx_memory
 
     with _memory() as memory:
-        data = memory.export_tmx(lang)
+        data = tmx_memory.export_memory(memory, lang)
     if str(output) == "-":
         click.get_binary_stream("stdout").write(data)
         return
@@ -199,6 +216,33 @@ def tm_stats(as_json: bool) -> None:
     click.echo(f"{data['path']}: {data['units']} unit(s), {data['sources']} distinct source(s)")
     for row in data["pairs"]:
         click.echo(f"  {row['from']}→{row['to']:<6} {row['via']:<9} {row['units']:>7}")
+
+
+@tm_group.command("migrate")
+@click.argument("source", metavar="SRC")
+@click.argument("destination", metavar="DST")
+@click.option("--merge", is_flag=True, help="Add to a destination that already holds units.")
+@click.option("--json", "as_json", is_flag=True)
+def tm_migrate(source: str, destination: str, merge: bool, as_json: bool) -> None:
+    """Copy a memory into another store: SQLite file ⇄ PostgreSQL server.
+
+    SRC and DST are each a .sqlite path or a postgresql:// URL. Every unit
+    is copied in one transaction, with its reviewer, dates, route and
+    origin; the counts of both are printed, and they must agree.
+    """
+    from locwork import tm
+
+    with tm.open_memory(tm.as_location(source), create=False) as src, \
+            tm.open_memory(tm.as_location(destination), create=True) as dst:
+        before = len(dst)
+        if before and not merge:
+            raise LocworkError(f"{dst.location} already holds {before} unit(s): pass --merge to add to them")
+        report = tm.migrate(src, dst)
+    if as_json:
+        emit_json(report)
+        return
+    click.echo(f"{report['from']}: {report['from_units']} unit(s), {report['from_sources']} source(s) → "
+               f"{report['to']}: {report['to_units']} unit(s), {report['to_sources']} source(s)")
 
 
 @click.command("qa")

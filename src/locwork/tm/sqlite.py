@@ -1,0 +1,641 @@
+"""The SQLite store: one file per project, the embedded default.
+
+Where it lives
+    ``<project>/.locwork/tm.sqlite`` (the project is the folder holding
+    ``locales/``: the current directory for the CLI, ``$LOCWORK_ROOT`` for
+    the app), or the file named by ``$LOCWORK_TM``. WAL mode, so the app
+    and the CLI can read while one of them writes; a busy writer is waited
+    for (30 s), not an error.
+
+What it holds
+    ``sources``: each distinct source sentence once per source language
+    (its text, the normalised text, a 64-bit hash of the normalised text and
+    its length). ``units``: one approved translation of a source into a
+    target language, with the document and segment it comes from, the
+    reviewer and approval time, the route/engine that made the first draft,
+    the draft's origin (``mt``, ``tm 100%``...) and ``via``: how it got in
+    (``approval``, ``rebuild`` from the catalogs, ``import`` from TMX).
+
+Safety
+    A damaged file (SQLite's ``SQLITE_CORRUPT``/``SQLITE_NOTADB``, or a
+    failed integrity check before a rebuild) and a 0-byte file (a crash or
+    copy artefact: a new memory is made whole, then linked in) raise
+    :class:`MemoryDamaged`, one line that names ``locwork tm rebuild
+    --force``, which moves the file aside as ``tm.sqlite.damaged-<time>``
+    and makes it again from the catalogs. A ``.locwork`` that is a file is
+    an error, never "no memory yet".
+
+Fuzzy candidates
+    From an SQLite FTS5 word index of the sources (``unicode61``, accents
+    folded): the query's rarest words (by document frequency, from
+    ``fts5vocab``) are OR-ed, the matches inside the length band that have
+    a translation in the target language are ranked by BM25, and the best
+    :data:`CANDIDATES` go to the matcher. The rarest words are taken while
+    their postings stay under a budget (at least three of them). When
+    scoring the whole length band is cheaper than that (a short query, or
+    one made of common words only), every source of the band is a
+    candidate. Why words rather than FTS5's ``trigram`` tokenizer: a fuzzy
+    query would have to OR all of its trigrams, and the common ones
+    (``" de"``, ``"es "``) hit most of the memory (about one second per
+    lookup at 100,000 segments). The word index serves concordance search
+    too (phrases, accent-insensitive), with a ``LIKE`` scan as the fallback
+    for fragments of words.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+from locwork import langs
+from locwork import constants
+from locwork.errors import LocworkError
+from locwork.tm.matcher import CANDIDATES, SCAN_MAX, Matcher, UnitRow, length_band, rare_terms, scan_band
+from locwork.tm.model import (ENV, REBUILD_COMMAND, SOURCE_LANG, VIA, ConcordanceHit, MemoryDamaged, NoMemoryYet,
+                              RebuildReport,
+                              TMUnit, base_lang, fold, normalize, now, source_hash, terms, TERM)
+from locwork.tm.store import WantedNow
+
+DATA_DIR = constants.DATA_DIR
+FILE_NAME = "tm.sqlite"
+SCHEMA_VERSION = 1
+
+# ------------------------------------------------------------------ schema
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sources (
+    id INTEGER PRIMARY KEY,
+    src_lang TEXT NOT NULL,
+    hash INTEGER NOT NULL,
+    text TEXT,  -- NULL when it is the same as norm
+    norm TEXT NOT NULL,
+    length INTEGER NOT NULL,
+    UNIQUE (src_lang, hash)
+);
+CREATE INDEX IF NOT EXISTS sources_length ON sources (src_lang, length);
+CREATE TABLE IF NOT EXISTS units (
+    id INTEGER PRIMARY KEY,
+    source_id INTEGER NOT NULL REFERENCES sources (id),
+    tgt_lang TEXT NOT NULL,
+    tgt_base TEXT NOT NULL,
+    target TEXT NOT NULL,
+    document TEXT NOT NULL DEFAULT '',
+    segment TEXT NOT NULL DEFAULT '',
+    reviewer TEXT,
+    approved_at TEXT,
+    route TEXT,
+    engine TEXT,
+    origin TEXT,
+    via TEXT NOT NULL,
+    added_at TEXT NOT NULL,
+    UNIQUE (source_id, tgt_lang, document, segment)
+);
+CREATE INDEX IF NOT EXISTS units_lang ON units (tgt_base, source_id);
+CREATE INDEX IF NOT EXISTS units_doc ON units (document, segment);
+CREATE VIRTUAL TABLE IF NOT EXISTS src_fts USING fts5 (
+    norm, content='sources', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS src_vocab USING fts5vocab (src_fts, row);
+CREATE VIRTUAL TABLE IF NOT EXISTS tgt_fts USING fts5 (
+    target, content='units', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER IF NOT EXISTS sources_ai AFTER INSERT ON sources BEGIN
+    INSERT INTO src_fts (rowid, norm) VALUES (new.id, new.norm);
+END;
+CREATE TRIGGER IF NOT EXISTS sources_ad AFTER DELETE ON sources BEGIN
+    INSERT INTO src_fts (src_fts, rowid, norm) VALUES ('delete', old.id, old.norm);
+END;
+CREATE TRIGGER IF NOT EXISTS units_ai AFTER INSERT ON units BEGIN
+    INSERT INTO tgt_fts (rowid, target) VALUES (new.id, new.target);
+END;
+CREATE TRIGGER IF NOT EXISTS units_ad AFTER DELETE ON units BEGIN
+    INSERT INTO tgt_fts (tgt_fts, rowid, target) VALUES ('delete', old.id, old.target);
+END;
+CREATE TRIGGER IF NOT EXISTS units_au AFTER UPDATE OF target ON units BEGIN
+    INSERT INTO tgt_fts (tgt_fts, rowid, target) VALUES ('delete', old.id, old.target);
+    INSERT INTO tgt_fts (rowid, target) VALUES (new.id, new.target);
+END;
+"""
+
+_UNIT_COLUMNS = (
+    "coalesce(s.text, s.norm), u.target, s.src_lang, u.tgt_lang, u.document, u.segment, u.reviewer, "
+    "u.approved_at, u.route, u.engine, u.origin, u.via"
+)
+
+
+_DAMAGE = (11, 26)  # SQLITE_CORRUPT, SQLITE_NOTADB
+_BUSY = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the current folder when it is inside it (shorter messages)."""
+    try:
+        return str(Path(path).absolute().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _damaged(path: Path, why: str) -> MemoryDamaged:
+    """The one message every damaged-memory failure gives, naming the command that repairs it."""
+    where = ""
+    if not os.environ.get(ENV, "").strip() and path.parent.name == DATA_DIR:
+        project = path.parent.parent
+        if project.resolve() != Path.cwd().resolve():
+            where = f" in {project}"
+    return MemoryDamaged(f"the translation memory {_shown(path)} is damaged ({why}); rebuild it from "
+                         f"the catalogs with `{REBUILD_COMMAND}`{where}")
+
+
+def _is_damage(error: sqlite3.Error) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in _DAMAGE
+    text = str(error)
+    return "malformed" in text or "not a database" in text
+
+
+def _sqlite_error(path: Path, error: sqlite3.Error, doing: str) -> LocworkError:
+    """An SQLite error as a one-line LocworkError (MemoryDamaged for a damaged file)."""
+    if _is_damage(error):
+        return _damaged(path, str(error))
+    code = getattr(error, "sqlite_errorcode", 0) or 0
+    if code & 0xFF in _BUSY:
+        return LocworkError(f"{_shown(path)}: the translation memory is busy ({error}); try again")
+    return LocworkError(f"{_shown(path)}: cannot {doing} the translation memory ({error})")
+
+
+def present(path: str | os.PathLike[str]) -> bool:
+    """Whether the memory file exists; LocworkError if it cannot be there at all.
+
+    A ``.locwork`` that is a file (or a memory path that is a folder) is
+    said, never taken for "no memory yet": that would silently skip the
+    memory in translate runs and leave un-approvals out of it.
+    """
+    path = Path(path)
+    for folder in path.parents:
+        if folder.exists() or folder.is_symlink():
+            if not folder.is_dir():
+                raise LocworkError(f"{_shown(folder)} is a file, not a folder: the translation memory "
+                                   f"{_shown(path)} cannot be kept there; rename or remove that file")
+            break
+    if path.is_dir():
+        raise LocworkError(f"{_shown(path)} is a folder, not a translation memory file")
+    return path.exists()
+
+
+def _check_not_empty(path: Path) -> None:
+    """A 0-byte memory file is a crash or copy artefact: locwork never leaves one.
+
+    A new memory is made complete under a temporary name and linked into
+    place (:func:`_create`), and a healthy SQLite file is at least one
+    page long. SQLite would take an empty file for a new, empty database
+    and quietly start over, so it is refused: ``tm rebuild --force`` moves
+    it aside and makes the memory again from the catalogs.
+    """
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return
+    if size == 0:
+        wal = path.with_name(path.name + "-wal")
+        if wal.is_file() and wal.stat().st_size > 0:  # an older locwork's memory, not checkpointed yet
+            return
+        raise _damaged(path, "the file is empty, 0 bytes")
+
+
+def _create(path: Path) -> None:
+    """Make a new, complete memory file at ``path`` atomically (unless one appeared meanwhile).
+
+    Built under a temporary name, then hard-linked to ``path`` (which fails
+    if another process created it first: then that one is used), so no
+    process ever sees a half-made, empty file at ``path``.
+    """
+    from locwork.atomic import remove_stale_temps
+
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        conn = sqlite3.connect(str(tmp), isolation_level=None)
+        try:
+            conn.executescript(f"BEGIN; {_SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+            conn.execute("PRAGMA journal_mode = WAL")
+        finally:
+            conn.close()
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        except OSError:  # no hard links on this file system
+            if not path.exists():
+                os.replace(tmp, path)
+    except (OSError, sqlite3.Error) as error:
+        raise LocworkError(f"cannot create the translation memory {_shown(path)}: "
+                           f"{getattr(error, 'strerror', None) or error}") from None
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+    remove_stale_temps(path)
+
+
+def set_aside(path: str | os.PathLike[str]) -> Path:
+    """Move a damaged memory (and its WAL) to ``tm.sqlite.damaged-<time>``; the new name."""
+    path = Path(path)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.name}.damaged-{stamp}")
+    while aside.exists():
+        aside = path.with_name(f"{path.name}.damaged-{stamp}-{secrets.token_hex(2)}")
+    try:
+        os.rename(path, aside)
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists():
+            os.rename(wal, aside.with_name(aside.name + "-wal"))
+        with contextlib.suppress(FileNotFoundError):
+            path.with_name(path.name + "-shm").unlink()
+    except OSError as error:
+        raise LocworkError(f"cannot move the damaged memory {_shown(path)} aside: "
+                           f"{error.strerror or error}") from None
+    return aside
+
+
+class SQLiteMemory(Matcher):
+    """An open SQLite memory (one connection, safe to share between threads)."""
+
+    def __init__(self, path: str | os.PathLike[str], *, create: bool = True, timeout: float = 30.0):
+        self.path = Path(path)
+        exists = present(self.path)
+        if not create and not exists:
+            raise NoMemoryYet(f"{self.path}: no translation memory yet (approve segments, or run "
+                               "`locwork tm rebuild` or `locwork tm import`)")
+        if not exists:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise LocworkError(f"cannot create {self.path.parent}: {error.strerror or error}") from None
+            _create(self.path)
+        _check_not_empty(self.path)
+        self._lock = threading.RLock()
+        self._df: dict[str, int] = {}  # document frequencies of source terms, cached...
+        self._df_version: int | None = None  # ...for this PRAGMA data_version
+        self._init_matcher()  # best_many's answers, cached for a PRAGMA data_version too
+        try:
+            self.conn = sqlite3.connect(str(self.path), timeout=timeout, check_same_thread=False,
+                                        isolation_level=None)
+            self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise LocworkError(f"{self.path}: made by a newer locwork (schema {version}); upgrade")
+            if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            self.conn.execute("PRAGMA mmap_size = 268435456")
+            self.conn.execute("PRAGMA cache_size = -32768")
+            if version < SCHEMA_VERSION:
+                with self._lock:
+                    self.conn.executescript(
+                        f"BEGIN IMMEDIATE; {_SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+        except sqlite3.Error as error:
+            with contextlib.suppress(Exception):
+                self.conn.close()
+            raise _sqlite_error(self.path, error, "open") from None
+
+    # -------------------------------------------------------- plumbing
+
+    def close(self) -> None:
+        with self._lock:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.close()
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
+
+    def __enter__(self) -> "SQLiteMemory":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (taken at once: no lock upgrade deadlocks)."""
+        with self._lock:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as error:
+                raise _sqlite_error(self.path, error, "write") from None
+            try:
+                yield self.conn
+                self.conn.execute("COMMIT")
+            except BaseException as error:  # disk full, read-only file, a damaged page...
+                if self.conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        self.conn.execute("ROLLBACK")
+                if isinstance(error, sqlite3.Error):
+                    raise _sqlite_error(self.path, error, "write") from None
+                raise
+            finally:
+                self._df.clear()
+                self._best.clear()
+
+    def _query(self, sql: str, params: Sequence = ()) -> list[tuple]:
+        with self._lock:
+            try:
+                return self.conn.execute(sql, params).fetchall()
+            except sqlite3.Error as error:
+                raise _sqlite_error(self.path, error, "read") from None
+
+    def _data_version(self) -> int:
+        """``PRAGMA data_version``: changes when another connection commits (cache keys)."""
+        return self._query("PRAGMA data_version")[0][0]
+
+    # ---------------------------------------------------------- writing
+
+    def _source_id(self, conn: sqlite3.Connection, text: str, src_lang: str) -> int:
+        norm = normalize(text)
+        key = source_hash(norm)
+        row = conn.execute("SELECT id FROM sources WHERE src_lang = ? AND hash = ?",
+                           (src_lang, key)).fetchone()
+        if row is not None:
+            return row[0]
+        cursor = conn.execute(
+            "INSERT INTO sources (src_lang, hash, text, norm, length) VALUES (?, ?, ?, ?, ?)",
+            (src_lang, key, None if text == norm else text, norm, len(norm)),
+        )
+        return cursor.lastrowid
+
+    def _put(self, conn: sqlite3.Connection, unit: TMUnit) -> bool:
+        if not normalize(unit.source) or not unit.target.strip():
+            return False
+        if unit.via not in VIA:
+            raise ValueError(f"unknown via {unit.via!r}")
+        src = base_lang(unit.src_lang)
+        tgt = langs.normalize(unit.tgt_lang)
+        source_id = self._source_id(conn, unit.source, src)
+        conn.execute(
+            """INSERT INTO units (source_id, tgt_lang, tgt_base, target, document, segment, reviewer,
+                                  approved_at, route, engine, origin, via, added_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (source_id, tgt_lang, document, segment) DO UPDATE SET
+                   target = excluded.target, reviewer = excluded.reviewer,
+                   approved_at = excluded.approved_at, route = excluded.route,
+                   engine = excluded.engine, origin = excluded.origin, via = excluded.via,
+                   added_at = excluded.added_at""",
+            (source_id, tgt, base_lang(tgt), unit.target, unit.document or "", unit.segment or "",
+             unit.reviewer, unit.approved_at, unit.route, unit.engine, unit.origin, unit.via, now()),
+        )
+        return True
+
+    def add(self, unit: TMUnit) -> bool:
+        """Store (or replace) one unit; False if it has no source or no target."""
+        with self._write() as conn:
+            return self._put(conn, unit)
+
+    def add_many(self, units: Iterable[TMUnit]) -> int:
+        """Store many units in one transaction; how many went in."""
+        count = 0
+        with self._write() as conn:
+            for unit in units:
+                count += self._put(conn, unit)
+        return count
+
+    def _prune(self, conn: sqlite3.Connection) -> None:
+        conn.execute("DELETE FROM sources WHERE id NOT IN (SELECT source_id FROM units)")
+
+    def forget(self, document: str, segment: str, tgt_lang: str | None = None,
+               source: str | None = None) -> int:
+        """Remove catalog-made units of a segment (all languages, or one); how many.
+
+        With ``source``, only the units of that sentence: a segment id names
+        a place, and after the document changed, the unit stored under this id
+        can be another sentence's, still approved where it now stands.
+        """
+        sql = "DELETE FROM units WHERE document = ? AND segment = ? AND via != 'import'"
+        params: list = [document, segment]
+        if tgt_lang:
+            sql += " AND tgt_lang = ?"
+            params.append(langs.normalize(tgt_lang))
+        if source is not None:
+            norm = normalize(source)
+            sql += " AND source_id IN (SELECT id FROM sources WHERE hash = ? AND norm = ?)"
+            params += [source_hash(norm), norm]
+        with self._write() as conn:
+            removed = conn.execute(sql, params).rowcount
+            self._prune(conn)
+        return removed
+
+    def sync(self, wanted_now: WantedNow, keep_imports: bool = True) -> RebuildReport:
+        """Bring the catalog-made units in line with ``wanted_now()`` in one transaction.
+
+        ``BEGIN IMMEDIATE``: from there on another writer (an approval) waits
+        for it. Only what differs is written, so that wait lasts as long as the
+        changes take, not as long as rewriting the whole memory.
+        """
+        with self._write() as conn:
+            wanted, report = wanted_now()
+            wanted = dict(wanted)
+            where = "" if not keep_imports else " WHERE u.via != 'import'"
+            stale = []
+            for row in conn.execute(
+                    "SELECT u.id, s.src_lang, s.norm, u.tgt_lang, u.document, u.segment, u.target, "
+                    "u.reviewer, u.approved_at, u.route, u.engine, u.origin, u.via "
+                    f"FROM units u JOIN sources s ON s.id = u.source_id{where}"):
+                key = row[1:6]
+                unit = wanted.get(key)
+                if unit is None:
+                    stale.append(row[0])
+                elif unit_fields(unit) == row[6:]:
+                    del wanted[key]
+            conn.executemany("DELETE FROM units WHERE id = ?", [(i,) for i in stale])
+            report.removed = len(stale)
+            for unit in wanted.values():
+                self._put(conn, unit)
+            self._prune(conn)
+        return report
+
+    def rebuild(self, locales_dir: str | os.PathLike[str], src_lang: str = SOURCE_LANG,
+                keep_imports: bool = True) -> RebuildReport:
+        """:func:`locwork.tm.catalogs.rebuild_memory` on this memory."""
+        from locwork.tm import catalogs
+
+        return catalogs.rebuild_memory(self, locales_dir, src_lang, keep_imports)
+
+    def check(self) -> None:
+        """Raise :class:`MemoryDamaged` unless SQLite's ``quick_check`` finds the file sound."""
+        rows = self._query("PRAGMA quick_check(5)")
+        problems = [" ".join(r[0].replace("*** in database main ***", "").split())
+                    for r in rows if r[0] != "ok"]
+        if problems:
+            text = "; ".join(p for p in problems if p)
+            raise _damaged(self.path, "integrity check: " + (text if len(text) <= 120 else text[:119] + "…"))
+
+    # ---------------------------------------------------------- reading
+
+    def stats(self) -> dict:
+        rows = self._query(
+            "SELECT s.src_lang, u.tgt_lang, u.via, count(*) FROM units u JOIN sources s "
+            "ON s.id = u.source_id GROUP BY 1, 2, 3 ORDER BY 1, 2, 3")
+        sources = self._query("SELECT count(*) FROM sources")[0][0]
+        return {
+            "path": str(self.path),
+            "sources": sources,
+            "units": sum(r[3] for r in rows),
+            "pairs": [{"from": r[0], "to": r[1], "via": r[2], "units": r[3]} for r in rows],
+        }
+
+    def units(self, tgt_lang: str | None = None) -> list[TMUnit]:
+        """Every unit (of one target language, base language matching: ``es`` takes ``es_ES``)."""
+        sql = f"SELECT {_UNIT_COLUMNS} FROM units u JOIN sources s ON s.id = u.source_id"
+        params: list = []
+        if tgt_lang:
+            sql += " WHERE u.tgt_base = ?"
+            params.append(base_lang(tgt_lang))
+        sql += " ORDER BY u.document, u.segment, u.tgt_lang, u.id"
+        return [TMUnit(*row) for row in self._query(sql, params)]
+
+    def __len__(self) -> int:
+        return self._query("SELECT count(*) FROM units")[0][0]
+
+    # ------------------------------------------ what the matcher asks for
+
+    def _version(self) -> object:
+        return self._data_version()
+
+    def _has_lang(self, tgt_base: str) -> bool:
+        return bool(self._query("SELECT 1 FROM units WHERE tgt_base = ? LIMIT 1", (tgt_base,)))
+
+    def _exact_sources(self, norms: Sequence[str], src: str) -> dict[str, tuple[int, str]]:
+        if not norms:
+            return {}
+        hashes = {source_hash(n): n for n in norms}
+        marks = ",".join("?" * len(hashes))
+        rows = self._query(f"SELECT id, coalesce(text, norm), norm FROM sources "
+                           f"WHERE src_lang = ? AND hash IN ({marks})", [src, *hashes])
+        return {row[2]: (row[0], row[1]) for row in rows if hashes.get(source_hash(row[2])) == row[2]}
+
+    def _units_of(self, source_ids: Sequence[int], tgt_lang: str) -> dict[int, list[UnitRow]]:
+        if not source_ids:
+            return {}
+        code = langs.normalize(tgt_lang)
+        marks = ",".join("?" * len(source_ids))
+        rows = self._query(
+            f"""SELECT u.source_id, u.target, u.tgt_lang, u.document, u.segment, u.reviewer,
+                       u.approved_at, u.route, u.origin, u.engine, u.via
+                FROM units u WHERE u.tgt_base = ? AND u.source_id IN ({marks})
+                ORDER BY u.tgt_lang != ?, coalesce(u.approved_at, u.added_at) DESC, u.id DESC""",
+            [base_lang(code), *source_ids, code],
+        )
+        found: dict[int, list[UnitRow]] = {}
+        for row in rows:
+            found.setdefault(row[0], []).append(row)
+        return found
+
+    def _source_texts(self, ids: Sequence[int]) -> dict[int, str]:
+        marks = ",".join("?" * len(ids))
+        return dict(self._query(f"SELECT id, coalesce(text, norm) FROM sources WHERE id IN ({marks})",
+                                list(ids)))
+
+    def _document_frequencies(self, words: Sequence[str]) -> dict[str, int]:
+        """How many sources hold each word (0 if none), cached until the memory changes."""
+        with self._lock:
+            version = self._data_version()
+            if version != self._df_version or len(self._df) > 200_000:
+                self._df.clear()
+                self._df_version = version
+            missing = [w for w in words if w not in self._df]
+            if missing:
+                marks = ",".join("?" * len(missing))
+                found = dict(self._query(f"SELECT term, doc FROM src_vocab WHERE term IN ({marks})",
+                                         missing))
+                for word in missing:
+                    self._df[word] = found.get(word, 0)
+            return {w: self._df[w] for w in words}
+
+    def _candidates(self, norm: str, src: str, tgt_base: str, threshold: float) -> list[tuple[int, str]]:
+        """Every source of the length band (when it is small, or cheaper than the index), or the
+        best :data:`CANDIDATES` of the band by BM25 among those holding one of the query's
+        rarest words."""
+        lo, hi = length_band(len(norm), threshold)
+        exists = "EXISTS (SELECT 1 FROM units u WHERE u.source_id = s.id AND u.tgt_base = ?)"
+        scan = (f"SELECT s.id, s.norm FROM sources s WHERE s.src_lang = ? "
+                f"AND s.length BETWEEN ? AND ? AND {exists}", (src, lo, hi, tgt_base))
+        band = self._query(
+            "SELECT count(*) FROM (SELECT 1 FROM sources WHERE src_lang = ? AND length BETWEEN ? AND ? "
+            "LIMIT ?)", (src, lo, hi, SCAN_MAX + 1))[0][0]
+        if scan_band(band):
+            return self._query(*scan)
+        chosen, postings = rare_terms(self._document_frequencies(terms(norm)))
+        if scan_band(band, postings):
+            return self._query(*scan)
+        if not chosen:
+            return []
+        expression = " OR ".join('"' + w.replace('"', '""') + '"' for w in chosen)
+        return self._query(
+            f"""SELECT s.id, s.norm FROM src_fts JOIN sources s ON s.id = src_fts.rowid
+                WHERE src_fts MATCH ? AND s.src_lang = ? AND s.length BETWEEN ? AND ? AND {exists}
+                ORDER BY src_fts.rank LIMIT ?""",
+            (expression, src, lo, hi, tgt_base, CANDIDATES))
+
+    def concordance(self, query: str, lang: str | None = None, limit: int = 50) -> list[ConcordanceHit]:
+        """Units whose source or target holds the word or phrase ``query``.
+
+        Whole words, case- and accent-insensitive (``lavrov`` finds
+        "Sergueï Lavrov"; ``sergue* lavrov`` works too: a trailing ``*``
+        is a prefix); a query that no word matches is searched as a
+        substring (``LIKE``) instead. ``lang``: only units in that target
+        language (its base language: ``es`` also gives ``es_ES``).
+        """
+        query = " ".join((query or "").split())
+        if not query:
+            raise LocworkError("give a word or a phrase to search for")
+        limit = max(1, int(limit))
+        words = TERM.findall(fold(query))
+        prefix = query.endswith("*")
+        params_lang: list = []
+        lang_sql = ""
+        if lang:
+            lang_sql = " AND u.tgt_base = ?2"
+            params_lang = [base_lang(lang)]
+        rows: list[tuple] = []
+        if words:
+            phrase = '"' + " ".join(words) + '"' + ("*" if prefix else "")
+            in_source = "u.source_id IN (SELECT rowid FROM src_fts WHERE src_fts MATCH ?1)"
+            in_target = "u.id IN (SELECT rowid FROM tgt_fts WHERE tgt_fts MATCH ?1)"
+            rows = self._query(
+                f"""SELECT {_UNIT_COLUMNS}, {in_source}, {in_target}
+                    FROM units u JOIN sources s ON s.id = u.source_id
+                    WHERE ({in_source} OR {in_target}){lang_sql}
+                    ORDER BY coalesce(u.approved_at, u.added_at) DESC, u.id DESC LIMIT {limit}""",
+                [phrase, *params_lang],
+            )
+        if not rows:
+            needle = query.rstrip("*")
+            pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            in_source = "coalesce(s.text, s.norm) LIKE ?1 ESCAPE '\\'"
+            in_target = "u.target LIKE ?1 ESCAPE '\\'"
+            rows = self._query(
+                f"""SELECT {_UNIT_COLUMNS}, {in_source}, {in_target}
+                    FROM units u JOIN sources s ON s.id = u.source_id
+                    WHERE ({in_source} OR {in_target}){lang_sql}
+                    ORDER BY coalesce(u.approved_at, u.added_at) DESC, u.id DESC LIMIT {limit}""",
+                [pattern, *params_lang],
+            )
+        hits = []
+        for row in rows:
+            where = "both" if row[12] and row[13] else "source" if row[12] else "target"
+            hits.append(ConcordanceHit(row[0], row[1], row[2], row[3], row[4], row[5], row[6],
+                                       row[7], where))
+        return hits
+
+
+TranslationMemory = SQLiteMemory  # the name callers have always used
+
+
+def unit_fields(unit: TMUnit) -> tuple:
+    """The stored columns of a unit besides its key (``added_at`` aside)."""
+    return (unit.target, unit.reviewer, unit.approved_at, unit.route, unit.engine, unit.origin, unit.via)
