@@ -217,3 +217,46 @@ def test_unreachable_scheduler_is_one_line(tmp_path, documents, monkeypatch):
     assert result.output.startswith("locwork: error: cannot reach the Dask scheduler at tcp://127.0.0.1:9")
     assert result.output.count("\n") == 1 and "Traceback" not in result.output
     assert not (tmp_path / "locales").exists()
+
+
+def test_a_run_whose_every_worker_died_ends_with_one_line(documents, tmp_path):
+    """Its own scheduler and one worker, killed mid-run: the run ends (no hang), exit 1, one line,
+    and the catalogs written before the kill stay valid."""
+    _apertium_routes()
+    scheduler_file = tmp_path / "scheduler.json"
+    dask = str(Path(sys.executable).parent / "dask")
+    scheduler = _start([dask, "scheduler", "--port", "0", "--no-dashboard",
+                        "--scheduler-file", str(scheduler_file)], tmp_path / "scheduler.log")
+    worker = None
+    try:
+        deadline = time.monotonic() + 60
+        while not scheduler_file.exists():
+            assert time.monotonic() < deadline, (tmp_path / "scheduler.log").read_text()
+            time.sleep(0.1)
+        worker = _worker(scheduler_file, tmp_path / "worker.log")
+        client = distributed.Client(scheduler_file=str(scheduler_file), timeout=30)
+        client.wait_for_workers(1, timeout=300)
+        address = json.loads(scheduler_file.read_text())["address"]
+        work = tmp_path / "work"
+        work.mkdir()
+        run = subprocess.Popen([*LOCWORK, "translate", str(documents), *ROUTES, "--cluster", address],
+                               cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env=dict(os.environ, LOCWORK_CLUSTER_CHUNK="2",
+                                        LOCWORK_CLUSTER_NO_WORKER_WAIT="3"))
+        deadline = time.monotonic() + 120
+        while not client.processing().get(next(iter(client.scheduler_info()["workers"]), ""), ()):
+            assert run.poll() is None, "the run ended before the worker got a task"
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        os.kill(worker.pid, signal.SIGKILL)
+        client.close()
+        out, err = run.communicate(timeout=120)
+    finally:
+        for proc in (scheduler, worker):
+            if proc is not None:
+                _stop(proc)
+    lines = err.decode().strip().splitlines()
+    assert run.returncode == 1, err.decode()
+    assert lines and "no worker" in lines[-1] and "Traceback" not in err.decode()
+    for path in (work / "locales").glob("*/*.po"):
+        msgfmt_check(path)

@@ -23,6 +23,7 @@ import atexit
 from asyncio import CancelledError
 import os
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -46,6 +47,9 @@ CHUNK = int(os.environ.get("LOCWORK_CLUSTER_CHUNK", "64"))
 RETRIES = 2  # a task that raised is tried again (a dead worker's tasks are rescheduled by the scheduler)
 CONNECT_TIMEOUT = float(os.environ.get("LOCWORK_CLUSTER_TIMEOUT", "15"))  # seconds to reach the scheduler
 WORKERS_TIMEOUT = 60.0  # seconds to wait for a first worker
+# Seconds a run waits with no worker left before it gives up on the tasks still out (no hang).
+NO_WORKER_TIMEOUT = float(os.environ.get("LOCWORK_CLUSTER_NO_WORKER_WAIT", "60"))
+POLL = 1.0  # seconds between checks that the cluster still has a worker
 
 # ---------------------------------------------------------------- worker side
 
@@ -115,6 +119,7 @@ class Batch:
         self.jobs: list[Job] = []
         self.results: dict[tuple[str, str], MTResult] = {}  # (route spec, text) -> result
         self.users: Counter[tuple[str, str]] = Counter()  # jobs not yet written that need a result
+        self.deserted = False  # the run gave up: the cluster had no worker left
 
     def add(self, job: Job) -> None:
         self.jobs.append(job)
@@ -138,8 +143,6 @@ class Batch:
 
     def run(self) -> Iterator[tuple[Job, BaseException | None]]:
         """Submit every chunk; yield each job as soon as all its chunks are back."""
-        from distributed import as_completed
-
         futures: dict[Future, tuple[Route, list[str], list[Job]]] = {}
         for number, (route, texts, jobs) in enumerate(self._chunks()):
             future = self.client.submit(translate_chunk, route, texts, self.glossary, self.n_best,
@@ -152,7 +155,7 @@ class Batch:
             if not job.waiting:
                 job.done = True
                 yield job, None
-        for future in as_completed(list(futures), loop=self.client.loop):
+        for future in self._as_completed(list(futures)):
             route, texts, jobs = futures.pop(future)
             error: BaseException | None = None
             try:
@@ -166,6 +169,38 @@ class Batch:
                 if not job.done and (not job.waiting or error is not None):
                     job.done = True
                     yield job, error
+
+    def _as_completed(self, futures: list[Future]) -> Iterator[Future]:
+        """Each future as it finishes; all of them cancelled once the cluster has had no worker
+        for ``NO_WORKER_TIMEOUT`` seconds, so that a run whose every worker died ends (with the
+        catalogs already written kept) instead of waiting forever."""
+        from distributed import as_completed
+
+        pending = set(futures)
+        finished = as_completed(futures, loop=self.client.loop)
+        checked = time.monotonic()
+        alone_since: float | None = None
+        while pending:
+            ready = finished.next_batch(block=False)
+            for future in ready:
+                pending.discard(future)
+                yield future
+            if ready:
+                alone_since = None
+                continue
+            time.sleep(0.02)
+            if time.monotonic() - checked < POLL:
+                continue
+            checked = time.monotonic()
+            if self.client.scheduler_info().get("workers"):
+                alone_since = None
+            elif alone_since is None:
+                alone_since = checked
+            elif checked - alone_since > NO_WORKER_TIMEOUT:
+                self.deserted = True
+                self.client.cancel(list(pending))
+                yield from list(pending)
+                return
 
     def runner(self, job: Job, engines: Engines) -> pipeline.MTRunner:
         """The MT of a job for the writer: the workers' results, any sentence they lack done here.
@@ -246,7 +281,7 @@ def translate_documents(
                                           n_best, root=root, mt=batch.runner(job, engines),
                                           tm=tm, tm_threshold=tm_threshold)
         batch.forget(job)
-    _raise_failures(failed)
+    _raise_failures(failed, batch.deserted)
 
 
 def pretranslate_catalogs(
@@ -290,10 +325,14 @@ def pretranslate_catalogs(
                            glossary, mt=batch.runner(job, engines), tm=tm,
                            tm_threshold=tm_threshold)
         batch.forget(job)
-    _raise_failures(failed)
+    _raise_failures(failed, batch.deserted)
 
 
-def _raise_failures(failed: list[BaseException]) -> None:
+def _raise_failures(failed: list[BaseException], deserted: bool = False) -> None:
+    if failed and deserted:
+        raise LocworkError(f"{len(failed)} catalog(s) not written: the cluster has had no worker "
+                           f"for {NO_WORKER_TIMEOUT:.0f} s; start workers and re-run (it translates "
+                           f"what is left)")
     if failed:
         first = str(failed[0]).strip().splitlines()
         raise LocworkError(f"{len(failed)} catalog(s) not written: the cluster failed "
