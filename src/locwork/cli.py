@@ -218,18 +218,33 @@ def translate(source: Path, targets: str, src: str, engine: str | None, routes: 
     machine-made; approved and edited entries are never touched, and only
     new or changed segments are translated on a re-run.
     """
-    from locwork import glossary as glossary_mod, pipeline, tm, workspace
-    from locwork.engines.registry import Engines
+    from locwork import uptodate
 
     src = lang_code(src)
     target_list = split_langs(targets)
     pins = parse_route_pins(routes, target_list)
+    paths = document_paths(source)
+    # A catalog already complete for this very document and these options is
+    # answered from its stamp, before anything heavy is loaded (see uptodate).
+    keys = {(p, lang): uptodate.key(p, lang, {
+        "src": src, "engine": engine, "route": pins.get(lang), "max_hops": max_hops, "n_best": n_best,
+        "locales": str(locales_dir.resolve()), "glossary": glossary}) for p in paths for lang in target_list}
+    done = {pair: uptodate.replay(locales_dir, pair[1], pair[0], k) for pair, k in keys.items()}
+    if all(done.values()):
+        replayed = [uptodate.unchanged_report(r) for r in done.values() if r]
+        _print_reports(replayed, as_json)
+        if as_json:
+            emit_json(replayed)
+        return
+    from locwork import glossary as glossary_mod, pipeline, tm, workspace
+    from locwork.engines.registry import Engines
+
     terms = glossary_mod.load(glossary) if glossary else None
     # Segmentation corrections made in the app apply here too.
-    docs = [workspace.load_document(p) for p in document_paths(source)]
+    docs = [workspace.load_document(p) for p in paths]
     for lang in target_list:  # a bad --locales is reported now, not after the MT
         pipeline.check_catalog_folder(locales_dir, lang)
-    reports = []
+    reports: list[dict] = []
     # One memory for every document and language of the run.
     with tm.settings(use=use_tm, threshold=tm_threshold, locales_dir=locales_dir), \
             Engines([engine] if engine else None) as engines:
@@ -238,24 +253,38 @@ def translate(source: Path, targets: str, src: str, engine: str | None, routes: 
                                         engine, pins.get(lang), max_hops)
             for lang in target_list
         }
-        for doc in docs:
+        for path, doc in zip(paths, docs):
+            hop_cache: pipeline.HopCache = {}  # a route prefix shared by targets runs once
             for lang in target_list:
+                previous = done[(path, lang)]
+                if previous is not None:
+                    reports.append(uptodate.unchanged_report(previous))
+                    _print_reports(reports[-1:], as_json)
+                    continue
                 total = len(doc.translatable)
                 with progress_bar(total, f"{doc.name} → {lang}") as bar:
                     report = pipeline.translate_document(
                         doc, lang, chosen[lang], engines, locales_dir, terms, n_best,
-                        root=Path.cwd(), progress=bar.update,
+                        root=Path.cwd(), progress=bar.update, hop_cache=hop_cache,
                     )
-                reports.append(report)
-                if not as_json:
-                    memory = (f" ({report.tm_exact} exact and {report.tm_fuzzy} fuzzy from memory)"
-                              if report.tm_exact or report.tm_fuzzy else "")
-                    click.echo(
-                        f"{report.path}: {report.translated} translated{memory}, {report.kept} kept "
-                        f"· {report.route} · expected chrF {report.route.expected_chrf:.1f}"
-                    )
+                reports.append(report.to_dict())
+                uptodate.record(locales_dir, lang, path, keys[(path, lang)], reports[-1], report.digest)
+                _print_reports(reports[-1:], as_json)
     if as_json:
-        emit_json([r.to_dict() for r in reports])
+        emit_json(reports)
+
+
+def _print_reports(reports: list[dict], as_json: bool) -> None:
+    """One line per catalog (nothing with --json: the caller prints them all at the end)."""
+    for report in [] if as_json else reports:
+        memory = (f" ({report['tm_exact']} exact and {report['tm_fuzzy']} fuzzy from memory)"
+                  if report["tm_exact"] or report["tm_fuzzy"] else "")
+        route = report["route"]
+        click.echo(
+            f"{report['catalog']}: {report['translated']} translated{memory}, {report['kept']} kept "
+            f"· {'→'.join(route['languages'])} ({', '.join(route['engines'])}) "
+            f"· expected chrF {route['expected_chrf']:.1f}"
+        )
 
 
 @cli.command()
