@@ -254,7 +254,8 @@ def translate(source: Path, targets: str, src: str, engine: str | None, routes: 
             for lang in target_list
         }
         for path, doc in zip(paths, docs):
-            hop_cache: pipeline.HopCache = {}  # a route prefix shared by targets runs once
+            # A route prefix shared by several targets is translated once.
+            hop_cache: pipeline.HopCache | None = {} if len(target_list) > 1 else None
             for lang in target_list:
                 previous = done[(path, lang)]
                 if previous is not None:

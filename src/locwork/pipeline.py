@@ -33,8 +33,8 @@ if TYPE_CHECKING:
 
 CHUNK = 512
 Progress = Callable[[int], None]
-#: Outputs of intermediate hops, by ((engine, src, tgt), input text): see :func:`route_chunk`.
-HopCache = dict[tuple[tuple[str, str, str], str], list[Hypothesis]]
+#: Engine outputs by ((engine, src, tgt, n_best), input text): see :func:`route_chunk`.
+HopCache = dict[tuple[tuple[str, str, str, int], str], list[Hypothesis]]
 
 
 @dataclass
@@ -62,9 +62,10 @@ def route_chunk(
 ) -> list[MTResult]:
     """Translate one batch through every hop of the route.
 
-    With ``hop_cache``, the output of every hop but the last is kept and
-    reused: routes that share a prefix (fr→ca→es and fr→ca→es→pt, or
-    every route through fr→ca) translate that prefix once per sentence.
+    With ``hop_cache``, the engines' output of every hop is kept and
+    reused: routes that share a prefix (fr→ca, fr→ca→es and fr→ca→es→gl)
+    translate that prefix once per sentence. Only the engine's raw output
+    is shared; masks and their restoration stay per route.
     """
     masks = [protect.mask(text, glossary, route.tgt, software) for text in texts]
     current = [m.text for m in masks]
@@ -73,7 +74,7 @@ def route_chunk(
         last = index == len(route.hops) - 1
         todo = [i for i, text in enumerate(current) if text.strip()]
         outputs = _translate_hop(engines, hop, [current[i] for i in todo],
-                                 n_best if last else 1, None if last else hop_cache)
+                                 n_best if last else 1, hop_cache)
         by_index = dict(zip(todo, outputs))
         if not last:
             current = [
@@ -97,10 +98,11 @@ def _translate_hop(engines: Engines, hop: Hop, texts: list[str], n_best: int,
     engine = engines.get(hop.engine)
     if cache is None:
         return engine.translate_batch(texts, hop.src, hop.tgt, n_best=n_best)
-    step = (hop.engine, hop.src, hop.tgt)
+    step = (hop.engine, hop.src, hop.tgt, n_best)
     missing = list(dict.fromkeys(t for t in texts if (step, t) not in cache))
     if missing:
-        for text, output in zip(missing, engine.translate_batch(missing, hop.src, hop.tgt, n_best=1)):
+        outputs = engine.translate_batch(missing, hop.src, hop.tgt, n_best=n_best)
+        for text, output in zip(missing, outputs):
             cache[(step, text)] = output
     return [cache[(step, t)] for t in texts]
 
