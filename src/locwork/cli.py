@@ -148,11 +148,11 @@ def normalize_route_spec(spec: str) -> str:
     return re.sub(r"[^\s\-:,>→]+", fix, spec)
 
 
-def engine_lang(engines: Any, code: str) -> str:
-    """The language the installed engines know for a locale (``es_ES`` → ``es``)."""
+def engine_lang(engines: Any, code: str, graph: Any = None) -> str:
+    """The language the installed engines (or those of ``graph``) know for a locale (``es_ES`` → ``es``)."""
     from locwork import langs
 
-    graph = engines.graph()
+    graph = graph or engines.graph()
     known = set(graph) | {hop.tgt for hops in graph.values() for hop in hops}
     return langs.engine_language(code, known)
 
@@ -249,9 +249,11 @@ def translate(source: Path, targets: str, src: str, engine: str | None, routes: 
     with tm.settings(use=use_tm, threshold=tm_threshold, locales_dir=locales_dir), \
             Engines([engine] if engine else None) as engines:
         chosen = {
-            lang: pipeline.choose_route(engines, engine_lang(engines, src), engine_lang(engines, lang),
-                                        engine, pins.get(lang), max_hops)
+            lang: pipeline.choose_route(engines, engine_lang(engines, src, pinned),
+                                        engine_lang(engines, lang, pinned), engine, pins.get(lang), max_hops)
             for lang in target_list
+            # A route naming its engines starts only those engines.
+            for pinned in [pipeline.pinned_graph(engines, pins.get(lang))]
         }
         for path, doc in zip(paths, docs):
             # A route prefix shared by several targets is translated once.

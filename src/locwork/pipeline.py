@@ -26,7 +26,9 @@ from locwork.document import Document, Segment
 from locwork.engines.base import Hypothesis
 from locwork.engines.registry import Engines
 from locwork.glossary import Glossary
-from locwork.routing import DEFAULT_MAX_HOPS, Hop, Route, best_route, parse_route
+from locwork.errors import LocworkError
+from locwork.routing import (DEFAULT_MAX_HOPS, Hop, Route, best_route, build_graph,
+                             parse_route)
 
 if TYPE_CHECKING:
     from locwork.tm import TranslationMemory
@@ -136,7 +138,7 @@ def choose_route(
     max_hops: int = DEFAULT_MAX_HOPS,
 ) -> Route:
     """The pinned route if any, else the best route (optionally one engine only)."""
-    graph = engines.graph()
+    graph = pinned_graph(engines, route_spec) or engines.graph()
     if route_spec:
         route = parse_route(route_spec, graph)
         if route.src != src or route.tgt != tgt:
@@ -145,6 +147,27 @@ def choose_route(
             raise LocworkError(f"route {route.spec()} does not go from {src} to {tgt}")
         return route
     return best_route(graph, src, tgt, max_hops=max_hops, engine=engine)
+
+
+def pinned_graph(engines: Engines, route_spec: str | None) -> dict[str, list[Hop]] | None:
+    """The graph of only the engines a pinned route names (``apertium:fr-es,...``).
+
+    Starting every engine to check one Apertium hop costs more CPU than
+    segmenting the document (argostranslate and Bergamot are imported and
+    their models listed). None when the route does not name its engines.
+    """
+    if not route_spec or ":" not in route_spec:
+        return None
+    names = sorted({part.split(":", 1)[0].strip() for part in route_spec.split(",")})
+    if not set(names) <= set(engines.names):
+        return None  # an unknown engine: the full graph gives the usual error
+    pairs: dict[str, list] = {}
+    for name in names:
+        try:
+            pairs[name] = list(engines.get(name).pairs())
+        except LocworkError as error:
+            engines.problems[name] = str(error)
+    return build_graph(pairs)
 
 
 def model_versions(engines: Engines, route: Route) -> str:
@@ -373,8 +396,7 @@ def plan_entries(po: polib.POFile, doc: Document, reference: str) -> list[polib.
                     retired.append(snapshot)
         entry.msgctxt = seg.id
         entry.occurrences = [(reference, str(segment_line(doc, seg)))]
-        catalog.set_meta(entry, "kind", seg.kind)
-        catalog.set_meta(entry, "level", str(seg.level) if seg.level else None)
+        catalog.update_meta(entry, {"kind": seg.kind, "level": str(seg.level) if seg.level else None})
         new_entries.append(entry)
         if needs_mt(entry):
             todo.append(entry)
