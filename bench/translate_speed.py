@@ -219,8 +219,11 @@ def bench_scaling(project: Path, lines: list[str], sizes: list[int]) -> list[dic
     rows = []
     env = dict(os.environ, LOCWORK_TM=str(project / "empty-tm" / "tm.sqlite"))
     for size in sizes:
-        text = [lines[i % len(lines)] + ("" if i < len(lines) else f" ({i // len(lines)})")
-                for i in range(size)]  # distinct sentences past the end of the file
+        # Distinct sentences past the end of the file, with no new sentence end
+        # (a suffix such as " (2)" after the final period would send every
+        # repeated line through pysbd, which the original lines mostly skip).
+        text = [("" if i < len(lines) else f"({i // len(lines)}) ") + lines[i % len(lines)]
+                for i in range(size)]
         as_document(text, project / "scale.txt")
         fresh(project)
         result = measure([PYTHON, "-c", _SELF_CPU, "translate", "scale.txt", "--to", "es",
