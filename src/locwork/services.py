@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from locwork.engines.registry import problem_text
 from locwork.constants import DEFAULT_MAX_HOPS
-from locwork.routing import Route, Router
+from locwork.routing import Hop, Route, Router
 
 if TYPE_CHECKING:
     from locwork.engines.registry import Engines
@@ -79,11 +79,11 @@ def list_models(engines: Engines) -> ModelsListing:
 # ------------------------------------------------------------------ translate
 
 
-def engine_language(engines: Engines, code: str) -> str:
-    """The language the installed engines know for a locale (``es_ES`` → ``es``)."""
+def engine_language(engines: Engines, code: str, graph: Mapping[str, list[Hop]] | None = None) -> str:
+    """The language the installed engines (or those of ``graph``) know for a locale (``es_ES`` → ``es``)."""
     from locwork import langs
 
-    graph = engines.graph()
+    graph = engines.graph() if graph is None else graph
     known = set(graph) | {hop.tgt for hops in graph.values() for hop in hops}
     return langs.engine_language(code, known)
 
@@ -96,13 +96,17 @@ def choose_routes(engines: Engines, src: str, targets: Sequence[str], engine: st
     Every route is chosen before any text is translated, so that a missing
     route is reported at once, not after the first languages' MT.
     """
-    router = Router.of(engines)
-    route_src = engine_language(engines, src)
+    from locwork.pipeline import pinned_graph
+
     chosen: dict[str, Route] = {}
     for lang in targets:
         pin = (pins or {}).get(lang)
         if isinstance(pin, Route):
             chosen[lang] = pin
             continue
-        chosen[lang] = router.choose(route_src, engine_language(engines, lang), engine, pin, max_hops)
+        # A pin that names its engines (apertium:fr-es) starts only those engines.
+        graph = pinned_graph(engines, pin)
+        router = Router(graph) if graph is not None else Router.of(engines)
+        chosen[lang] = router.choose(engine_language(engines, src, graph),
+                                     engine_language(engines, lang, graph), engine, pin, max_hops)
     return chosen

@@ -49,7 +49,7 @@ Layout of the package (one job per module)
 
 from __future__ import annotations
 
-from locwork.catalog.files import _message_key_of, check, edit, load, save
+from locwork.catalog.files import _message_key_of, check, edit, encode, load, save
 from locwork.catalog.header import (
     DEFAULT_SOURCE_LANG,
     gettext_date,
@@ -129,6 +129,7 @@ __all__ = [
     "clear_scores",
     "record_qe",
     "CatalogRef",
+    "encode",
     "all_catalogs",
     "document_catalogs",
     "document_languages",

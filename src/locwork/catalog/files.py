@@ -189,7 +189,7 @@ def _parse_error(error: BaseException) -> str:
 # Saving and checking
 # ---------------------------------------------------------------------------
 
-def _encode(po: polib.POFile, path: Path) -> bytes:
+def encode(po: polib.POFile, path: Path) -> bytes:
     text = dumps(po)
     encoding = po.encoding or "utf-8"
     try:
@@ -211,7 +211,7 @@ def save(po: polib.POFile, path: str | os.PathLike[str]) -> None:
     it was read: to update an existing catalog, use :func:`edit`.
     """
     path = Path(path)
-    data = _encode(po, path)
+    data = encode(po, path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -292,6 +292,6 @@ def edit(
             return
         if touch and before is not None and "PO-Revision-Date" in po.metadata:
             po.metadata["PO-Revision-Date"] = gettext_date()
-        atomic_write_bytes(path, _encode(po, path))
+        atomic_write_bytes(path, encode(po, path))
 
 

@@ -12,6 +12,7 @@ quick commands start fast.
 from __future__ import annotations
 
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import click
@@ -92,28 +93,53 @@ def stats(catalogs: tuple[Path, ...], as_json: bool) -> None:
         )
 
 
-def _translate_runs(docs: list, chosen: dict, engines: Any, locales_dir: Path, terms: Any,
-                    n_best: int, cluster: str | None, memo: Any):
-    """Each document × language, translated here or on a Dask cluster; reports as catalogs are written."""
-    from locwork import pipeline
+def _translate_runs(paths: list[Path], docs: list, chosen: dict, done: dict, engines: Any,
+                    locales_dir: Path, terms: Any, n_best: int, cluster: str | None,
+                    memo: Any) -> Iterator[tuple[Path, str, Any]]:
+    """Each document × language not answered from its stamp, translated here or on a Dask
+    cluster; yields (document path, language, report) as each catalog is written."""
+    from locwork import catalog, pipeline
 
     if cluster:
         from locwork import cluster as cluster_mod
 
+        todo = [(path, doc) for path, doc in zip(paths, docs)
+                if any(done[(path, lang)] is None for lang in chosen)]
+        where = {catalog.catalog_path(locales_dir, lang, doc.name).resolve(): (path, lang)
+                 for path, doc in todo for lang in chosen}
         client = cluster_mod.connect(cluster)
         try:
-            yield from cluster_mod.translate_documents(client, docs, chosen, engines, locales_dir,
-                                                       terms, n_best, root=Path.cwd(),
-                                                       tm=memo.tm, tm_threshold=memo.threshold)
+            for report in cluster_mod.translate_documents(
+                    client, [doc for _, doc in todo], chosen, engines, locales_dir, terms, n_best,
+                    root=Path.cwd(), tm=memo.tm, tm_threshold=memo.threshold):
+                yield (*where[Path(report.path).resolve()], report)
         finally:
             client.close()
         return
-    for doc in docs:
+    for path, doc in zip(paths, docs):
+        # A route prefix shared by several targets is translated once.
+        hop_cache: pipeline.HopCache | None = {} if len(chosen) > 1 else None
         for lang, route in chosen.items():
+            if done[(path, lang)] is not None:
+                continue
             with progress_bar(len(doc.translatable), f"{doc.name} → {lang}") as bar:
-                yield pipeline.translate_document(doc, lang, route, engines, locales_dir, terms,
-                                                  n_best, root=Path.cwd(), progress=bar.update,
-                                                  tm=memo.tm, tm_threshold=memo.threshold)
+                yield path, lang, pipeline.translate_document(
+                    doc, lang, route, engines, locales_dir, terms, n_best, root=Path.cwd(),
+                    progress=bar.update, tm=memo.tm, tm_threshold=memo.threshold,
+                    hop_cache=hop_cache)
+
+
+def _print_reports(reports: list[dict], as_json: bool) -> None:
+    """One line per catalog (nothing with --json: the caller prints them all at the end)."""
+    for report in [] if as_json else reports:
+        memory = (f" ({report['tm_exact']} exact and {report['tm_fuzzy']} fuzzy from memory)"
+                  if report["tm_exact"] or report["tm_fuzzy"] else "")
+        route = report["route"]
+        click.echo(
+            f"{report['catalog']}: {report['translated']} translated{memory}, {report['kept']} kept "
+            f"· {'→'.join(route['languages'])} ({', '.join(route['engines'])}) "
+            f"· expected chrF {route['expected_chrf']:.1f}"
+        )
 
 
 CLUSTER_HELP = ("Translate on this Dask scheduler's workers (tcp://HOST:PORT; start them with "
@@ -154,34 +180,43 @@ def translate(sources: tuple[Path, ...], targets: str, src: str, engine: str | N
     machine-made; approved and edited entries are never touched, and only
     new or changed segments are translated on a re-run.
     """
-    from locwork import glossary as glossary_mod, pipeline, services, tm, workspace
-    from locwork.engines.registry import Engines
+    from locwork import uptodate
 
     src = lang_code(src)
     target_list = split_langs(targets)
     pins = parse_route_pins(routes, target_list)
+    paths = [p for source in sources for p in document_paths(source)]
+    # A catalog already complete for this very document and these options is
+    # answered from its stamp, before anything heavy is loaded (see uptodate).
+    keys = {(p, lang): uptodate.key(p, lang, {
+        "src": src, "engine": engine, "route": pins.get(lang), "max_hops": max_hops, "n_best": n_best,
+        "locales": str(locales_dir.resolve()), "glossary": glossary}) for p in paths for lang in target_list}
+    done = {pair: uptodate.replay(locales_dir, pair[1], pair[0], k) for pair, k in keys.items()}
+    reports: list[dict] = [uptodate.unchanged_report(r) for r in done.values() if r]
+    _print_reports(reports, as_json)
+    if all(done.values()):
+        if as_json:
+            emit_json(reports)
+        return
+    from locwork import glossary as glossary_mod, pipeline, services, tm, workspace
+    from locwork.engines.registry import Engines
+
     terms = glossary_mod.load(glossary) if glossary else None
     # Segmentation corrections made in the app apply here too.
-    docs = [workspace.load_document(p) for source in sources for p in document_paths(source)]
+    docs = [workspace.load_document(p) for p in paths]
     for lang in target_list:  # a bad --locales is reported now, not after the MT
         pipeline.check_catalog_folder(locales_dir, lang)
-    reports = []
     # One memory for every document and language of the run.
     with tm.settings(use=use_tm, threshold=tm_threshold, locales_dir=locales_dir) as memo, \
             Engines([engine] if engine else None) as engines:
         chosen = services.choose_routes(engines, src, target_list, engine, pins, max_hops)
-        for report in _translate_runs(docs, chosen, engines, locales_dir, terms, n_best, cluster,
-                                      memo):
-            reports.append(report)
-            if not as_json:
-                memory = (f" ({report.tm_exact} exact and {report.tm_fuzzy} fuzzy from memory)"
-                          if report.tm_exact or report.tm_fuzzy else "")
-                click.echo(
-                    f"{report.path}: {report.translated} translated{memory}, {report.kept} kept "
-                    f"· {report.route} · expected chrF {report.route.expected_chrf:.1f}"
-                )
+        for path, lang, report in _translate_runs(paths, docs, chosen, done, engines, locales_dir,
+                                                  terms, n_best, cluster, memo):
+            reports.append(report.to_dict())
+            uptodate.record(locales_dir, lang, path, keys[(path, lang)], reports[-1], report.digest)
+            _print_reports(reports[-1:], as_json)
     if as_json:
-        emit_json([r.to_dict() for r in reports])
+        emit_json(reports)
 
 
 @cli.command()
