@@ -676,7 +676,11 @@ def workbench(path: Path, doc, lang: str, spec: dict, order: str) -> None:
 
     ids = [r.id for r in rows]
     seg = st.session_state.get("seg") or st.query_params.get("seg")
-    if seg not in ids:
+    # A new filter that hides the open segment opens the first one it shows (a draft of the
+    # one left stays its draft); a save that takes the open one out of the list does not.
+    filtered = repr((spec, order)) != st.session_state.get("shown_for")
+    st.session_state["shown_for"] = repr((spec, order))
+    if seg not in ids or (filtered and shown and seg not in {r.id for r in shown}):
         pick = next((r.id for r in shown if r.state != "approved"), None) or \
             (shown[0].id if shown else ids[0] if ids else None)
         seg = pick
