@@ -652,14 +652,25 @@ def page() -> None:
     with lang_col:
         lang = language_bar(proj, doc, languages)
     spec, order = filters(load_rows(path, doc, lang))
+    st.session_state["wb_inputs"] = outside_inputs()
     workbench(path, doc, lang, spec, order)
+
+
+def outside_inputs() -> str:
+    """The widgets outside the fragment that it depends on (document, language, filters)."""
+    keys = sorted(k for k in st.session_state.keys()
+                  if k in ("doc_select", "review_lang") or str(k).startswith("f_"))
+    return repr([(k, st.session_state[k]) for k in keys])
 
 
 @st.fragment
 def workbench(path: Path, doc, lang: str, spec: dict, order: str) -> None:
     """The editor, the table and the preview: an editor action (save, approve and next, a
     move) reruns this function only, not the sidebar, the language bar and the filters."""
-    if st.session_state.pop("full_rerun", False):  # a jump to another document or language
+    # A jump to another document or language (the drafts bar), or a click on the language bar
+    # that reached the server during a fragment run: run the whole page for it.
+    if st.session_state.pop("full_rerun", False) or \
+            outside_inputs() != st.session_state.get("wb_inputs"):
         st.rerun()
     proj = common.project()
     catalog_path = review.catalog_for(proj.locales, lang, doc.name)
