@@ -1,30 +1,35 @@
-"""Review-screen speed: page load with the full article in 5 languages, and saves.
+"""Review-screen speed, as ratios to a bare Streamlit app measured in the same run.
 
 Usage (from the repository root)::
 
-    .venv/bin/python bench/app_speed.py [--languages es,ca,en,pt,it] [--runs 5] [--no-browser]
+    .venv/bin/python bench/app_speed.py [--runs 7]
 
-Set-up: a temporary project (``LOCWORK_ROOT``) with the default article and
-one catalog per language, machine-translated through the real engines
-(router's pick) or, when no route exists, through a stand-in engine that
-tags the source (what is measured is the app, not MT).
+Absolute times mean little on a shared machine; ratios to the cheapest
+thing Streamlit can do, measured in the same run, with the same server
+settings and the same headless Chromium, do. Two apps are served
+(``streamlit run`` on free ports):
 
-Measured:
+- a bare app: one button and a counter;
+- locwork's ``app.py`` on a temporary project (``LOCWORK_ROOT``) with the
+  default article translated into Spanish by Apertium and its catalog
+  copied to eight more languages (nine in the language bar).
 
-- ``script run``: the review page's Python run in ``AppTest`` (first run,
-  imports included, then warm reruns);
-- ``browser load``: a real headless Chromium opening the review page in a
-  new session until Streamlit reports the run finished, the editor is
-  filled and the preview highlights the segment (``streamlit run`` on a
-  free port): the very first load (server-side imports), a new browser
-  context each time (empty cache: Streamlit's JavaScript is fetched and
-  parsed again), and a reload in the same context (what a reviewer does);
-- ``save``: ``locwork.review.save`` (lock, load, check, write, fsync,
-  history append), alternately saving and approving one segment;
-- ``browser save``: a click on Save until the confirmation shows.
+Measured, interleaved (bare, review, bare, review...) so that a load spike
+hits both sides alike:
 
-Targets: page load under 2 s, save under 200 ms. Prints a table; exit
-status 1 if a target is missed.
+- ``page load``: a new browser context (empty cache) opens the page until
+  Streamlit reports the run finished and the page's content is drawn (the
+  bare app's button; the review page's editor filled and the preview's
+  current segment highlighted);
+- ``button rerun``: a click on the bare app's button until its counter
+  shows the new value and the run is finished;
+- ``approve & next``: a click on the review page's *Approve & next* until
+  the next segment's editor is open and the run is finished (the catalog
+  write, the history line and the memory update included).
+
+Targets (issue 12 §5): approve & next at most 1.5x the bare button rerun,
+the review page at most 2x the bare page load. Prints a table; exit status
+1 if a target is missed.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,97 +53,41 @@ DOC = ROOT / "corpus" / "sommet-trump-poutine-annule.txt"
 CHROMIUM = os.environ.get("LOCWORK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-LOAD_TARGET, SAVE_TARGET = 2.0, 0.2
+LANGS = ["es", "ca", "en", "de", "it", "pt", "gl", "oc", "eo"]
+APPROVE_TARGET, LOAD_TARGET = 1.5, 2.0
+DONE = "[data-test-script-state=notRunning]"
+
+BARE_APP = '''import streamlit as st
+
+st.session_state.setdefault("n", 0)
 
 
-class TagEngine:
-    """Stand-in for a language no installed engine reaches."""
-
-    name = "tag"
-
-    def __init__(self, langs):
-        self.langs = langs
-
-    def pairs(self):
-        return [("fr", lang) for lang in self.langs]
-
-    def model_version(self, src, tgt):
-        return "tag 1"
-
-    def translate_batch(self, texts, src, tgt, n_best=1):
-        from locwork.engines.base import Hypothesis
-
-        return [[Hypothesis(f"{t} [{tgt}]")] for t in texts]
-
-    def close(self):
-        pass
+def bump():
+    st.session_state["n"] += 1
 
 
-def make_project(root: Path, languages: list[str]) -> list[str]:
-    from locwork import pipeline, routing, workspace
+st.button("Click", key="bump", on_click=bump)
+st.markdown(f"clicked {st.session_state['n']} times")
+'''
+
+
+def make_project(root: Path) -> None:
+    """The article in Spanish (Apertium), its catalog copied to the eight other languages."""
+    from locwork import pipeline, review, workspace
     from locwork.engines.registry import Engines
-    from locwork.errors import LocworkError
 
     (root / "corpus").mkdir(parents=True)
     shutil.copy(DOC, root / "corpus")
     proj = workspace.Project(root)
     doc = workspace.load_document(root / "corpus" / DOC.name)
-    notes = []
-    with Engines() as engines:
-        for lang in languages:
-            try:
-                route = pipeline.choose_route(engines, "fr", lang)
-                pipeline.translate_document(doc, lang, route, engines, proj.locales, root=root)
-                notes.append(f"{lang}: {route}")
-            except LocworkError:
-                tag = TagEngine(languages)
-
-                class One:
-                    problems: dict = {}
-
-                    def get(self, name, tag=tag):
-                        return tag
-
-                route = routing.score_route([routing.Hop("tag", "fr", lang)])
-                pipeline.translate_document(doc, lang, route, One(), proj.locales, root=root)
-                notes.append(f"{lang}: stand-in engine (no route installed)")
-    return notes
-
-
-def bench_script(root: Path, runs: int) -> tuple[float, list[float]]:
-    os.environ["LOCWORK_ROOT"] = str(root)
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params["lang"] = "es"
-    start = time.perf_counter()
-    at.run()
-    first = time.perf_counter() - start
-    if at.exception:
-        raise SystemExit(f"the app failed: {at.exception[0].message}")
-    warm = []
-    for _ in range(runs):
-        fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-        fresh.query_params["lang"] = "es"
-        start = time.perf_counter()
-        fresh.run()
-        warm.append(time.perf_counter() - start)
-    return first, warm
-
-
-def bench_save(root: Path, runs: int) -> list[float]:
-    from locwork import catalog, review
-
-    path = review.catalog_for(root / "locales", "es", DOC.stem)
-    seg = "p4.s1"
-    times = []
-    for i in range(runs):
-        base = review.find_entry(catalog.load(path), seg).msgstr
-        start = time.perf_counter()
-        result = review.save(path, seg, f"Texto número {i}.", base, "Bench", approve=i % 2 == 1)
-        times.append(time.perf_counter() - start)
-        assert isinstance(result, review.Saved)
-    return times
+    with Engines(["apertium"]) as engines:
+        route = pipeline.choose_route(engines, "fr", "es")
+        pipeline.translate_document(doc, "es", route, engines, proj.locales, root=root)
+    es = review.catalog_for(proj.locales, "es", doc.name)
+    for lang in LANGS[1:]:
+        other = review.catalog_for(proj.locales, lang, doc.name)
+        other.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(es, other)
 
 
 def _free_port() -> int:
@@ -146,12 +96,12 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def bench_browser(root: Path, runs: int) -> tuple[float, list[float], list[float], list[float]]:
-    from playwright.sync_api import sync_playwright
-
+@contextmanager
+def served(script: Path, root: Path):
+    """``streamlit run script`` on a free port (the test suite's settings); yields its URL."""
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
         cwd=ROOT, env=dict(os.environ, LOCWORK_ROOT=str(root)),
@@ -159,90 +109,137 @@ def bench_browser(root: Path, runs: int) -> tuple[float, list[float], list[float
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 90
         while True:
             try:
                 with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
                     break
             except OSError:
                 if time.monotonic() > deadline:
-                    raise SystemExit("streamlit did not start") from None
+                    raise SystemExit(f"streamlit did not start for {script}") from None
                 time.sleep(0.3)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-
-            def load(seg: str = "p6.s1", page=None):
-                if page is None:
-                    context = browser.new_context(viewport={"width": 1500, "height": 1000})
-                    page = context.new_page()
-                start = time.perf_counter()
-                page.goto(f"{url}/?lang=es&seg={seg}&reviewer=Bench")
-                page.locator(".st-key-target_editor textarea").wait_for()
-                page.locator("[data-test-script-state=notRunning]").wait_for(state="attached")
-                page.locator(".st-key-preview_box .lw-seg.current").wait_for()
-                return time.perf_counter() - start, page
-
-            first, page = load()
-            page.context.close()
-            loads, reloads, saves = [], [], []
-            for i in range(runs):
-                elapsed, page = load()
-                loads.append(elapsed)
-                reloads.append(load(page=page)[0])
-                page.locator(".st-key-target_editor textarea").fill(f"Versión {i}.")
-                start = time.perf_counter()
-                page.locator(".st-key-save button:visible").click()
-                page.locator("[data-testid=stToast]").filter(has_text="Saved p6.s1").first.wait_for()
-                saves.append(time.perf_counter() - start)
-                page.context.close()
-            browser.close()
-        return first, loads, reloads, saves
+        yield url
     finally:
         server.terminate()
         server.wait(timeout=10)
 
 
-def row(name: str, values: list[float], target: float | None) -> tuple[str, bool]:
-    med = statistics.median(values)
-    ok = target is None or med < target
-    verdict = "" if target is None else ("ok" if ok else "SLOW")
-    target_text = f"< {target * 1000:.0f} ms" if target else ""
-    return (f"{name:<34} {len(values):>4} {med * 1000:>10.1f} {max(values) * 1000:>10.1f} "
-            f"{target_text:>10} {verdict:>5}"), ok
+class Bench:
+    """Both apps in one Chromium; each measure returns seconds."""
+
+    def __init__(self, browser, bare_url: str, app_url: str, ids: list[str]):
+        self.browser, self.bare_url, self.app_url = browser, bare_url, app_url
+        self.ids = ids
+        self.bare_page = self.review_page = None
+        self.clicks = 0
+
+    def _context(self):
+        return self.browser.new_context(viewport={"width": 1440, "height": 900})
+
+    def bare_load(self) -> float:
+        if self.bare_page:
+            self.bare_page.context.close()
+        page = self._context().new_page()
+        page.set_default_timeout(120_000)
+        start = time.perf_counter()
+        page.goto(self.bare_url)
+        page.locator(".st-key-bump button").wait_for()
+        page.get_by_text("clicked 0 times").wait_for()
+        page.locator(DONE).wait_for(state="attached")
+        elapsed = time.perf_counter() - start
+        self.bare_page, self.clicks = page, 0
+        return elapsed
+
+    def bare_rerun(self) -> float:
+        page = self.bare_page
+        page.wait_for_timeout(300)
+        start = time.perf_counter()
+        page.locator(".st-key-bump button").click()
+        self.clicks += 1
+        page.get_by_text(f"clicked {self.clicks} times").wait_for()
+        page.locator(DONE).wait_for(state="attached")
+        return time.perf_counter() - start
+
+    def review_load(self, seg: str) -> float:
+        if self.review_page:
+            self.review_page.context.close()
+        page = self._context().new_page()
+        page.set_default_timeout(120_000)
+        start = time.perf_counter()
+        page.goto(f"{self.app_url}/review?lang=es&seg={seg}&reviewer=Bench")
+        page.locator(".st-key-target_editor textarea").wait_for()
+        page.locator(".st-key-preview_box .lw-seg.current").wait_for()
+        page.locator(DONE).wait_for(state="attached")
+        elapsed = time.perf_counter() - start
+        self.review_page = page
+        return elapsed
+
+    def approve_next(self, seg: str, after: str) -> float:
+        page = self.review_page
+        page.locator(".st-key-editor_box").get_by_text(seg, exact=True).wait_for()
+        page.wait_for_timeout(300)
+        start = time.perf_counter()
+        page.locator(".st-key-approve_next button:visible").click()
+        page.locator(".st-key-editor_box").get_by_text(after, exact=True).wait_for()
+        page.locator(DONE).wait_for(state="attached")
+        return time.perf_counter() - start
+
+
+def measure(runs: int, root: Path) -> dict[str, list[float]]:
+    from playwright.sync_api import sync_playwright
+
+    from locwork import catalog, review
+
+    es = review.catalog_for(root / "locales", "es", DOC.stem)
+    ids = [e.msgctxt for e in catalog.load(es) if e.msgctxt and e.msgid]
+    times: dict[str, list[float]] = {"bare load": [], "review load": [], "bare rerun": [],
+                                     "approve & next": []}
+    with tempfile.TemporaryDirectory(prefix="locwork-bare-") as tmp:
+        bare = Path(tmp) / "bare_app.py"
+        bare.write_text(BARE_APP, encoding="utf-8")
+        with served(bare, root) as bare_url, served(ROOT / "app.py", root) as app_url, \
+                sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            bench = Bench(browser, bare_url, app_url, ids)
+            # Warm-up: server-side imports, each app's first run, the first write and match.
+            bench.bare_load()
+            bench.bare_rerun()
+            bench.review_load(ids[0])
+            bench.approve_next(ids[0], ids[1])
+            for i in range(runs):
+                start = 2 + 4 * i  # three segments approved in a row, one left between runs
+                times["bare load"].append(bench.bare_load())
+                times["review load"].append(bench.review_load(ids[start]))
+                for k in range(3):
+                    times["bare rerun"].append(bench.bare_rerun())
+                    times["approve & next"].append(bench.approve_next(ids[start + k], ids[start + k + 1]))
+            browser.close()
+    return times
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--languages", default="es,ca,en,pt,it")
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-    languages = [lang.strip() for lang in args.languages.split(",") if lang.strip()]
-    if "es" not in languages:
-        languages.insert(0, "es")
+    if not Path(CHROMIUM).exists():
+        raise SystemExit(f"{CHROMIUM} is missing (apt-get install chromium)")
     with tempfile.TemporaryDirectory(prefix="locwork-bench-") as tmp:
         root = Path(tmp)
-        for note in make_project(root, languages):
-            print(f"catalog {note}")
-        script_first, script_warm = bench_script(root, args.runs)
-        saves = bench_save(root, max(args.runs * 4, 20))
-        lines = [row("script run, first (imports)", [script_first], None),
-                 row("script run, new session", script_warm, LOAD_TARGET),
-                 row("review.save", saves, SAVE_TARGET)]
-        browser_ok = not args.no_browser and Path(CHROMIUM).exists()
-        if browser_ok:
-            first, loads, reloads, clicks = bench_browser(root, args.runs)
-            lines += [row("browser load, first (cold server)", [first], None),
-                      row("browser load, new browser", loads, LOAD_TARGET),
-                      row("browser reload (cached assets)", reloads, LOAD_TARGET),
-                      row("browser save (click → toast)", clicks, SAVE_TARGET * 5)]
-    print(f"\n{len(languages)} languages, {args.runs} runs; times in ms\n")
-    print(f"{'measure':<34} {'n':>4} {'median':>10} {'max':>10} {'target':>10} {'':>5}")
-    for text, _ in lines:
-        print(text)
-    if not browser_ok:
-        print("(browser measures skipped)")
-    return 0 if all(ok for _, ok in lines) else 1
+        make_project(root)
+        times = measure(args.runs, root)
+    med = {name: statistics.median(values) for name, values in times.items()}
+    print(f"\n{len(LANGS)} languages in the bar, {args.runs} loads, "
+          f"{len(times['bare rerun'])} reruns of each; times in ms\n")
+    print(f"{'measure':<18} {'n':>3} {'median':>8} {'min':>8} {'max':>8}")
+    for name, values in times.items():
+        print(f"{name:<18} {len(values):>3} {med[name] * 1000:>8.0f} {min(values) * 1000:>8.0f} "
+              f"{max(values) * 1000:>8.0f}")
+    checks = [("approve & next / bare rerun", med["approve & next"] / med["bare rerun"], APPROVE_TARGET),
+              ("review load / bare load", med["review load"] / med["bare load"], LOAD_TARGET)]
+    print()
+    for name, ratio, target in checks:
+        print(f"{name:<30} {ratio:5.2f}x  (target <= {target}x)  {'ok' if ratio <= target else 'SLOW'}")
+    return 0 if all(ratio <= target for _, ratio, target in checks) else 1
 
 
 if __name__ == "__main__":

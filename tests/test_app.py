@@ -68,9 +68,13 @@ def translated_nbest(app_root, argos_es):
     return copy_project(argos_es, app_root)
 
 
-def start(reviewer: str | None = None, page: str | None = "ui/review.py", **params) -> AppTest:
-    """The app on ``page`` (None: the default page, the Article)."""
+def start(reviewer: str | None = None, page: str | None = "ui/review.py", tab: str | None = None,
+          **params) -> AppTest:
+    """The app on ``page`` (None: the default page, the Article); ``tab``: the Review page's
+    detail tab to open (only the open one is drawn)."""
     at = AppTest.from_file(APP, default_timeout=60)
+    if tab:
+        at.session_state["detail_tab"] = tab
     for key, value in params.items():
         at.query_params[key] = value
     if page:
@@ -176,7 +180,7 @@ def test_take_theirs_loads_their_text(translated):
 
 def test_url_opens_a_segment_and_alternatives_fill_the_editor(translated_nbest, engines):
     proj, doc, path = translated_nbest
-    at = start("Ana", lang="es", seg="p4.s1")
+    at = start("Ana", tab="Alternatives", lang="es", seg="p4.s1")
     assert at.session_state["seg"] == "p4.s1"
     row = next(r for r in review.load_rows(doc, proj.locales, "es") if r.id == "p4.s1")
     assert editor(at).value == row.target
@@ -303,7 +307,7 @@ def test_memory_tab_shows_the_draft_origin_matches_and_concordance(translated, e
     report = pipeline.translate_document(other_doc, "es", route, engines, proj.locales,
                                          root=proj.root)
     assert report.tm_exact == 1
-    at = start("Ana", doc="autre.txt", seg=other_doc.translatable[1].id)
+    at = start("Ana", tab="Memory", doc="autre.txt", seg=other_doc.translatable[1].id)
     assert not at.exception, at.exception
     assert editor(at).value == "Texto aprobado por Ana."
     assert "This draft came from the memory: <b>tm 100%</b>" in html_texts(at)

@@ -68,12 +68,12 @@ def app(project):
 def page(app):
     from playwright.sync_api import expect, sync_playwright
 
-    expect.set_options(timeout=30_000)  # this machine is shared: reruns can take seconds
+    expect.set_options(timeout=60_000)  # this machine is shared: reruns can take many seconds
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = chromium.new_context(viewport={"width": 1500, "height": 1100})
         page = context.new_page()
-        page.set_default_timeout(30_000)
+        page.set_default_timeout(90_000)  # a first page load under load can take a minute
         page.on("dialog", lambda dialog: dialog.accept())  # "leave with unsaved drafts?"
         page.goto(f"{app}/review?doc=alpha.txt&lang=es&seg=p1.s1&reviewer=Ana")
         settle(page)
@@ -239,22 +239,22 @@ def test_filter_language_and_document_switches_never_carry_text(project, page, s
     from playwright.sync_api import expect
 
     root = project
-    # A filter: the editor stays on X with X's text; approving stores it on X only.
+    # A filter that hides X: the first segment it shows opens, with its own text; X's text
+    # stays X's unsaved draft, and saving it from the drafts bar puts it on X only.
     opened(page, "p2.s2")
     typed = "TEXTE-filtre-pour-p2.s2"
     type_text(page, typed)
     page.locator(".st-key-f_query input").fill("Troisième")
     page.locator(".st-key-f_query input").press("Enter")
     expect(page.get_by_text("1 of 6 segments shown")).to_be_visible()  # the filter is applied
-    opened(page, "p2.s2")
-    expect(editor(page)).to_have_value(typed)
-    editor(page).press("Control+Enter")
-    opened(page, "p3.s1")  # the next one to review among those shown
-    eventually(lambda: where(root, typed) == {(*ES_ALPHA, "p2.s2")})
-    assert "fuzzy" not in po_texts(root)[(*ES_ALPHA, "p2.s2")].flags
+    opened(page, "p3.s1")
+    expect(editor(page)).to_have_value(po_texts(root)[(*ES_ALPHA, "p3.s1")].msgstr)
     page.locator(".st-key-f_query input").fill("")
     page.locator(".st-key-f_query input").press("Enter")
     settle(page)
+    back_to_draft(page, root, "p2.s2", typed, (*ES_ALPHA, "p2.s2"))
+    click(page, "next")
+    opened(page, "p3.s1")
 
     # A language switch: Catalan's p3.s1 shows its own text; the Spanish draft stays Spanish.
     typed = "TEXTE-langue-pour-p3.s1"

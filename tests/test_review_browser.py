@@ -1,8 +1,10 @@
-"""The review screen in a real headless Chromium: keyboard shortcuts and the layout at 1280×720 / 1440 px.
+"""The review screen in a real headless Chromium: keyboard shortcuts, the layout at 1280×720 / 1440 px,
+and each review basic of issue 12 §4, by mouse and by keyboard.
 
 A project with the article translated into Spanish by Apertium, its
 catalog copied to eight more languages (nine in the language bar), served
-by ``streamlit run app.py``. Screenshots go to tests/artifacts/ on failure.
+by ``streamlit run app.py``, one server and one browser for the module.
+Screenshots go to tests/artifacts/ on failure.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import shutil
 
 import pytest
 
-from locwork import catalog, review
+from locwork import catalog, review, tokens
 from test_browser import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DOC_NAME, browser_project, settle,
                           streamlit_app)
 
@@ -100,3 +102,148 @@ def test_keyboard_and_layout(served, request):
             raise
         finally:
             chromium.close()
+
+
+def _fresh(page, selector: str):
+    """An element of the last run (Streamlit keeps the previous run's ones, stale, for a while)."""
+    return page.locator(f"{selector}:not([data-stale='true'])")
+
+
+@pytest.mark.timeout(420)  # ~1 min on an idle machine; minutes on a loaded one
+def test_review_basics(served, request):
+    """Search, filters and Prev/Next, the detail tabs, counts, tokens, comment, glossary,
+    the preview, an unchanged save, the table, downloads, n-best and a bad upload."""
+    from playwright.sync_api import expect, sync_playwright
+
+    url, es = served
+    expect.set_options(timeout=60_000)  # a shared machine: a rerun can take 30 s
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = chromium.new_context(viewport={"width": 1440, "height": 900},
+                                    accept_downloads=True).new_page()
+        page.set_default_timeout(90_000)
+        editor = page.locator(".st-key-target_editor textarea")
+        head = page.locator(".st-key-editor_box p").first
+        try:
+            page.goto(f"{url}/review?lang=es&seg=p7.s1&reviewer=Ana")
+            settle(page)
+            expect(head).to_contain_text("p7.s1")
+            saved = review.find_entry(catalog.load(es), "p7.s1")
+
+            # Counts, and the source's number and names highlighted; Alt+1 inserts the first.
+            expect(page.get_by_test_id("lw-counts")).to_contain_text("characters")
+            expect(page.locator(".st-key-editor_box .lw-src mark.lw-number").first).to_be_visible()
+            token = tokens.distinct(tokens.find(saved.msgid))[0].text
+            expect(page.locator(".st-key-tok_1 button:visible")).to_contain_text(token)
+            page.evaluate("document.activeElement && document.activeElement.blur()")
+            page.keyboard.press("Alt+1")
+            expect(editor).to_have_value(f"{saved.msgstr} {token}")
+
+            # The preview follows what is typed (before any save).
+            settle(page)
+            editor.fill("Texto que sigue la vista previa.")
+            page.locator(".st-key-editor_box .lw-label").first.click()  # leave the area
+            expect(page.locator(".st-key-preview_box .lw-seg.current")).to_have_text(
+                "Texto que sigue la vista previa.")
+            settle(page)
+            page.get_by_role("button", name="Discard draft").click()
+            expect(editor).to_have_value(saved.msgstr)
+
+            # Saving without a change leaves the segment as it was (machine, fuzzy).
+            settle(page)
+            page.get_by_role("tab", name="History").click()
+            page.locator(".st-key-save button:visible").click()
+            expect(page.locator("[data-testid=stToast]").first).to_contain_text("No change to save")
+            assert "fuzzy" in review.find_entry(catalog.load(es), "p7.s1").flags
+            expect(page.locator(".st-key-editor_box")).to_contain_text("machine")
+            # ... and the detail tab chosen stays open after the save.
+            expect(page.get_by_role("tab", name="History")).to_have_attribute("aria-selected", "true")
+
+            # A comment, kept in the catalog as a translator comment.
+            settle(page)
+            page.get_by_role("tab", name="Comment").click()
+            _fresh(page, "[class*=st-key-comment_es_]").locator("textarea").fill("Vérifier le nom.")
+            page.locator(".st-key-save_comment button:visible").click()
+            expect(page.locator("[data-testid=stToast]").first).to_contain_text("Comment on p7.s1 saved")
+            assert review.find_entry(catalog.load(es), "p7.s1").tcomment == "Vérifier le nom."
+
+            # The glossary panel: add a term of this segment, it is listed with its rendering.
+            settle(page)
+            page.get_by_role("tab", name="Glossary").click()
+            page.locator(".st-key-gl_term input").fill("Maison Blanche")
+            page.locator(".st-key-gl_translation input").fill("Casa Blanca")
+            page.get_by_role("button", name="Add to the glossary").click()
+            expect(page.locator("[data-testid=stToast]").first).to_contain_text("Added 'Maison Blanche'")
+            settle(page)
+            page.get_by_role("tab", name="Glossary").click()
+            expect(page.get_by_role("tabpanel")).to_contain_text("Maison Blanche → Casa Blanca")
+
+            # Alternatives: the engine gives no n-best list, and the tab says so.
+            page.get_by_role("tab", name="Alternatives").click()
+            expect(page.get_by_role("tabpanel")).to_contain_text("No n-best list")
+
+            # Search ignores accents and case; the editor leaves a segment the filter hides
+            # for the first one shown, and Prev/Next move within the filtered list.
+            rows = review.load_rows(review_doc(es), es.parents[1], "es", None)
+            expected = [r.id for r in review.filter_rows(rows, query="etat")]
+            after = [r.id for r in rows][[r.id for r in rows].index("p7.s1") + 1]
+            assert expected and after not in expected
+            page.evaluate("document.activeElement && document.activeElement.blur()")
+            page.keyboard.press("Alt+ArrowDown")
+            expect(head).to_contain_text(after)
+            settle(page)
+            page.keyboard.press("/")
+            query = page.locator(".st-key-f_query input")
+            expect(query).to_be_focused()
+            page.keyboard.type("etat")
+            page.keyboard.press("Enter")
+            settle(page)
+            expect(page.get_by_text(f"{len(expected)} of ")).to_be_visible()
+            expect(head).to_contain_text(expected[0])
+            if len(expected) > 1:
+                page.keyboard.press("Alt+ArrowDown")
+                expect(head).to_contain_text(expected[1])
+                page.locator(".st-key-prev button:visible").click()
+                expect(head).to_contain_text(expected[0])
+            expect(page.locator(".st-key-prev button:visible")).to_be_disabled()
+            settle(page)
+            query.fill("")
+            query.press("Enter")
+            settle(page)
+
+            # The table shows blanks, never "None" (its accessible copy holds the cell texts).
+            grid = page.locator(".stElementContainer[data-stale='false'][class*='st-key-seg_table_']")
+            expect(grid).to_contain_text("p7.s1")
+            assert "None" not in grid.inner_text()
+
+            # Each language's PO download has its own name.
+            page.goto(f"{url}/export?reviewer=Ana")
+            settle(page)
+            names = set()
+            for lang in ("es", "ca"):
+                with page.expect_download() as download:
+                    page.locator(f".st-key-dl_{lang}_po button:visible").click()
+                names.add(download.value.suggested_filename)
+            assert len(names) == 2 and all(n.endswith(".po") for n in names), names
+
+            # A bad model upload is named by its own file name, not a temporary path.
+            page.goto(f"{url}/models?reviewer=Ana")
+            settle(page)
+            page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(
+                files=[{"name": "broken.argosmodel", "mimeType": "application/zip",
+                        "buffer": b"not a zip"}])
+            alert = page.locator("[data-testid=stAlertContentError]")
+            expect(alert).to_contain_text("broken.argosmodel")
+            assert "/tmp" not in alert.inner_text()
+        except BaseException:
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+            raise
+        finally:
+            chromium.close()
+
+
+def review_doc(es):
+    from locwork import workspace
+
+    return workspace.load_document(es.parents[2] / "corpus" / f"{DOC_NAME}.txt")

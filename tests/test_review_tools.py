@@ -104,7 +104,7 @@ def test_batch_approve_can_be_cancelled(translated):
 def test_comment_is_saved_as_a_translator_comment(translated):
     proj, doc, path = translated
     seg = doc.translatable[0].id
-    at = start("Ana")
+    at = start("Ana", tab="Comment")
     key = f"comment_es_{seg}"
     at.text_area(key=key).input("Vérifier le nom\navec l'auteur")
     at.button(key="save_comment").click().run()
@@ -112,7 +112,7 @@ def test_comment_is_saved_as_a_translator_comment(translated):
     assert entry(path, seg).tcomment == "Vérifier le nom\navec l'auteur"
     assert "# Vérifier le nom\n# avec l'auteur\n" in path.read_text("utf-8")
     assert state_of(path, seg) == "machine"
-    at2 = start("Bea")  # a fresh session shows it
+    at2 = start("Bea", tab="Comment")  # a fresh session shows it
     assert at2.text_area(key=key).value == "Vérifier le nom\navec l'auteur"
     assert any("Vérifier le nom" in c.value for c in at2.caption)
 
@@ -121,7 +121,7 @@ def test_glossary_term_added_from_the_screen_is_shown(translated):
     proj, doc, path = translated
     row = review.load_rows(doc, proj.locales, "es")[0]
     word = next(w for w in row.source.split() if len(w) > 4 and w.isalpha())
-    at = start("Ana")
+    at = start("Ana", tab="Glossary")
     at.text_input(key="gl_term").input(word)
     at.text_input(key="gl_translation").input("TÉRMINO")
     at.button(key="FormSubmitter:add_term-Add to the glossary").click().run()

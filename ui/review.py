@@ -102,6 +102,7 @@ def open_draft(doc_option: str, lang: str, seg: str) -> None:
         st.session_state["switch_to"] = (doc_option, seg)  # common.follow_document keeps seg
     st.session_state["review_lang"] = lang
     open_segment(seg)
+    st.session_state["full_rerun"] = True  # the language bar and the sidebar change too
 
 
 def note_draft(ident: str, wkey: str, source: str, where: dict) -> None:
@@ -226,7 +227,9 @@ def language_bar(proj, doc, languages: list[str]) -> str:
 ORDER_LABELS = {"document": "Document order", "worst-first": "Worst first (QE)"}
 
 
-def filters(rows: list[review.Row]) -> list[review.Row]:
+def filters(rows: list[review.Row]) -> tuple[dict, str]:
+    """The filter widgets; returns what :func:`apply_filters` needs (the editor's fragment
+    applies them to the rows as they are after each of its own reruns)."""
     c1, c2, c3, c4, c5 = st.columns([2.2, 1.6, 1.6, 1.5, 2])
     states = c1.multiselect("State", review.STATES, key="f_states", placeholder="all states")
     qa_options = ["any", "with warnings", *qa.CODES]
@@ -254,12 +257,13 @@ def filters(rows: list[review.Row]) -> list[review.Row]:
         help="Worst first: segments still to review by quality estimate, lowest first; "
              "those without an estimate after them (Scores page: Estimate quality)")
     query = c5.text_input("Search", key="f_query", placeholder="in source and translation")
-    return review.sort_rows(review.filter_rows(
-        rows, states=states,
-        warning_codes=[qa_choice] if qa_choice in qa.CODES else [],
-        with_warnings=qa_choice == "with warnings",
-        score_key=score_key, score_range=score_range, query=query,
-    ), order)
+    return dict(states=states, warning_codes=[qa_choice] if qa_choice in qa.CODES else [],
+                with_warnings=qa_choice == "with warnings", score_key=score_key,
+                score_range=score_range, query=query), order
+
+
+def apply_filters(rows: list[review.Row], spec: dict, order: str) -> list[review.Row]:
+    return review.sort_rows(review.filter_rows(rows, **spec), order)
 
 
 def editor(row: review.Row, rows: list[review.Row], shown: list[review.Row], lang: str,
@@ -376,73 +380,85 @@ def details(row: review.Row, lang: str, path: Path, ident: str, wkey: str, where
     use = (ident, wkey, row.source, where)
     insert = partial(use_text, *use)  # text -> this segment's editor (and its draft)
     review_tools.segment_tools(row, lang, insert, wkey)
-    # Stable labels and a key: the selected tab survives a save (a label that changes resets it).
+    # Stable labels and a key: the selected tab survives a save (a label that changes resets it),
+    # and only the open tab's content is drawn (a switch of tab reruns the editor's fragment).
     tabs = st.tabs(["QA", "Alternatives", "Diff with MT", "History", "Provenance", "Memory",
                     "Comment", "Glossary"], key="detail_tab", on_change="rerun")
-    with tabs[6]:
-        review_tools.comment_tab(row, lang, path)
-    with tabs[7]:
-        review_tools.glossary_tab(row, lang, insert, wkey)
-    with tabs[0]:
-        if row.warnings:
-            st.markdown(f":orange[**{len(row.warnings)} QA warnings**]")
-        else:
-            st.caption("No QA warning.")
-        for warning in row.warnings:
-            st.html(f"<div>• <b>{escape(qa.LABELS.get(warning.code, warning.code))}</b> — "
-                    f"{escape(warning.message)}</div>")
-    with tabs[1]:
-        if row.alternatives:
-            st.caption("N-best from the engine")
-            for i, alt in enumerate(row.alternatives):
+    if tabs[6].open is not False:  # only the open tab is drawn
+        with tabs[6]:
+            review_tools.comment_tab(row, lang, path)
+    if tabs[7].open is not False:
+        with tabs[7]:
+            review_tools.glossary_tab(row, lang, insert, wkey)
+    if tabs[0].open is not False:
+        with tabs[0]:
+            if row.warnings:
+                st.markdown(f":orange[**{len(row.warnings)} QA warnings**]")
+            else:
+                st.caption("No QA warning.")
+            for warning in row.warnings:
+                st.html(f"<div>• <b>{escape(qa.LABELS.get(warning.code, warning.code))}</b> — "
+                        f"{escape(warning.message)}</div>")
+    if tabs[1].open is not False:
+        with tabs[1]:
+            if row.alternatives:
+                st.caption("N-best from the engine")
+                for i, alt in enumerate(row.alternatives):
+                    c1, c2 = st.columns([6, 1], vertical_alignment="center")
+                    score = f" · score {alt['score']:.3f}" if isinstance(alt.get("score"), (int, float)) else ""
+                    c1.html(text_html(alt["text"], escape(score)))
+                    c2.button("Use", key=f"use_nbest_{i}", on_click=use_text, args=(*use, alt["text"]))
+            else:
+                st.caption(f"No n-best list: {row.engine or 'the engine'} gave one translation for this "
+                           "segment (only argos routes keep alternatives; Translate page, n-best).")
+            others = st.session_state.get("route_outputs", {}).get(ident)
+            if others is None:
+                st.button("Translate this segment with the other routes", key="other_routes",
+                          on_click=compute_other_routes, args=(ident, lang, row.source, row.route))
+            elif not others:
+                st.caption("No other route to this language.")
+            for i, alt in enumerate(others or []):
                 c1, c2 = st.columns([6, 1], vertical_alignment="center")
-                score = f" · score {alt['score']:.3f}" if isinstance(alt.get("score"), (int, float)) else ""
-                c1.html(text_html(alt["text"], escape(score)))
-                c2.button("Use", key=f"use_nbest_{i}", on_click=use_text, args=(*use, alt["text"]))
-        others = st.session_state.get("route_outputs", {}).get(ident)
-        if others is None:
-            st.button("Translate this segment with the other routes", key="other_routes",
-                      on_click=compute_other_routes, args=(ident, lang, row.source, row.route))
-        elif not others:
-            st.caption("No other route to this language.")
-        for i, alt in enumerate(others or []):
-            c1, c2 = st.columns([6, 1], vertical_alignment="center")
-            if alt["error"]:
-                c1.html(f"<div class='lw-meta'>{escape(alt['route'])}: {escape(alt['error'])}</div>")
-                continue
-            c1.html(text_html(alt["text"]) + f"<div class='lw-meta'>{escape(alt['route'])} · "
-                    f"expected chrF {alt['expected_chrf']:.1f}</div>")
-            c2.button("Use", key=f"use_route_{i}", on_click=use_text, args=(*use, alt["text"]))
-        if row.mt and row.mt != st.session_state.get(wkey):
-            st.button("Back to the raw machine translation", key="use_mt", on_click=use_text,
-                      args=(*use, row.mt))
-    with tabs[2]:
-        if row.mt:
-            st.html(DIFF_STYLE + "<div class='lw-meta'>raw MT → saved text</div>"
-                    f"<div class='lw-diff'>{review.diff_html(row.mt, row.target)}</div>")
-        else:
-            st.caption("No machine translation recorded for this segment.")
-    with tabs[3]:
-        records = history.read(path, row.id)
-        if not records:
-            st.caption("No edit yet.")
-        for record in reversed(records[-20:]):
-            st.html(DIFF_STYLE + f"<div class='lw-meta'><b>{escape(str(record.get('reviewer')))}</b> · "
-                    f"{escape(str(record.get('action')))} · {escape(str(record.get('time')))}</div>"
-                    f"<div class='lw-diff'>{review.diff_html(record.get('old', ''), record.get('new', ''))}</div>")
-    with tabs[4]:
-        def dash(value) -> str:
-            return escape("—" if value in (None, "") else str(value))
+                if alt["error"]:
+                    c1.html(f"<div class='lw-meta'>{escape(alt['route'])}: {escape(alt['error'])}</div>")
+                    continue
+                c1.html(text_html(alt["text"]) + f"<div class='lw-meta'>{escape(alt['route'])} · "
+                        f"expected chrF {alt['expected_chrf']:.1f}</div>")
+                c2.button("Use", key=f"use_route_{i}", on_click=use_text, args=(*use, alt["text"]))
+            if row.mt and row.mt != st.session_state.get(wkey):
+                st.button("Back to the raw machine translation", key="use_mt", on_click=use_text,
+                          args=(*use, row.mt))
+    if tabs[2].open is not False:
+        with tabs[2]:
+            if row.mt:
+                st.html(DIFF_STYLE + "<div class='lw-meta'>raw MT → saved text</div>"
+                        f"<div class='lw-diff'>{review.diff_html(row.mt, row.target)}</div>")
+            else:
+                st.caption("No machine translation recorded for this segment.")
+    if tabs[3].open is not False:
+        with tabs[3]:
+            records = history.read(path, row.id)
+            if not records:
+                st.caption("No edit yet.")
+            for record in reversed(records[-20:]):
+                st.html(DIFF_STYLE + f"<div class='lw-meta'><b>{escape(str(record.get('reviewer')))}</b> · "
+                        f"{escape(str(record.get('action')))} · {escape(str(record.get('time')))}</div>"
+                        f"<div class='lw-diff'>{review.diff_html(record.get('old', ''), record.get('new', ''))}</div>")
+    if tabs[4].open is not False:
+        with tabs[4]:
+            def dash(value) -> str:
+                return escape("—" if value in (None, "") else str(value))
 
-        st.html(
-            f"<ul class='lw-prov'><li>route: <code>{dash(row.route)}</code></li>"
-            f"<li>engine: <code>{dash(row.engine)}</code></li>"
-            f"<li>model: <code>{dash(row.model)}</code></li>"
-            f"<li>expected chrF: {dash(row.expected_chrf)}</li>"
-            f"<li>QE: {dash(row.qe)} · HTER: {dash(row.hter)}</li></ul>"
-        )
-    with tabs[5]:
-        memory_tab(row, lang, use)
+            st.html(
+                f"<ul class='lw-prov'><li>route: <code>{dash(row.route)}</code></li>"
+                f"<li>engine: <code>{dash(row.engine)}</code></li>"
+                f"<li>model: <code>{dash(row.model)}</code></li>"
+                f"<li>expected chrF: {dash(row.expected_chrf)}</li>"
+                f"<li>QE: {dash(row.qe)} · HTER: {dash(row.hter)}</li></ul>"
+            )
+    if tabs[5].open is not False:
+        with tabs[5]:
+            memory_tab(row, lang, use)
 
 
 def memory_tab(row: review.Row, lang: str, use: tuple) -> None:
@@ -569,7 +585,6 @@ def consistency_panel(doc, locales: Path, lang: str) -> None:
 def drafts_banner() -> None:
     """Every unsaved draft of this session, wherever it was typed, one click away."""
     drafts = _drafts()
-    page_scripts(bool(drafts))
     # A slot that is always there: the bar coming and going must not shift the widgets below
     # (Streamlit would redraw them, and drop what the reviewer is typing into one).
     slot = st.container()
@@ -600,11 +615,25 @@ COMMIT_BEFORE_SHORTCUT = (  # and asks for the caret back in the next editor (se
 def page_scripts(drafts: bool) -> None:
     """The shortcut guard, and, while drafts live in this tab, a question before leaving it."""
     handler = "function(e){e.preventDefault();e.returnValue='';return '';}" if drafts else "null"
-    st.sidebar.html(f"<script>{COMMIT_BEFORE_SHORTCUT}window.onbeforeunload={handler};</script>",
+    st.html(f"<script>{COMMIT_BEFORE_SHORTCUT}window.onbeforeunload={handler};</script>",
                     unsafe_allow_javascript=True)
 
 
+def preview_texts(rows: list[review.Row], current: str, path: Path) -> dict[str, tuple[str, str]]:
+    """Each segment's text for the preview: what is in its editor (typed, not saved yet)
+    when there is something, else the saved text, so that the preview follows typing."""
+    drafts = _drafts()
+    texts = {}
+    for r in rows:
+        ident, wkey = editor_keys(path, r.id, r.source)
+        typed = st.session_state.get(wkey) if r.id == current else drafts.get(ident, {}).get("text")
+        texts[r.id] = (typed if typed and typed.strip() else r.target, r.state)
+    return texts
+
+
 def page() -> None:
+    """What changes with the document, the language or the filters: a full run. The rest,
+    everything an editor action changes, is :func:`workbench`, a fragment."""
     st.html(DIFF_STYLE)
     path, doc = common.current_document()
     if doc is None:
@@ -613,28 +642,56 @@ def page() -> None:
         return
     proj = common.project()
     languages = review.languages(proj.locales, doc.name)
-    flash()
-    drafts_banner()
     title, lang_col = st.columns([1, 5], vertical_alignment="center")
     title.markdown("##### Review")
     if not languages:
+        flash()
         st.info("No translation of this document yet: translate it first.")
         st.page_link("ui/translate.py", label="Translate", icon=":material/translate:")
         return
     with lang_col:
         lang = language_bar(proj, doc, languages)
+    spec, order = filters(load_rows(path, doc, lang))
+    st.session_state["wb_inputs"] = outside_inputs()
+    workbench(path, doc, lang, spec, order)
+
+
+def outside_inputs() -> str:
+    """The widgets outside the fragment that it depends on (document, language, filters)."""
+    keys = sorted(k for k in st.session_state.keys()
+                  if k in ("doc_select", "review_lang") or str(k).startswith("f_"))
+    return repr([(k, st.session_state[k]) for k in keys])
+
+
+@st.fragment
+def workbench(path: Path, doc, lang: str, spec: dict, order: str) -> None:
+    """The editor, the table and the preview: an editor action (save, approve and next, a
+    move) reruns this function only, not the sidebar, the language bar and the filters."""
+    # A jump to another document or language (the drafts bar), or a click on the language bar
+    # that reached the server during a fragment run: run the whole page for it.
+    if st.session_state.pop("full_rerun", False) or \
+            outside_inputs() != st.session_state.get("wb_inputs"):
+        st.rerun()
+    proj = common.project()
     catalog_path = review.catalog_for(proj.locales, lang, doc.name)
     rows = load_rows(path, doc, lang)
+    shown = apply_filters(rows, spec, order)
+    flash()
+    drafts_banner()  # (a fragment draws its widgets in its own body only)
+    page_scripts(bool(_drafts()))
     prog = review.progress(rows)
     st.progress(prog.fraction, text=(
         f"**{prog.approved} / {prog.total} approved** · " + " · ".join(
             f":{common.STATE_COLOURS[s]}[{prog.counts[s]} {s}]" for s in review.STATES if s != "approved")
     ))
-    shown = filters(rows)
 
     ids = [r.id for r in rows]
     seg = st.session_state.get("seg") or st.query_params.get("seg")
-    if seg not in ids:
+    # A new filter that hides the open segment opens the first one it shows (a draft of the
+    # one left stays its draft); a save that takes the open one out of the list does not.
+    filtered = repr((spec, order)) != st.session_state.get("shown_for")
+    st.session_state["shown_for"] = repr((spec, order))
+    if seg not in ids or (filtered and shown and seg not in {r.id for r in shown}):
         pick = next((r.id for r in shown if r.state != "approved"), None) or \
             (shown[0].id if shown else ids[0] if ids else None)
         seg = pick
@@ -666,7 +723,7 @@ def page() -> None:
         st.html(f"<div class='lw-label'><b>Preview</b>&nbsp;· {escape(common.lang_name(lang))}"
                 f"<span class='lw-meta' style='margin-left:auto'>{legend}</span></div>")
         with st.container(height=760, border=True, key="preview_box"):
-            translations = {r.id: (r.target, r.state) for r in rows}
+            translations = preview_texts(rows, seg, catalog_path)
             st.html(preview.render(doc, translations, highlight=seg, lang=lang))
         st.html(
             "<script>setTimeout(function(){const root=document.querySelector('.st-key-preview_box');"
