@@ -13,6 +13,7 @@ import copy
 import json
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
@@ -62,9 +63,13 @@ def route_chunk(
     results: list[MTResult] = []
     for index, hop in enumerate(route.hops):
         last = index == len(route.hops) - 1
+        if hop.engine in protect.NEURAL_ENGINES:
+            current = [protect.release_names(masks[i], text) for i, text in enumerate(current)]
         todo = [i for i, text in enumerate(current) if text.strip()]
-        outputs = engines.get(hop.engine).translate_batch(
-            [current[i] for i in todo], hop.src, hop.tgt, n_best=n_best if last else 1
+        outputs = protect.guard(
+            partial(engines.get(hop.engine).translate_batch, src=hop.src, tgt=hop.tgt,
+                    n_best=n_best if last else 1),
+            [current[i] for i in todo],
         )
         by_index = dict(zip(todo, outputs))
         if not last:
