@@ -30,7 +30,7 @@ def test_frozen_names_are_released_before_a_neural_hop():
 def test_overlapping_spans_keep_the_longest():
     """``<b>`` is one tag, not the symbols ``<`` and ``>`` around a word."""
     masked = protect.mask("Click <b>here</b> or see <https://example.org/a>.", software=True)
-    assert masked.text == "Click Zx1hereZx2 or see Zx3."
+    assert masked.text == "Click Zx1 here Zx2 or see Zx3."
 
 
 SYMBOL_TEXTS = [
@@ -88,3 +88,38 @@ def test_pretranslate_en_fr_keeps_every_symbol_and_placeholder(run_cli, tmp_path
         for symbol in ("<", ">", "#", "~", "\\", "|", "`", "[", "]", "%s", "%d", "{count}", "{folder}",
                        "<https://example.org/docs>", "<b>", "</b>"):
             assert source_text.count(symbol) == target.count(symbol), (source_text, target, symbol)
+
+
+def test_markup_delimiters_are_spaced_for_the_engines_and_glued_again():
+    text = "Voir le [résumé](https://example.org/r), du **gras**, `ls -l` et <b>ceci</b>."
+    masked = protect.mask(text)
+    assert masked.text == "Voir le Zx1 résumé Zx2, du Zx3 gras Zx4, Zx5 et Zx6 ceci Zx7."
+    # The engine moved the words and the spaces: the markup hugs its words again.
+    back = protect.unmask("See the Zx1 summary Zx2 , Zx3 bold Zx4 , Zx5 and Zx6 this Zx7 .", masked)
+    assert back == ("See the [summary](https://example.org/r) , **bold** , `ls -l` and <b>this</b> .", [])
+
+
+MARKUP_TEXTS = [
+    "La balise <script> est retirée de la page.",
+    "Le texte en <b>gras</b> est important.",
+    "Voir le [résumé](https://example.org/r) et le texte **gras** ou *italique*.",
+    "Lancer `ls -l` dans le dossier.",
+    'Le président <a href="https://example.org/e">Emmanuel Macron</a> a parlé.',
+]
+
+
+@pytest.mark.parametrize("target", ["es", "en"])
+def test_inline_markup_survives_every_hop(engines, target):
+    """In a .md document "<script>" became "<guion>"; tags, links, emphasis
+    and code now come back as they were, around translated words."""
+    from locwork import qa
+    from locwork.pipeline import choose_route, run_route
+
+    route = choose_route(engines, "fr", target)
+    results = run_route(engines, route, MARKUP_TEXTS)
+    for source, result in zip(MARKUP_TEXTS, results):
+        assert result.lost == [], (source, result.text)
+        assert qa.markup_codes(result.text) == qa.markup_codes(source), (source, result.text)
+        assert "Zx" not in result.text
+    assert "<script>" in results[0].text and "<b>gras</b>" not in results[1].text
+    assert "`ls -l`" in results[3].text and "Emmanuel Macron</a>" in results[4].text

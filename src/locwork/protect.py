@@ -54,6 +54,16 @@ ENTITY = re.compile(r"&(?:[A-Za-z][\w.]*|#\d+|#x[0-9A-Fa-f]+);")
 # autolink "<https://...>" as one span.
 AUTOLINK = re.compile(r"<(?:https?|ftp|mailto):[^\s<>]+>")
 SYMBOLS = re.compile(r"[<>#~\\|^`@$*\[\]]+")
+# Inline markup of documents (Markdown and HTML): the delimiters become
+# placeholders and the words between them are translated; inline code is
+# kept whole. ``<b>gras</b>`` → ``Zx1 gras Zx2`` (spaced, so that the engines
+# see the word; the spaces go again on the way back).
+MD_CODE = re.compile(r"`[^`\n]+`")
+MD_LINK = re.compile(r"\[([^\[\]\n]+)\]\(([^()\s]+(?:\s+\"[^\"]*\")?)\)")
+MD_EMPHASIS = re.compile(
+    r"(?<![\w*\\])(\*\*|\*)(?=\S)([^*\n]+?)(?<=\S)\1(?![\w*])"
+    r"|(?<![\w\\])(__|_)(?=\S)([^_\n]+?)(?<=\S)\3(?!\w)"
+)
 UPPER = "A-ZÀ-ÖØ-ÞŒ"
 WORD = rf"[{UPPER}][\w’'-]*\w"
 # "Marco Rubio", "Elmendorf-Richardson", "Rus’ de Kiev" is not one (lowercase
@@ -71,6 +81,8 @@ class Masked:
     names: set[str] = field(default_factory=set)
     #: Name tokens written back as words before a neural hop.
     released: set[str] = field(default_factory=set)
+    #: Markup tokens glued to a word in the source ("l", "r" or "lr" side).
+    glued: dict[str, str] = field(default_factory=dict)
 
     def add(self, original: str, restored: str | None = None) -> str:
         numbers = [int(t[2:]) for t in (*self.slots, *self.released)]
@@ -79,34 +91,59 @@ class Masked:
         return token
 
 
-def _replace_spans(masked: Masked, spans: list[tuple[int, int, str]]) -> None:
-    """Replace non-overlapping (start, end, restored) spans, left to right."""
+def _replace_spans(masked: Masked, spans: list[tuple[int, int, str]],
+                   spaced: frozenset[tuple[int, int]] = frozenset()) -> None:
+    """Replace non-overlapping (start, end, restored) spans, left to right.
+
+    A ``spaced`` span glued to a word gets a space on that side (the engines
+    then see the word); :func:`unmask` takes it away again.
+    """
     spans = sorted(spans, key=lambda s: (s[0], -(s[1] - s[0])))
     kept: list[tuple[int, int, str]] = []
     for span in spans:
         if kept and span[0] < kept[-1][1]:
             continue  # overlaps an earlier, longer-or-equal match
         kept.append(span)
+    text = masked.text
     pieces, last = [], 0
     for start, end, restored in kept:
-        pieces.append(masked.text[last:start])
-        pieces.append(masked.add(masked.text[start:end], restored))
+        pieces.append(text[last:start])
+        token = masked.add(text[start:end], restored)
+        if (start, end) in spaced:
+            left = start > 0 and text[start - 1].isalnum()
+            right = end < len(text) and text[end].isalnum()
+            masked.glued[token] = ("l" if left else "") + ("r" if right else "")
+            token = (" " if left else "") + token + (" " if right else "")
+        pieces.append(token)
         last = end
-    pieces.append(masked.text[last:])
+    pieces.append(text[last:])
     masked.text = "".join(pieces)
 
 
-def mask(
-    text: str, glossary: Glossary | None = None, target: str = "", software: bool = False
-) -> Masked:
-    """Protect URLs, e-mail addresses and glossary terms of a source text.
+def markup_spans(text: str) -> list[tuple[int, int]]:
+    """Inline markup delimiters: HTML tags, Markdown emphasis, link and code."""
+    spans = [m.span() for pattern in (TAG, ENTITY, MD_CODE) for m in pattern.finditer(text)]
+    for m in MD_LINK.finditer(text):
+        spans += [(m.start(), m.start(1)), (m.end(1), m.end())]
+    for m in MD_EMPHASIS.finditer(text):
+        first, second = (1, 2) if m.group(1) else (3, 4)
+        spans += [(m.start(first), m.end(first)), (m.end(second), m.end())]
+    return spans
 
-    With ``software``, also printf and brace placeholders, tags and entities.
+
+def mask(
+    text: str, glossary: Glossary | None = None, target: str = "", software: bool = False,
+    markup: bool = True,
+) -> Masked:
+    """Protect URLs, e-mail addresses, glossary terms and inline markup of a source text.
+
+    With ``software``, also printf and brace placeholders and literal symbols.
     """
     masked = Masked(text)
-    spans: list[tuple[int, int, str]] = []
+    marks = markup_spans(text) if markup or software else []
+    spans: list[tuple[int, int, str]] = [(s, e, text[s:e]) for s, e in marks]
     if software:
-        for pattern in (AUTOLINK, PRINTF, BRACE, TAG, ENTITY, SYMBOLS):
+        for pattern in (AUTOLINK, PRINTF, BRACE, SYMBOLS):
             spans += [(m.start(), m.end(), m.group(0)) for m in pattern.finditer(text)]
     if glossary is not None and target:
         spans += [(s, e, term.rendering()) for s, e, term in glossary.find(text, target)]
@@ -114,7 +151,7 @@ def mask(
     spans += [(m.start(), m.end(), m.group(0)) for m in EMAIL.finditer(text)]
     # Longest first at equal start, so a glossary term containing a URL wins.
     spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
-    _replace_spans(masked, spans)
+    _replace_spans(masked, spans, frozenset(marks))
     return masked
 
 
@@ -241,8 +278,13 @@ def unmask(text: str, masked: Masked) -> tuple[str, list[str]]:
     """
     if not masked.slots:
         return text, []
+    for token, glue in masked.glued.items():  # the spaces mask() added
+        if "l" in glue:
+            text = re.sub(rf"[ \u00a0]*{token}(?!\d)", token, text)
+        if "r" in glue:
+            text = re.sub(rf"{token}(?!\d)[ \u00a0]*", token, text)
     tokens = sorted(masked.slots, key=len, reverse=True)
-    pattern = re.compile("|".join(re.escape(t) for t in tokens))
+    pattern = re.compile("(?:" + "|".join(re.escape(t) for t in tokens) + r")(?!\d)")
     seen: set[str] = set()
 
     def restore(match: re.Match[str]) -> str:
