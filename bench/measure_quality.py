@@ -25,6 +25,12 @@ On the first N lines of ``../shared/data/mt-dev/newstest2013.{fr,en,es,de}``:
    measured(C + h) × scale(h): chains to Portuguese are ranked by how they
    score once carried into English by the same last hop.
 
+The routes in ``COMPARED`` (today's picks and the previous ones) are also
+translated without protection and with the previous protection (names
+carried through Bergamot as placeholders), with chrF and the number of
+sentences that lose a name: a capitalised word of the French source that the
+reference keeps verbatim and the translation lacks.
+
 Then, for every route measured, the router's prediction without that
 route's own figure (leave one out) next to the measurement, and per target
 the route the router picks.

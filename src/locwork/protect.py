@@ -14,12 +14,13 @@ its output is a name the engine chose not to translate ("Marco Rubio",
 first hop *did* translate with its own dictionary ("Poutine" → "Putin",
 "Moscou" → "Moscú") are left to the next hops, which know them too.
 
-Frozen names are *released* (written back as words) just before a neural
-hop (Bergamot, Argos): a neural model translates a name it sees ("Roma" →
-"Rome", "Tíbet" → "Tibet") and keeps the sentence fluent, while every
-placeholder it is given is one more it may drop. Measured on newstest2013
-(bench/measure_quality.py), carrying names through the neural hop cost
-0.4-1.2 chrF; releasing them keeps the unprotected chain's quality.
+Frozen one-word names are *released* (written back as words) just before a
+neural hop (Bergamot, Argos): a neural model translates a name it sees
+("Roma" → "Rome", "Tíbet" → "Tibet") and keeps the sentence fluent, while
+every placeholder it is given is one more it may drop. Names of several
+words stay protected ("Marco Rubio" became "Mr Rubio" when released).
+Measured on newstest2013 by bench/measure_quality.py (with and without
+protection, see the README).
 
 Around every hop, :func:`guard` checks that each placeholder came through;
 a text that lost one is translated again piece by piece between its
@@ -227,16 +228,22 @@ def freeze(masked: Masked, translated: str, before: str) -> str:
 
 
 def release_names(masked: Masked, text: str) -> str:
-    """Write the frozen names of ``text`` back as words, for a neural hop."""
-    tokens = sorted(masked.names, key=len, reverse=True)
+    """Write the frozen one-word names of ``text`` back as words, for a neural hop.
+
+    Names of several words ("Marco Rubio") stay placeholders: the model
+    shortens them ("Mr Rubio") or mixes them up ("Kirchner of Kirchner"),
+    while a one-word name is often one it knows in its own language.
+    """
+    tokens = sorted((t for t in masked.names if not re.search(r"[ \u00a0]", masked.slots[t])),
+                    key=len, reverse=True)
     if not tokens:
         return text
     pattern = re.compile(rf"(?:{'|'.join(re.escape(t) for t in tokens)})(?!\d)")
     text = pattern.sub(lambda m: masked.slots[m.group(0)], text)
     for token in tokens:
         masked.released.add(token)
+        masked.names.discard(token)
         del masked.slots[token]
-    masked.names.clear()
     return text
 
 
