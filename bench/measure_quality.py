@@ -155,17 +155,30 @@ class Chains:
         before = self.step(source, texts, hops[:-1], mode)
         hop = hops[-1]
         masks = [_load(m) for m in before["masks"]]
+        for masked, text in zip(masks, texts):
+            masked.text = text  # the source, for neural_hop's names
         inputs = list(before["frozen"])
-        if mode == "released" and hop.engine in protect.NEURAL_ENGINES:
-            inputs = [protect.release_names(m, t) for m, t in zip(masks, inputs)]
         start = time.perf_counter()
         todo = [i for i, t in enumerate(inputs) if t.strip()]
 
+        memo = self._memo(source, texts, hops, mode)
+
         def translate(batch: list[str]) -> list:
-            return self.engines.get(hop.engine).translate_batch(batch, hop.src, hop.tgt)
+            # A line another mode already sent to this hop is not sent again
+            # (engines translate each line on its own: same input, same output).
+            todo_lines = list(dict.fromkeys(t for t in batch if t not in memo))
+            if todo_lines:
+                out = self.engines.get(hop.engine).translate_batch(todo_lines, hop.src, hop.tgt)
+                memo.update({t: o[0].text for t, o in zip(todo_lines, out)})
+            return [[protect.Hypothesis(memo[t])] for t in batch]
 
         batch = [inputs[i] for i in todo]
-        out = protect.guard(translate, batch) if mode == "released" else translate(batch)
+        if mode == "released" and hop.engine in protect.NEURAL_ENGINES:
+            out = protect.neural_hop(translate, batch, [masks[i] for i in todo])
+        elif mode == "released":
+            out = protect.guard(translate, batch)
+        else:
+            out = translate(batch)
         self.seconds[name] = time.perf_counter() - start
         by_index = {i: o[0].text for i, o in zip(todo, out)}
         raw, frozen, dumped = [], [], []
@@ -186,6 +199,20 @@ class Chains:
         self.memory[name] = result
         print(f"  ran {name} in {self.seconds[name]:.1f} s", file=sys.stderr)
         return result
+
+    def _memo(self, source: str, texts: list[str], hops: list[Hop], mode: str) -> dict[str, str]:
+        """Input line → output of the last hop, from the other modes' cached runs."""
+        memo: dict[str, str] = {}
+        for other in MODES:
+            name = self._name(source, hops, other)
+            if other == mode or not (name in self.memory or self._file(name).exists()):
+                continue
+            done = self.step(source, texts, hops, other)
+            before = self.step(source, texts, hops[:-1], other)
+            if other == "released" and hops[-1].engine in protect.NEURAL_ENGINES:
+                continue  # its outputs went through neural_hop's retries
+            memo.update({i: o for i, o in zip(before["frozen"], done["raw"]) if i.strip()})
+        return memo
 
     def translate(self, source: str, texts: list[str], hops: list[Hop],
                   mode: str = "released") -> list[str]:

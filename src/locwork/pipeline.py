@@ -63,14 +63,13 @@ def route_chunk(
     results: list[MTResult] = []
     for index, hop in enumerate(route.hops):
         last = index == len(route.hops) - 1
-        if hop.engine in protect.NEURAL_ENGINES:
-            current = [protect.release_names(masks[i], text) for i, text in enumerate(current)]
         todo = [i for i, text in enumerate(current) if text.strip()]
-        outputs = protect.guard(
-            partial(engines.get(hop.engine).translate_batch, src=hop.src, tgt=hop.tgt,
-                    n_best=n_best if last else 1),
-            [current[i] for i in todo],
-        )
+        translate = partial(engines.get(hop.engine).translate_batch, src=hop.src, tgt=hop.tgt,
+                            n_best=n_best if last else 1)
+        if hop.engine in protect.NEURAL_ENGINES:  # names released, placeholders guarded
+            outputs = protect.neural_hop(translate, [current[i] for i in todo], [masks[i] for i in todo])
+        else:
+            outputs = protect.guard(translate, [current[i] for i in todo])
         by_index = dict(zip(todo, outputs))
         if not last:
             current = [

@@ -14,13 +14,14 @@ its output is a name the engine chose not to translate ("Marco Rubio",
 first hop *did* translate with its own dictionary ("Poutine" → "Putin",
 "Moscou" → "Moscú") are left to the next hops, which know them too.
 
-Frozen one-word names are *released* (written back as words) just before a
-neural hop (Bergamot, Argos): a neural model translates a name it sees
-("Roma" → "Rome", "Tíbet" → "Tibet") and keeps the sentence fluent, while
-every placeholder it is given is one more it may drop. Names of several
-words stay protected ("Marco Rubio" became "Mr Rubio" when released).
-Measured on newstest2013 by bench/measure_quality.py (with and without
-protection, see the README).
+Frozen names are *released* (written back as words) just before a neural
+hop (Bergamot, Argos): a neural model translates a name it sees ("Roma" →
+"Rome", "Tíbet" → "Tibet") and keeps the sentence fluent, while every
+placeholder it is given is one more it may drop. A sentence whose
+translation lost a released name of several words ("Marco Rubio" → "Mr
+Rubio") is translated again with its names as placeholders
+(:func:`neural_hop`). Measured on newstest2013 by bench/measure_quality.py,
+with and without protection (see the README).
 
 Around every hop, :func:`guard` checks that each placeholder came through;
 a text that lost one is translated again piece by piece between its
@@ -228,23 +229,43 @@ def freeze(masked: Masked, translated: str, before: str) -> str:
 
 
 def release_names(masked: Masked, text: str) -> str:
-    """Write the frozen one-word names of ``text`` back as words, for a neural hop.
-
-    Names of several words ("Marco Rubio") stay placeholders: the model
-    shortens them ("Mr Rubio") or mixes them up ("Kirchner of Kirchner"),
-    while a one-word name is often one it knows in its own language.
-    """
-    tokens = sorted((t for t in masked.names if not re.search(r"[ \u00a0]", masked.slots[t])),
-                    key=len, reverse=True)
+    """Write the frozen names of ``text`` back as words, for a neural hop."""
+    tokens = sorted(masked.names, key=len, reverse=True)
     if not tokens:
         return text
     pattern = re.compile(rf"(?:{'|'.join(re.escape(t) for t in tokens)})(?!\d)")
     text = pattern.sub(lambda m: masked.slots[m.group(0)], text)
     for token in tokens:
         masked.released.add(token)
-        masked.names.discard(token)
         del masked.slots[token]
+    masked.names.clear()
     return text
+
+
+def neural_hop(translate: "Translate", texts: Sequence[str],
+               masks: Sequence[Masked]) -> list[list[Hypothesis]]:
+    """A neural hop: names released, placeholders guarded.
+
+    A text whose translation lost a released name of several words that
+    the source has ("Marco Rubio" → "Mr Rubio") is translated again with
+    its names kept as placeholders, the way they came through the
+    rule-based hops. A pivot language's form ("Estados Unidos") is no
+    source name: the model should translate it.
+    """
+    saved = [(dict(m.slots), set(m.names), set(m.released)) for m in masks]
+    outputs = guard(translate, [release_names(m, t) for m, t in zip(masks, texts)])
+    retry = [i for i, out in enumerate(outputs)
+             if any(_lost_source_name(saved[i][0][t], masks[i].text, out[0].text) for t in saved[i][1])]
+    if retry:
+        again = guard(translate, [texts[i] for i in retry])
+        for i, out in zip(retry, again):
+            masks[i].slots, masks[i].names, masks[i].released = saved[i]
+            outputs[i] = out
+    return outputs
+
+
+def _lost_source_name(name: str, source: str, output: str) -> bool:
+    return bool(re.search(r"[ \u00a0]", name)) and name in source and name not in output
 
 
 def tokens_in(text: str) -> list[str]:
