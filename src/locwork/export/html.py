@@ -204,7 +204,9 @@ def article_blocks(doc: Document, inp: CatalogInput,
                    approved_only: bool = False) -> tuple[list[ArticleBlock], ArticleStats]:
     """Rebuild the document's blocks with the catalog's translations."""
     by_id = {u.id: u for u in inp.units}
-    markdown = doc.path is not None and doc.path.suffix.lower() in (".md", ".markdown")
+    suffix = doc.path.suffix.lower() if doc.path is not None else ""
+    markdown = suffix in (".md", ".markdown")
+    markup = markdown or suffix in (".html", ".htm")  # a .txt document's "<b>" is text
     stats = ArticleStats()
     blocks: list[ArticleBlock] = []
     segs_by_block: dict[int, list] = {}
@@ -218,7 +220,7 @@ def article_blocks(doc: Document, inp: CatalogInput,
             _piece(seg.id, seg.text, by_id.get(seg.id), approved_only, inp.src_lang, stats)
             for seg in segs_by_block.get(index, [])
         ]
-        for piece in pieces:  # inline markup (links, bold, code) as markup again
+        for piece in pieces if markup else []:  # inline markup (links, bold, code) again
             piece.text = render_inline(piece.text, markdown)
         if block.kind == "heading":
             blocks.append(ArticleBlock("heading", block.text, 1 if block.level == 1 else 2, pieces))
@@ -247,7 +249,8 @@ def render_article(doc: Document, inp: CatalogInput, approved_only: bool = False
     headings = [b for b in blocks if b.kind == "heading" and b.pieces]
     headings.sort(key=lambda b: b.tag_level)  # stable: the first h1, else the first h2
     # The pieces hold rendered markup by now: the title wants its text.
-    title = " ".join(Markup(p.text).striptags() for p in headings[0].pieces) if headings else doc.name
+    title = " ".join(p.text.striptags() if isinstance(p.text, Markup) else p.text
+                     for p in headings[0].pieces) if headings else doc.name
     footer = (f"{doc.name} · {inp.src_lang} → {inp.lang} · {stats.approved} of {stats.total} "
               f"segments approved · exported by locwork {__version__} on {_now()}")
     return _ENV.get_template("article.html").render(
