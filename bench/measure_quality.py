@@ -133,6 +133,12 @@ class Chains:
         return self.cache / (hashlib.sha1(name.encode()).hexdigest() + ".json")
 
     @staticmethod
+    def _cached(path: Path) -> dict | None:
+        """A cached step, or None (absent, or an older format: run again)."""
+        cached = json.loads(path.read_text("utf-8")) if path.exists() else None
+        return cached if isinstance(cached, dict) and "raw" in cached else None
+
+    @staticmethod
     def _name(source: str, hops: list[Hop], mode: str) -> str:
         # "carried" keeps the cache names of the runs made before the modes.
         return f"{source}|{spec_of(hops)}" + ("" if mode == "carried" else f"|{mode}")
@@ -148,8 +154,8 @@ class Chains:
         if name in self.memory:
             return self.memory[name]
         path = self._file(name)
-        cached = json.loads(path.read_text("utf-8")) if path.exists() else None
-        if isinstance(cached, dict) and "raw" in cached:  # older formats: run again
+        cached = self._cached(path)
+        if cached is not None:
             self.memory[name] = _upgrade(cached)
             return self.memory[name]
         before = self.step(source, texts, hops[:-1], mode)
@@ -205,7 +211,7 @@ class Chains:
         memo: dict[str, str] = {}
         for other in MODES:
             name = self._name(source, hops, other)
-            if other == mode or not (name in self.memory or self._file(name).exists()):
+            if other == mode or not (name in self.memory or self._cached(self._file(name))):
                 continue
             done = self.step(source, texts, hops, other)
             before = self.step(source, texts, hops[:-1], other)
