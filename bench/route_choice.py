@@ -79,7 +79,7 @@ def cached_or_rule_based(chains: Chains, source: list[str], spec: str) -> list[s
     hops = hops_of(spec)
     for mode in ("released", "carried"):
         name = chains._name("newstest.fr", hops, mode)
-        if name in chains.memory or chains._file(name).exists():
+        if name in chains.memory or chains._cached(chains._file(name)) is not None:
             return chains.translate("newstest.fr", source, hops, mode)
     if any(h.engine in NEURAL_ENGINES for h in hops):
         return None
