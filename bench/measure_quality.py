@@ -25,6 +25,12 @@ On the first N lines of ``../shared/data/mt-dev/newstest2013.{fr,en,es,de}``:
    measured(C + h) × scale(h): chains to Portuguese are ranked by how they
    score once carried into English by the same last hop.
 
+The routes in ``COMPARED`` (today's picks and the previous ones) are also
+translated without protection and with the previous protection (names
+carried through Bergamot as placeholders), with chrF and the number of
+sentences that lose a name: a capitalised word of the French source that the
+reference keeps verbatim and the translation lacks.
+
 Then, for every route measured, the router's prediction without that
 route's own figure (leave one out) next to the measurement, and per target
 the route the router picks.
@@ -40,6 +46,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import sys
 import tempfile
 import time
@@ -72,6 +79,9 @@ SEEDS = (
     "apertium:fr-ca,apertium:ca-pt,apertium:pt-es",
 )
 
+#: Routes measured with and without protection: today's picks and the previous ones.
+COMPARED = SEEDS[:2] + ("apertium:fr-ca,apertium:ca-es", "apertium:fr-es")
+
 CHRF = sacrebleu.CHRF()
 BLEU = sacrebleu.BLEU()
 
@@ -99,12 +109,17 @@ def hops_of(spec: str) -> list[Hop]:
     return hops
 
 
+#: How the chains are protected: ``released`` is the pipeline's way (mask,
+#: freeze names between hops, write them back before a neural hop, guard
+#: every hop's placeholders); ``carried`` the previous one (names stay
+#: placeholders through the neural hop, no guard); ``none`` no protection.
+MODES = ("released", "carried", "none")
+
+
 class Chains:
     """Translate texts through chains of hops, each prefix once (memory + disk).
 
-    Same steps as ``pipeline.route_chunk``: mask the source, freeze the names
-    a hop copied (new placeholders) before the next hop, unmask the last
-    hop's output with every placeholder so far.
+    Same steps as ``pipeline.route_chunk`` in mode ``released``.
     """
 
     def __init__(self, engines: Engines, cache: Path) -> None:
@@ -114,38 +129,75 @@ class Chains:
         self.seconds: dict[str, float] = {}
         self.memory: dict[str, dict] = {}
 
-    def _file(self, source: str, spec: str) -> Path:
-        return self.cache / (hashlib.sha1(f"{source}|{spec}".encode()).hexdigest() + ".json")
+    def _file(self, name: str) -> Path:
+        return self.cache / (hashlib.sha1(name.encode()).hexdigest() + ".json")
 
-    def step(self, source: str, texts: list[str], hops: list[Hop]) -> dict:
+    @staticmethod
+    def _cached(path: Path) -> dict | None:
+        """A cached step, or None (absent, or an older format: run again)."""
+        cached = json.loads(path.read_text("utf-8")) if path.exists() else None
+        return cached if isinstance(cached, dict) and "raw" in cached else None
+
+    @staticmethod
+    def _name(source: str, hops: list[Hop], mode: str) -> str:
+        # "carried" keeps the cache names of the runs made before the modes.
+        return f"{source}|{spec_of(hops)}" + ("" if mode == "carried" else f"|{mode}")
+
+    def step(self, source: str, texts: list[str], hops: list[Hop], mode: str = "released") -> dict:
         """After the hops: ``raw`` (last hop's output), ``frozen`` (the next
-        hop's input) and ``slots`` (every placeholder, per text)."""
+        hop's input) and ``masks`` (slots, names, released; per text)."""
         if not hops:
-            masks = [protect.mask(t) for t in texts]
-            return {"raw": texts, "frozen": [m.text for m in masks], "slots": [m.slots for m in masks]}
-        name = f"{source}|{spec_of(hops)}"
+            masks = [protect.mask(t) if mode != "none" else protect.Masked(t) for t in texts]
+            return {"raw": texts, "frozen": [m.text for m in masks],
+                    "masks": [_dump(m) for m in masks]}
+        name = self._name(source, hops, mode)
         if name in self.memory:
             return self.memory[name]
-        path = self._file(source, spec_of(hops))
-        if path.exists():
-            self.memory[name] = json.loads(path.read_text("utf-8"))
+        path = self._file(name)
+        cached = self._cached(path)
+        if cached is not None:
+            self.memory[name] = _upgrade(cached)
             return self.memory[name]
-        before = self.step(source, texts, hops[:-1])
+        before = self.step(source, texts, hops[:-1], mode)
         hop = hops[-1]
+        masks = [_load(m) for m in before["masks"]]
+        for masked, text in zip(masks, texts):
+            masked.text = text  # the source, for neural_hop's names
+        inputs = list(before["frozen"])
         start = time.perf_counter()
-        todo = [i for i, t in enumerate(before["frozen"]) if t.strip()]
-        out = self.engines.get(hop.engine).translate_batch(
-            [before["frozen"][i] for i in todo], hop.src, hop.tgt)
+        todo = [i for i, t in enumerate(inputs) if t.strip()]
+
+        memo = self._memo(source, texts, hops, mode)
+
+        def translate(batch: list[str]) -> list:
+            # A line another mode already sent to this hop is not sent again
+            # (engines translate each line on its own: same input, same output).
+            todo_lines = list(dict.fromkeys(t for t in batch if t not in memo))
+            if todo_lines:
+                out = self.engines.get(hop.engine).translate_batch(todo_lines, hop.src, hop.tgt)
+                memo.update({t: o[0].text for t, o in zip(todo_lines, out)})
+            return [[protect.Hypothesis(memo[t])] for t in batch]
+
+        batch = [inputs[i] for i in todo]
+        if mode == "released" and hop.engine in protect.NEURAL_ENGINES:
+            out = protect.neural_hop(translate, batch, [masks[i] for i in todo])
+        elif mode == "released":
+            out = protect.guard(translate, batch)
+        else:
+            out = translate(batch)
         self.seconds[name] = time.perf_counter() - start
         by_index = {i: o[0].text for i, o in zip(todo, out)}
-        raw, frozen, slots = [], [], []
-        for i, previous in enumerate(before["frozen"]):
-            masked = protect.Masked(previous, dict(before["slots"][i]))
+        raw, frozen, dumped = [], [], []
+        for i, previous in enumerate(inputs):
             text = by_index.get(i, "")
             raw.append(text)
-            frozen.append(protect.freeze(masked, text, previous) if i in by_index else "")
-            slots.append(masked.slots)
-        result = {"raw": raw, "frozen": frozen, "slots": slots, "before_slots": before["slots"],
+            if mode == "none":
+                frozen.append(text)
+            else:
+                frozen.append(protect.freeze(masks[i], text, previous) if i in by_index else "")
+            dumped.append(_dump(masks[i]))
+        result = {"raw": raw, "frozen": frozen, "masks": dumped,
+                  "before_masks": [_dump(m) for m in masks],
                   "seconds": round(self.seconds[name], 2)}
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(result, ensure_ascii=False), "utf-8")
@@ -154,16 +206,67 @@ class Chains:
         print(f"  ran {name} in {self.seconds[name]:.1f} s", file=sys.stderr)
         return result
 
-    def translate(self, source: str, texts: list[str], hops: list[Hop]) -> list[str]:
-        result = self.step(source, texts, hops)
-        return [protect.unmask(raw, protect.Masked("", slots))[0]
-                for raw, slots in zip(result["raw"], result["before_slots"])]
+    def _memo(self, source: str, texts: list[str], hops: list[Hop], mode: str) -> dict[str, str]:
+        """Input line → output of the last hop, from the other modes' cached runs."""
+        memo: dict[str, str] = {}
+        for other in MODES:
+            name = self._name(source, hops, other)
+            if other == mode or not (name in self.memory or self._cached(self._file(name))):
+                continue
+            done = self.step(source, texts, hops, other)
+            before = self.step(source, texts, hops[:-1], other)
+            if other == "released" and hops[-1].engine in protect.NEURAL_ENGINES:
+                continue  # its outputs went through neural_hop's retries
+            memo.update({i: o for i, o in zip(before["frozen"], done["raw"]) if i.strip()})
+        return memo
 
-    def route_seconds(self, source: str, hops: list[Hop]) -> float | None:
+    def translate(self, source: str, texts: list[str], hops: list[Hop],
+                  mode: str = "released") -> list[str]:
+        result = self.step(source, texts, hops, mode)
+        return [protect.unmask(raw, _load(m))[0]
+                for raw, m in zip(result["raw"], result["before_masks"])]
+
+    def route_seconds(self, source: str, hops: list[Hop], mode: str = "released") -> float | None:
         """Seconds its hops took when first run (None if the cache does not say)."""
-        times = [self.memory.get(f"{source}|{spec_of(hops[:k])}", {}).get("seconds")
+        times = [self.memory.get(self._name(source, hops[:k], mode), {}).get("seconds")
                  for k in range(1, len(hops) + 1)]
         return None if None in times else round(sum(times), 2)
+
+
+def _dump(masked: protect.Masked) -> dict:
+    return {"slots": masked.slots, "names": sorted(masked.names), "released": sorted(masked.released)}
+
+
+def _load(data: dict) -> protect.Masked:
+    return protect.Masked("", dict(data["slots"]), set(data["names"]), set(data["released"]))
+
+
+def _upgrade(result: dict) -> dict:
+    """A cache file from before the modes (``slots`` only; mode carried)."""
+    if "masks" not in result:
+        result["masks"] = [{"slots": s, "names": [], "released": []} for s in result.pop("slots")]
+        result["before_masks"] = [{"slots": s, "names": [], "released": []}
+                                  for s in result.pop("before_slots")]
+    return result
+
+
+def names_lost(sources: list[str], refs: list[str], hyps: list[str]) -> int:
+    """Sentences where a name of the source that the reference keeps verbatim
+    ("Marco Rubio", "Kirchner") is missing from the translation."""
+    count = 0
+    for source, ref, hyp in zip(sources, refs, hyps):
+        for match in protect.NAME.finditer(source):
+            for name in re.split(r"[ \u00a0]", match.group(0)):
+                if len(name) < 3 or name.isupper():
+                    continue
+                word = rf"(?<![\w-]){re.escape(name)}(?![\w-])"
+                if re.search(word, ref) and not re.search(word, hyp):
+                    count += 1
+                    break
+            else:
+                continue
+            break
+    return count
 
 
 def measure_hops(chains: Chains, graph: dict, data: dict, hops_table: dict,
@@ -263,16 +366,23 @@ def main() -> int:
 
         def measure(hops: list[Hop], target: str) -> None:
             spec = spec_of(hops)
-            if spec in routes:
+            compare = spec in COMPARED
+            if spec in routes and ("chrf_none" in routes[spec] or not compare):
                 return
-            out = chains.translate("newstest.fr", data["fr"], hops)
+            modes = MODES if compare else ("released",)
+            outs = {mode: chains.translate("newstest.fr", data["fr"], hops, mode) for mode in modes}
+            out = outs["released"]
             routes[spec] = {
                 "chrf": round(chrf(out, data[target]), 2),
                 "bleu": round(BLEU.corpus_score(out, [data[target]]).score, 2),
                 "seconds": chains.route_seconds("newstest.fr", hops),
                 "target": target,
             }
-            print(f"route {spec}: chrF {routes[spec]['chrf']}", file=sys.stderr)
+            if compare:
+                for mode in modes:
+                    routes[spec][f"chrf_{mode}"] = round(chrf(outs[mode], data[target]), 2)
+                    routes[spec][f"names_lost_{mode}"] = names_lost(data["fr"], data[target], outs[mode])
+            print(f"route {spec}: {routes[spec]}", file=sys.stderr)
 
         for spec in SEEDS:
             if all(h in graph.get(h.src, []) for h in hops_of(spec)):
@@ -334,6 +444,16 @@ def main() -> int:
         print(f"| {row['target']} | {route} | {row['predicted']:.1f} | {row['chrf']:.1f} | "
               f"{row['bleu']:.1f} | {'**yes**' if row['picked'] else ''} | "
               f"{'' if row.get('seconds') is None else format(row['seconds'], '.1f')} |")
+    print()
+    print("| target | route (fr→…) | chrF protected | chrF names carried through Bergamot | "
+          "chrF unprotected | sentences losing a name (protected / carried / unprotected) |")
+    print("|---|---|---:|---:|---:|---|")
+    for spec, row in sorted(routes.items(), key=lambda kv: (kv[1]["target"], -kv[1]["chrf"])):
+        if "chrf_none" in row:
+            route = score_route(hops_of(spec), {"hops": {}, "routes": {}})
+            print(f"| {row['target']} | {route} | {row['chrf_released']:.1f} | {row['chrf_carried']:.1f} | "
+                  f"{row['chrf_none']:.1f} | {row['names_lost_released']} / {row['names_lost_carried']} / "
+                  f"{row['names_lost_none']} |")
     print()
     print("| target | picked route | expected chrF | basis |")
     print("|---|---|---:|---|")

@@ -228,3 +228,17 @@ def test_cli_score_estimate(engines, tmp_path):
     result = CliRunner().invoke(score, [str(path), "--estimate"])
     assert result.exit_code == 0 and "estimated 2 unreviewed segments" in result.output
     catalog.check(path)
+
+
+def test_one_word_headings_that_come_back_intact_do_not_rank_worst():
+    """"UE" scored 0.28 and ranked below a clearly bad sentence (0.54)."""
+    model = estimate.load_model()
+    bad = estimate.Signals(roundtrip=40, agreement=30, length_ratio=1.8, untranslated=0.6,
+                           source_chars=80, copyable=0.05, word_length=5.0)
+    for heading in ("UE", "Gaza", "OTAN"):
+        chars, copyable, word_length = estimate.source_features(heading)
+        signals = estimate.Signals(roundtrip=100, agreement=100, length_ratio=1.0, untranslated=0.0,
+                                   source_chars=chars, copyable=copyable, word_length=word_length)
+        assert model.predict(signals, "en") > 0.9 > model.predict(bad, "en")
+    wrong = estimate.Signals(roundtrip=30, length_ratio=1.0, source_chars=9, copyable=0.0, word_length=9)
+    assert model.predict(wrong, "en") < 0.5  # a short heading that does not come back stays low

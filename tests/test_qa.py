@@ -322,3 +322,25 @@ def test_precision_and_recall_on_the_labelled_segments():
     assert scores.get("number", {}).get("fp", 0) == 0  # "1920" and the like
     if skipped:
         pytest.skip(f"{skipped} newstest rows not scored: {bench.NEWSTEST} is absent")
+
+
+@pytest.mark.parametrize("source, target", [
+    ("Le texte en <b>gras</b>.", "The text in bold."),
+    ("Le texte en <b>gras</b>.", "The text in <b>bold</b></b>."),
+    ("Voir le [résumé](https://example.org/r).", "See the summary (https://example.org/r)."),
+    ("Le texte **gras** ici.", "The bold text here."),
+    ("Lancer `ls -l` ici.", "Run ls -l here."),
+    ("Supprimer %s fichiers dans {dossier} ?", "Delete %d files in {folder}?"),
+])
+def test_markup_that_does_not_match_is_flagged(source, target):
+    assert codes(source, target, "en") == ["markup"]
+
+
+@pytest.mark.parametrize("source, target", [
+    ("Le texte en <b>gras</b>.", "The text in <b>bold</b>."),
+    ("Voir le [résumé](https://example.org/r) et **ceci**.", "See **this** and the [summary](https://example.org/r)."),
+    ("Lancer `ls -l` ici.", "Run `ls -l` here."),
+    ("Hausse de 50 % des prix.", "Prices up by 50% overall."),  # "% d" is no placeholder
+])
+def test_matching_markup_is_fine(source, target):
+    assert "markup" not in codes(source, target, "en")

@@ -564,7 +564,7 @@ def test_html_upload_is_sanitised_and_parsed(project):
     doc = stored.document
     assert [(s.kind, s.text) for s in doc.segments] == [
         ("heading", "Sommet annulé"),
-        ("sentence", "Le président Trump a parlé."),
+        ("sentence", "Le président <b>Trump</b> a parlé."),  # inline markup kept as tags
         ("sentence", "Il a dit « non »."),
         ("media", "Image : Trump et Poutine"),
         ("sentence", "Un point."),

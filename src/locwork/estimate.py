@@ -79,6 +79,10 @@ QUALITY_FEATURES = ("roundtrip", "agreement", "cross", "hyp_score", "length", "u
 SOURCE_FEATURES = ("src_length", "copyable", "word_length")
 FEATURES = QUALITY_FEATURES + SOURCE_FEATURES
 MODEL_FILE = "data/qe_model.json"
+#: A source this short ("UE", "Gaza", "OTAN", "Économie") is estimated by its
+#: round trip alone: the model, fitted on sentences, learnt that short
+#: sources score low chrF and ranked correct one-word headings worst.
+SHORT_SOURCE = 15
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 ELIGIBLE = re.compile(r"^[^\W\d_]{4,}$")
 Progress = Callable[[int], None]
@@ -246,6 +250,9 @@ class QEModel:
                 ) if v is not None
             ]
             return _clip(sum(values) / len(values)) if values else None
+        if (signals.source_chars is not None and signals.source_chars <= SHORT_SOURCE
+                and signals.roundtrip is not None):
+            return _clip(signals.roundtrip / 100)
         value = self.intercepts.get(tgt, self.intercept)
         for name, weight in self.weights.items():
             x = feats.get(name)

@@ -8,6 +8,12 @@ headings (``h1``–``h6``) become headings, block elements (``p``, ``li``,
 images, videos, audio and embedded frames become media lines ("Image: the
 alt text"), kept untranslated like "Image 1" in a plain-text article.
 
+Inline markup that carries meaning (links, bold, italics, code) stays in the
+text as plain tags (``<a href="https://…">résumé</a>``, ``<b>``, ``<i>``,
+``<code>``): the pipeline carries tags through every hop as placeholders and
+the HTML export renders them again. Text pieces are joined as the browser
+shows them, so ``<a>résumé</a>.`` stays "résumé." (no space before the stop).
+
 :func:`sanitize` produces the copy that is stored in ``corpus/``: the same
 page without any script, style, event handler or ``javascript:`` link, so
 that nothing active is ever kept, whatever opens the file later.
@@ -28,6 +34,9 @@ DROPPED = {"script", "style", "noscript", "template", "head", "button", "select"
            "input", "form", "nav", "svg", "math", "canvas", "object", "embed", "applet", "frameset"}
 ACTIVE = {"script", "style", "noscript", "template", "object", "embed", "applet", "iframe",
           "frame", "frameset", "base", "meta", "link"}
+#: Inline elements kept as markup in the text (canonical tag names).
+INLINE = {"a": "a", "b": "b", "strong": "b", "i": "i", "em": "i", "code": "code"}
+SAFE_LINK = ("http://", "https://", "mailto:", "/", "#", "./", "../")
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 MEDIA = {"img": "Image", "video": "Vidéo", "audio": "Audio", "iframe": "Vidéo", "picture": "Image"}
 BLOCKS = {"p", "div", "section", "article", "main", "header", "footer", "aside", "li", "ul", "ol",
@@ -80,7 +89,7 @@ def html_blocks(text: str, report: HtmlReport | None = None) -> list[Block]:
     buffer_line = [1]
 
     def flush() -> None:
-        body = _normalise(" ".join(buffer))
+        body = _normalise("".join(buffer))
         buffer.clear()
         if not body:
             return
@@ -88,10 +97,10 @@ def html_blocks(text: str, report: HtmlReport | None = None) -> list[Block]:
         blocks.append(Block(kind, body, line=buffer_line[0]))
 
     def add_text(value: str | None, line: int | None) -> None:
-        if value and value.strip():
-            if not any(part.strip() for part in buffer):
-                buffer_line[0] = line or buffer_line[0]
-            buffer.append(value)
+        if value and value.strip() and not any(part.strip() for part in buffer):
+            buffer_line[0] = line or buffer_line[0]
+        if value:
+            buffer.append(value)  # white space too: "<b>a</b> <i>b</i>"
 
     def walk(element) -> None:
         tag = element.tag.lower() if isinstance(element.tag, str) else ""
@@ -112,16 +121,42 @@ def html_blocks(text: str, report: HtmlReport | None = None) -> list[Block]:
             for child in element:
                 walk(child)
             flush()
+        elif tag == "br":
+            buffer.append(" ")
         else:
+            opening, closing = _inline_tags(element, tag)
+            add_text(opening, line)
             add_text(element.text, line)
             for child in element:
                 walk(child)
+            add_text(closing, line)
         add_text(element.tail, line)
 
     body = root.find("body")
     walk(body if body is not None else root)
     flush()
     return blocks
+
+
+def _inline_tags(element, tag: str) -> tuple[str, str]:
+    """The plain tags that keep an inline element's meaning, or none.
+
+    A link keeps only a safe ``href``; an element holding a block, a heading
+    or a media element, or no text, keeps nothing (its tags would straddle
+    the blocks).
+    """
+    name = INLINE.get(tag)
+    if name is None or not element.text_content().strip():
+        return "", ""
+    if any(isinstance(e.tag, str) and e.tag.lower() in BLOCKS | set(HEADINGS) | set(MEDIA)
+           for e in element.iterdescendants()):
+        return "", ""
+    if name == "a":
+        href = (element.get("href") or "").strip()
+        if not href.lower().startswith(SAFE_LINK):
+            return "", ""
+        return f'<a href="{href.replace(chr(34), "%22")}">', "</a>"
+    return f"<{name}>", f"</{name}>"
 
 
 def parse_html(text: str, name: str, path: Path | None = None, encoding: str = "utf-8",

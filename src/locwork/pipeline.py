@@ -13,6 +13,7 @@ import copy
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
@@ -75,7 +76,7 @@ def route_chunk(
         last = index == len(route.hops) - 1
         todo = [i for i, text in enumerate(current) if text.strip()]
         outputs = _translate_hop(engines, hop, [current[i] for i in todo],
-                                 n_best if last else 1, hop_cache)
+                                 n_best if last else 1, hop_cache, [masks[i] for i in todo])
         by_index = dict(zip(todo, outputs))
         if not last:
             current = [
@@ -94,16 +95,23 @@ def route_chunk(
 
 
 def _translate_hop(engines: Engines, hop: Hop, texts: list[str], n_best: int,
-                   cache: HopCache | None) -> list[list[Hypothesis]]:
-    """One engine call for the texts of one hop, skipping those the cache already holds."""
-    engine = engines.get(hop.engine)
+                   cache: HopCache | None, masks: list) -> list[list[Hypothesis]]:
+    """One engine call for the texts of one hop, skipping those the cache already holds.
+
+    Placeholders are guarded on every hop (a text that lost one is translated
+    again between them); before a neural hop the names are released, so that
+    hop depends on each text's mask and is never cached.
+    """
+    translate = partial(engines.get(hop.engine).translate_batch, src=hop.src, tgt=hop.tgt,
+                        n_best=n_best)
+    if hop.engine in protect.NEURAL_ENGINES:
+        return protect.neural_hop(translate, texts, masks)
     if cache is None:
-        return engine.translate_batch(texts, hop.src, hop.tgt, n_best=n_best)
+        return protect.guard(translate, texts)
     step = (hop.engine, hop.src, hop.tgt, n_best)
     missing = list(dict.fromkeys(t for t in texts if (step, t) not in cache))
     if missing:
-        outputs = engine.translate_batch(missing, hop.src, hop.tgt, n_best=n_best)
-        for text, output in zip(missing, outputs):
+        for text, output in zip(missing, protect.guard(translate, missing)):
             cache[(step, text)] = output
     return [cache[(step, t)] for t in texts]
 

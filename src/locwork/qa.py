@@ -28,6 +28,9 @@ how French writes things and how the target language should:
   dictionary for it says (Debian's hunspell-* packages through pyenchant);
   a language without a dictionary keeps the source-overlap test alone.
 - ``glossary``: a glossary term of the source lacks its forced rendering.
+- ``markup``: the target's inline markup (HTML tags, Markdown emphasis,
+  links and code) and placeholders (``%s``, ``{0}``) are not the source's,
+  or the machine translation lost a protected span.
 - ``empty``, ``punctuation`` (a different final mark) and ``length`` (the
   target shorter than half or longer than twice the source).
 """
@@ -44,7 +47,7 @@ from difflib import SequenceMatcher
 from typing import Iterable
 
 from locwork.glossary import Glossary
-from locwork.protect import EMAIL, URL
+from locwork.protect import BRACE, EMAIL, URL, markup_spans
 
 CODES = ("empty", "number", "date", "quote", "name", "untranslated", "glossary", "punctuation",
          "length", "markup")
@@ -58,7 +61,7 @@ LABELS = {
     "glossary": "glossary",
     "punctuation": "final punctuation",
     "length": "length",
-    "markup": "lost protected text",
+    "markup": "markup and placeholders",
 }
 
 MIN_RATIO, MAX_RATIO = 0.5, 2.0
@@ -533,6 +536,32 @@ def check_punctuation(source: str, target: str) -> list[QAWarning]:
     return [QAWarning("punctuation", f"the source ends with {describe(s)}, the target with {describe(t)}")]
 
 
+#: printf placeholders, without the space flag ("50 % des" is no "% d").
+PRINTF_STRICT = re.compile(r"%(?:\d+\$|\([^)]+\))?[-+0#]*\d*(?:\.\d+)?[diouxXeEfFgGcs]")
+
+
+def markup_codes(text: str) -> list[str]:
+    """The inline markup and placeholders of a text, sorted."""
+    codes = [text[s:e] for s, e in markup_spans(text)]
+    codes += [m.group(0) for pattern in (BRACE, PRINTF_STRICT) for m in pattern.finditer(text)]
+    return sorted(codes)
+
+
+def check_markup(source: str, target: str) -> list[QAWarning]:
+    """Tags, Markdown delimiters and placeholders must match between source and target."""
+    want, got = markup_codes(source), markup_codes(target)
+    if want == got:
+        return []
+    missing = [c for c in want if want.count(c) > got.count(c)]
+    extra = [c for c in got if got.count(c) > want.count(c)]
+    parts = []
+    if missing:
+        parts.append("missing " + " ".join(dict.fromkeys(missing)))
+    if extra:
+        parts.append("not in the source " + " ".join(dict.fromkeys(extra)))
+    return [QAWarning("markup", "tags or placeholders differ: " + "; ".join(parts))]
+
+
 def check_length(source: str, target: str) -> list[QAWarning]:
     s, t = len(source.strip()), len(target.strip())
     if s < MIN_LENGTH_FOR_RATIO:
@@ -559,7 +588,8 @@ def check(source: str, target: str, lang: str, glossary: Glossary | None = None,
     warnings += check_glossary(source, target, lang, glossary)
     warnings += check_punctuation(source, target)
     warnings += check_length(source, target)
-    if lost:
+    warnings += check_markup(source, target)
+    if lost and not any(w.code == "markup" for w in warnings):
         warnings.append(QAWarning("markup", f"machine translation lost: {lost}"))
     return warnings
 

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import jinja2
+from markupsafe import Markup
 
 from locwork import __version__
 from locwork.catalog import State
 from locwork.document import Document
 from locwork.export.common import STATE_LABELS, CatalogInput, Unit
+from locwork.export.inline import render_inline
 
 BASE_CSS = """
 :root { color-scheme: light; }
@@ -202,6 +204,9 @@ def article_blocks(doc: Document, inp: CatalogInput,
                    approved_only: bool = False) -> tuple[list[ArticleBlock], ArticleStats]:
     """Rebuild the document's blocks with the catalog's translations."""
     by_id = {u.id: u for u in inp.units}
+    suffix = doc.path.suffix.lower() if doc.path is not None else ""
+    markdown = suffix in (".md", ".markdown")
+    markup = markdown or suffix in (".html", ".htm")  # a .txt document's "<b>" is text
     stats = ArticleStats()
     blocks: list[ArticleBlock] = []
     segs_by_block: dict[int, list] = {}
@@ -215,6 +220,8 @@ def article_blocks(doc: Document, inp: CatalogInput,
             _piece(seg.id, seg.text, by_id.get(seg.id), approved_only, inp.src_lang, stats)
             for seg in segs_by_block.get(index, [])
         ]
+        for piece in pieces if markup else []:  # inline markup (links, bold, code) again
+            piece.text = render_inline(piece.text, markdown)
         if block.kind == "heading":
             blocks.append(ArticleBlock("heading", block.text, 1 if block.level == 1 else 2, pieces))
         else:
@@ -241,7 +248,9 @@ def render_article(doc: Document, inp: CatalogInput, approved_only: bool = False
                                f"({stats.fallback} of {stats.total} segments)."})
     headings = [b for b in blocks if b.kind == "heading" and b.pieces]
     headings.sort(key=lambda b: b.tag_level)  # stable: the first h1, else the first h2
-    title = " ".join(p.text for p in headings[0].pieces) if headings else doc.name
+    # The pieces hold rendered markup by now: the title wants its text.
+    title = " ".join(p.text.striptags() if isinstance(p.text, Markup) else p.text
+                     for p in headings[0].pieces) if headings else doc.name
     footer = (f"{doc.name} · {inp.src_lang} → {inp.lang} · {stats.approved} of {stats.total} "
               f"segments approved · exported by locwork {__version__} on {_now()}")
     return _ENV.get_template("article.html").render(
