@@ -18,10 +18,12 @@ models list`` died on one broken engine while the app listed the others.
 - :func:`qa_report`: a document's consistency and QA findings (``locwork
   qa`` and the app's QA tab).
 
-Review saves and approvals are :func:`locwork.review.save` and
-:func:`locwork.review.approve_many` (the app's review screen and the CLI's
-``locwork replace`` both write through :mod:`locwork.catalog`'s typed
-provenance).
+Edits that are one job already written once elsewhere: find and replace is
+:func:`locwork.search.plan_replace` then :func:`locwork.search.apply_replace`
+(``locwork replace`` and the app's Find & replace tool); saving and
+approving one segment or a reviewed list is :func:`locwork.review.save` and
+:func:`locwork.review.approve_many` (the app's review screen; the CLI has no
+per-segment edit command).
 """
 
 from __future__ import annotations
