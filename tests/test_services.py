@@ -1,4 +1,4 @@
-"""The service layer the CLI and the app both call: models listing and route choice.
+"""The service layer the CLI and the app both call: models, routes, translate, memory, QA.
 
 Run on the real engines installed here (Apertium, Bergamot; argos with no
 package), and on a really broken argos: argostranslate creates its folders
@@ -9,6 +9,7 @@ died there with a traceback while the app listed the other engines).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -74,3 +75,92 @@ def test_choose_routes_pins_engines_and_locales(apertium):
     assert isinstance(route, Route)
     with pytest.raises(NoRouteError, match="no route from fr to ja"):
         services.choose_routes(apertium, "fr", ["es", "ja"])
+
+
+# ------------------------------------------- one job, two faces: the same answer
+
+ARTICLE = ("Le sommet de Genève est annulé.\n\n"
+           "Le ministre a parlé le 20 octobre avec trois journalistes.\n")
+
+
+def _translations(path):
+    from locwork import catalog
+
+    return [(e.msgctxt, e.msgstr, catalog.provenance(e).route) for e in catalog.load(path)
+            if not e.obsolete]
+
+
+def test_cli_and_app_translate_a_document_alike(tmp_path, run_cli, apertium):
+    from locwork import workspace
+
+    cli_dir, app_dir = tmp_path / "cli", tmp_path / "app"
+    for folder in (cli_dir, app_dir):
+        folder.mkdir()
+        (folder / "doc.txt").write_text(ARTICLE, "utf-8")
+    result = run_cli("translate", "doc.txt", "--to", "es", "--engine", "apertium", "--no-tm",
+                     cwd=cli_dir)
+    assert result.returncode == 0, result.err
+    # The app (ui/runs.py): route None is the router's pick, a progress callback per language.
+    doc = workspace.load_document(app_dir / "doc.txt")
+    done: list[int] = []
+    reports = list(services.translate_languages(
+        apertium, doc, {"es": None}, app_dir / "locales", root=app_dir, tm=False,
+        progress_for=lambda lang: contextlib.nullcontext(done.append)))
+    assert [lang for lang, _ in reports] == ["es"] and sum(done) == len(doc.translatable)
+    cli_rows = _translations(cli_dir / "locales" / "es" / "doc.po")
+    assert cli_rows and all(text for _, text, _ in cli_rows)
+    assert _translations(app_dir / "locales" / "es" / "doc.po") == cli_rows
+
+
+def test_cli_and_app_look_up_the_memory_alike(tmp_path, run_cli):
+    from locwork import tm
+
+    (tmp_path / "locales").mkdir()
+    assert review.memory_matches(tmp_path / "locales", "Le sommet est annulé.", "es") == []
+    with tm.open_memory(tmp_path / ".locwork" / "tm.sqlite", create=True) as memory:
+        memory.add(tm.TMUnit("Le sommet est annulé.", "La cumbre está anulada.", "fr", "es",
+                             "doc", "p1.s1", "Ana"))
+        memory.add(tm.TMUnit("Le sommet de Genève est annulé.", "La cumbre de Ginebra está anulada.",
+                             "fr", "es", "doc", "p2.s1", "Ana"))
+    query = "Le sommet de Genève est reporté."
+    app = review.memory_matches(tmp_path / "locales", query, "es")
+    assert app and not app[0].exact
+    result = run_cli("tm", "lookup", query, "--to", "es", "--json")
+    assert result.returncode == 0, result.err
+    assert json.loads(result.out) == [m.to_dict() for m in app]
+    # Without a memory the CLI says so in one line; the app shows no match.
+    empty = tmp_path / "empty"
+    (empty / "locales").mkdir(parents=True)
+    assert review.memory_matches(empty / "locales", query, "es") == []
+    missing = run_cli("tm", "lookup", query, "--to", "es", cwd=empty)
+    assert missing.returncode == 1 and len(missing.err.strip().splitlines()) == 1
+
+
+def test_cli_and_app_find_the_same_consistency_warnings(tmp_path, run_cli):
+    import types
+
+    import polib
+
+    from locwork import catalog
+
+    locales = tmp_path / "locales"
+    sources = ["Le sommet a lieu le 20 octobre.", "Le 20 octobre, le sommet est annulé."]
+    targets = {"es": ["La cumbre es el 20 de octubre.", "El 21 de octubre, la cumbre se anula."],
+               "pt": ["A cimeira é a 20 de outubro.", "A 20 de outubro, a cimeira é anulada."]}
+    for lang, texts in targets.items():
+        po = catalog.new_catalog(lang, "doc", "corpus/doc.txt")
+        for n, (source, text) in enumerate(zip(sources, texts), 1):
+            entry = polib.POEntry(msgctxt=f"p{n}.s1", msgid=source, msgstr=text,
+                                          occurrences=[("corpus/doc.txt", str(n))])
+            po.append(entry)
+        path = catalog.catalog_path(locales, lang, "doc")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        catalog.save(po, path)
+    result = run_cli("qa", "doc", "--json", "--consistency-only")
+    assert result.returncode == 4, result.err
+    cli = json.loads(result.out)["findings"]
+    assert cli
+    doc = types.SimpleNamespace(name="doc")  # all the app's QA tab reads of its document
+    for lang in targets:
+        app = [f.to_dict() for f in review.consistency_findings(doc, locales, lang)]
+        assert app == [f for f in cli if f["lang"] in (None, lang)]

@@ -2,15 +2,17 @@
 
 The Article page (one click for every chosen language) and the Translate
 page (routes picked by hand) both start runs here, so the two cannot drift:
-each language goes through :func:`locwork.pipeline.translate_document`, the
+each language goes through :func:`locwork.services.translate_languages`, the
 code ``locwork translate`` uses, which never touches edited or approved work.
 """
 
 from __future__ import annotations
 
+import contextlib
+
 import streamlit as st
 
-from locwork import pipeline, review, routing, services
+from locwork import review, routing, services
 from locwork.document import Document
 from locwork.errors import LocworkError
 from ui import common
@@ -38,11 +40,11 @@ def translate_languages(doc: Document, routes: dict[str, routing.Route | None],
 
         try:
             with common.engines_session() as engines:
-                if route is None:  # the router's pick, chosen as `locwork translate` does
-                    route = services.choose_routes(engines, review.SOURCE_LANG, [lang])[lang]
-                report = pipeline.translate_document(
-                    doc, lang, route, engines, proj.locales, glossary, int(n_best),
-                    root=proj.root, progress=advance,
+                # route None: the router's pick, chosen as `locwork translate` does
+                [(_, report)] = services.translate_languages(
+                    engines, doc, {lang: route}, proj.locales, glossary, int(n_best),
+                    src=review.SOURCE_LANG, root=proj.root,
+                    progress_for=lambda _, advance=advance: contextlib.nullcontext(advance),
                 )
         except LocworkError as error:
             bar.empty()

@@ -20,13 +20,15 @@ import os
 from pathlib import Path
 from typing import Iterator
 
+from locwork.catalog import document_name
+
 ACTIONS = ("save", "approve", "resolve", "take-theirs", "replace", "comment")
 
 
 def history_path(catalog_path: Path | str) -> Path:
     """The history beside a catalog: ``<doc>.po`` → ``<doc>.history.jsonl``."""
     catalog_path = Path(catalog_path)
-    return catalog_path.with_name(catalog_path.stem + ".history.jsonl")
+    return catalog_path.with_name(document_name(catalog_path) + ".history.jsonl")
 
 
 def append(catalog_path: Path | str, record: dict) -> None:

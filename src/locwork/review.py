@@ -665,13 +665,10 @@ def memory_matches(locales_dir: Path, source: str, lang: str,
                    threshold: float = constants.DEFAULT_TM_THRESHOLD,
                    limit: int = 5) -> list:
     """The memory's matches for a source (exact first), or [] when there is no memory yet."""
-    from locwork import tm
+    from locwork import services, tm
 
-    path = tm.default_path(locales_dir)
-    if not tm.present(path):
-        return []
-    with tm.open_tm(path, create=False) as memory:
-        return memory.lookup(source, lang, threshold=threshold, limit=limit)
+    return services.memory_matches(tm.default_path(locales_dir), source, lang,
+                                   threshold=threshold, limit=limit, missing_ok=True)
 
 
 def memory_search(locales_dir: Path, query: str, lang: str | None = None, limit: int = 50) -> list:
@@ -687,7 +684,7 @@ def memory_search(locales_dir: Path, query: str, lang: str | None = None, limit:
 
 def consistency_findings(doc: Document, locales_dir: Path, lang: str) -> list:
     """The consistency findings (not the per-segment QA) that concern one language."""
-    from locwork import consistency
+    from locwork import services
 
-    report = consistency.check_document(doc.name, locales_dir, segment_checks=False)
+    report = services.qa_report(doc.name, locales_dir, segment_checks=False)
     return [f for f in report.findings if f.lang in (None, lang)]

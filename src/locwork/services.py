@@ -11,21 +11,44 @@ models list`` died on one broken engine while the app listed the others.
 - :func:`choose_routes`: the route per target language (pinned, one engine
   only, or the router's pick), locale codes mapped to the engines' codes.
 
-Both then translate with :func:`locwork.pipeline.translate_document`.
+- :func:`translate_languages`: one document into several languages
+  (``locwork translate`` and the app's Article and Translate pages);
+- :func:`memory_matches`: the memory's matches for a sentence (``locwork
+  tm lookup`` and the app's Memory tab and best-match shortcut);
+- :func:`qa_report`: a document's consistency and QA findings (``locwork
+  qa`` and the app's QA tab).
+
+Edits that are one job already written once elsewhere: find and replace is
+:func:`locwork.search.plan_replace` then :func:`locwork.search.apply_replace`
+(``locwork replace`` and the app's Find & replace tool); saving and
+approving one segment or a reviewed list is :func:`locwork.review.save` and
+:func:`locwork.review.approve_many` (the app's review screen; the CLI has no
+per-segment edit command).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from locwork.constants import DEFAULT_MAX_HOPS, DEFAULT_TM_THRESHOLD, SOURCE_LANG
 from locwork.engines.registry import problem_text
-from locwork.constants import DEFAULT_MAX_HOPS
 from locwork.routing import Hop, Route, Router
 
 if TYPE_CHECKING:
+    from locwork.consistency import Report
+    from locwork.document import Document
     from locwork.engines.registry import Engines
+    from locwork.glossary import Glossary
+    from locwork.pipeline import TranslateReport
+    from locwork.tm import Location, Match, MemoryStore
+
+# Opens the progress display of one language; yields the callback that counts segments done.
+ProgressFor = Callable[[str], AbstractContextManager[Callable[[int], None] | None]]
 
 
 # ------------------------------------------------------------------ models
@@ -110,3 +133,66 @@ def choose_routes(engines: Engines, src: str, targets: Sequence[str], engine: st
         chosen[lang] = router.choose(engine_language(engines, src, graph),
                                      engine_language(engines, lang, graph), engine, pin, max_hops)
     return chosen
+
+
+def translate_languages(
+    engines: Engines, doc: Document, routes: Mapping[str, Route | None], locales_dir: Path,
+    glossary: Glossary | None = None, n_best: int = 1, *, src: str = SOURCE_LANG,
+    root: Path | None = None, progress_for: ProgressFor | None = None,
+    tm: MemoryStore | Location | bool | None = None, tm_threshold: float | None = None,
+) -> Iterator[tuple[str, TranslateReport]]:
+    """Translate ``doc`` into each language of ``routes``; yield (language, report) as each is written.
+
+    A route of ``None`` is the router's pick (:func:`choose_routes`). A route
+    prefix shared by several targets is translated once. Edited and
+    approved entries are never touched (:func:`locwork.pipeline.translate_document`).
+    """
+    from locwork import pipeline
+
+    hop_cache: pipeline.HopCache | None = {} if len(routes) > 1 else None
+    for lang, route in routes.items():
+        if route is None:
+            route = choose_routes(engines, src, [lang])[lang]
+        opened = progress_for(lang) if progress_for else contextlib.nullcontext(None)
+        with opened as progress:
+            report = pipeline.translate_document(
+                doc, lang, route, engines, locales_dir, glossary, n_best, root=root,
+                progress=progress, tm=tm, tm_threshold=tm_threshold, hop_cache=hop_cache)
+        yield lang, report
+
+
+# ------------------------------------------------------------------ memory
+
+
+def memory_matches(location: Location | Path, source: str, lang: str, *, src: str = SOURCE_LANG,
+                   threshold: float = DEFAULT_TM_THRESHOLD, limit: int = 5,
+                   missing_ok: bool = False) -> list[Match]:
+    """The memory's matches for a source sentence, exact first.
+
+    A memory that does not exist yet gives ``[]`` with ``missing_ok`` (the
+    app: nothing approved yet), else the store's one-line error (the CLI).
+    """
+    from locwork import tm
+
+    if missing_ok and not tm.present(location):
+        return []
+    with tm.open_memory(location, create=False) as memory:
+        return memory.lookup(source, lang, src, threshold, limit)
+
+
+# ------------------------------------------------------------------ QA
+
+
+def qa_report(doc: str | Path, locales_dir: Path, *, languages: Sequence[str] | None = None,
+              approved_only: bool = False, glossary: Glossary | None = None,
+              segment_checks: bool = True, tm: MemoryStore | bool | None = None) -> Report:
+    """A document's consistency findings (and, with ``segment_checks``, its QA warnings).
+
+    ``tm``: an open memory, False for none, None for the project's memory
+    when it exists (:func:`locwork.consistency.check_document`).
+    """
+    from locwork import consistency
+
+    return consistency.check_document(doc, locales_dir, languages=languages,
+                                      approved_only=approved_only, glossary=glossary,
+                                      segment_checks=segment_checks, tm=tm)

@@ -102,10 +102,10 @@ def import_xliff(xliff_file: Path, catalog: Path, dry_run: bool) -> None:
         raise LocworkError(f"{catalog}: no such catalog")
     document = read(xliff_file)
     if dry_run:
-        report = merge_xliff_into_catalog(document, catalogs.load(catalog), doc_name=catalog.stem)
+        report = merge_xliff_into_catalog(document, catalogs.load(catalog), doc_name=catalogs.document_name(catalog))
     else:
         with catalogs.edit(catalog) as po:
-            report = merge_xliff_into_catalog(document, po, doc_name=catalog.stem)
+            report = merge_xliff_into_catalog(document, po, doc_name=catalogs.document_name(catalog))
     click.echo(f"{len(report.updated)} updated, {len(report.unchanged)} unchanged, "
                f"{len(report.skipped)} skipped, {len(report.unknown)} unknown"
                + (" (dry run)" if dry_run else ""))

@@ -11,8 +11,9 @@ quick commands start fast.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import click
@@ -98,7 +99,7 @@ def _translate_runs(paths: list[Path], docs: list, chosen: dict, done: dict, eng
                     memo: Any) -> Iterator[tuple[Path, str, Any]]:
     """Each document × language not answered from its stamp, translated here or on a Dask
     cluster; yields (document path, language, report) as each catalog is written."""
-    from locwork import catalog, pipeline
+    from locwork import catalog, services
 
     if cluster:
         from locwork import cluster as cluster_mod
@@ -117,16 +118,21 @@ def _translate_runs(paths: list[Path], docs: list, chosen: dict, done: dict, eng
             client.close()
         return
     for path, doc in zip(paths, docs):
-        # A route prefix shared by several targets is translated once.
-        hop_cache: pipeline.HopCache | None = {} if len(chosen) > 1 else None
-        for lang, route in chosen.items():
-            if done[(path, lang)] is not None:
-                continue
-            with progress_bar(len(doc.translatable), f"{doc.name} → {lang}") as bar:
-                yield path, lang, pipeline.translate_document(
-                    doc, lang, route, engines, locales_dir, terms, n_best, root=Path.cwd(),
-                    progress=bar.update, tm=memo.tm, tm_threshold=memo.threshold,
-                    hop_cache=hop_cache)
+        todo = {lang: route for lang, route in chosen.items() if done[(path, lang)] is None}
+        for lang, report in services.translate_languages(
+                engines, doc, todo, locales_dir, terms, n_best, root=Path.cwd(),
+                progress_for=_bars(doc), tm=memo.tm, tm_threshold=memo.threshold):
+            yield path, lang, report
+
+
+def _bars(doc: Any) -> Callable[[str], Any]:
+    """One terminal progress bar per language of ``doc``, as services.translate_languages wants."""
+    @contextlib.contextmanager
+    def opened(lang: str) -> Iterator[Callable[[int], Any]]:
+        with progress_bar(len(doc.translatable), f"{doc.name} → {lang}") as bar:
+            yield bar.update
+
+    return opened
 
 
 def _print_reports(reports: list[dict], as_json: bool) -> None:

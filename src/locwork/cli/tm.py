@@ -3,7 +3,8 @@
 Registered on the main group in ``locwork.cli.main._register_plugins``
 (``translate`` and ``pretranslate`` declare their own ``--tm/--no-tm`` and
 ``--tm-threshold`` options). The work is done in :mod:`locwork.tm` and
-:mod:`locwork.consistency`.
+:mod:`locwork.consistency`; lookup and qa through :mod:`locwork.services`,
+as the app does.
 """
 
 from __future__ import annotations
@@ -187,10 +188,11 @@ def tm_lookup(text: str, tgt: str, src: str, threshold: float, limit: int, as_js
     The diff goes from the memory's source to TEXT: [-only in the memory-]
     {+only in TEXT+}.
     """
+    from locwork import services
     from locwork.tm import diff_text
 
-    with _memory() as memory:
-        matches = memory.lookup(text, tgt, src, threshold, limit)
+    matches = services.memory_matches(_location(), text, tgt, src=src, threshold=threshold,
+                                      limit=limit)
     if as_json:
         emit_json([m.to_dict() for m in matches])
         return
@@ -272,10 +274,10 @@ def qa_command(doc: str, locales_dir: Path, languages: str | None, approved_only
     Exit status: 0 no warning, 4 warnings (0 with --exit-zero), 1 the
     check could not run (no catalog...), 2 usage error.
     """
-    from locwork import consistency, glossary as glossary_mod
+    from locwork import glossary as glossary_mod, services
 
     terms = glossary_mod.load(glossary) if glossary else None
-    report = consistency.check_document(
+    report = services.qa_report(
         doc, locales_dir, languages=split_langs(languages) if languages else None,
         approved_only=approved_only, glossary=terms, segment_checks=not consistency_only,
         tm=False if no_tm else None,

@@ -160,7 +160,7 @@ def unit_from_entry(catalog_path: str | os.PathLike[str], entry: polib.POEntry,
 
 def _project_of_catalog(catalog_path: Path) -> Path:
     """``<project>/locales/<lang>/<doc>.po`` → ``<project>/locales``."""
-    return Path(catalog_path).resolve().parent.parent
+    return catalog.CatalogRef.from_path(Path(catalog_path).resolve()).locales
 
 
 @contextlib.contextmanager
