@@ -30,6 +30,12 @@ hits both sides alike:
 Targets (issue 12 §5): approve & next at most 1.5x the bare button rerun,
 the review page at most 2x the bare page load. Prints a table; exit status
 1 if a target is missed.
+
+With psutil (installed with distributed), each measure also gets the CPU
+seconds the Streamlit server and Chromium (every process) spent in it, the
+medians printed beside the times: that tells the server's work (the save,
+the script run) from the browser's (fetching and running Streamlit's
+per-widget scripts, React drawing what a run sent).
 """
 
 from __future__ import annotations
@@ -98,7 +104,7 @@ def _free_port() -> int:
 
 @contextmanager
 def served(script: Path, root: Path):
-    """``streamlit run script`` on a free port (the test suite's settings); yields its URL."""
+    """``streamlit run script`` on a free port (the test suite's settings); yields its URL and pid."""
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
@@ -118,7 +124,7 @@ def served(script: Path, root: Path):
                 if time.monotonic() > deadline:
                     raise SystemExit(f"streamlit did not start for {script}") from None
                 time.sleep(0.3)
-        yield url
+        yield url, server.pid
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -185,7 +191,44 @@ class Bench:
         return time.perf_counter() - start
 
 
-def measure(runs: int, root: Path) -> dict[str, list[float]]:
+class CpuMeter:
+    """CPU seconds of the servers and of Chromium, read before and after each measure."""
+
+    def __init__(self, server_pids: list[int]):
+        try:
+            import psutil
+        except ImportError:  # no split then, the times alone
+            self.psutil = None
+            return
+        self.psutil = psutil
+        self.servers = [psutil.Process(pid) for pid in server_pids]
+
+    def _seconds(self, procs) -> dict[int, float]:
+        found = {}
+        for proc in procs:
+            try:
+                times = proc.cpu_times()
+                found[proc.pid] = times.user + times.system
+            except self.psutil.Error:  # a renderer that just ended
+                pass
+        return found
+
+    def read(self) -> tuple[dict[int, float], dict[int, float]] | None:
+        if self.psutil is None:
+            return None
+        chromium = [p for p in self.psutil.Process().children(recursive=True)
+                    if "chrom" in p.name().lower()]
+        return self._seconds(self.servers), self._seconds(chromium)
+
+    @staticmethod
+    def spent(before, after) -> tuple[float, float] | None:
+        if before is None or after is None:
+            return None
+        return tuple(sum(t - start.get(pid, 0.0) for pid, t in end.items())
+                     for start, end in zip(before, after))
+
+
+def measure(runs: int, root: Path) -> tuple[dict[str, list[float]], dict[str, list[tuple[float, float]]]]:
     from playwright.sync_api import sync_playwright
 
     from locwork import catalog, review
@@ -194,13 +237,23 @@ def measure(runs: int, root: Path) -> dict[str, list[float]]:
     ids = [e.msgctxt for e in catalog.load(es) if e.msgctxt and e.msgid]
     times: dict[str, list[float]] = {"bare load": [], "review load": [], "bare rerun": [],
                                      "approve & next": []}
+    cpu: dict[str, list[tuple[float, float]]] = {name: [] for name in times}
     with tempfile.TemporaryDirectory(prefix="locwork-bare-") as tmp:
         bare = Path(tmp) / "bare_app.py"
         bare.write_text(BARE_APP, encoding="utf-8")
-        with served(bare, root) as bare_url, served(ROOT / "app.py", root) as app_url, \
-                sync_playwright() as playwright:
+        with served(bare, root) as (bare_url, bare_pid), \
+                served(ROOT / "app.py", root) as (app_url, app_pid), sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             bench = Bench(browser, bare_url, app_url, ids)
+            meter = CpuMeter([bare_pid, app_pid])
+
+            def timed(name: str, step, *args) -> None:
+                before = meter.read()
+                times[name].append(step(*args))
+                spent = meter.spent(before, meter.read())
+                if spent:
+                    cpu[name].append(spent)
+
             # Warm-up: server-side imports, each app's first run, the first write and match.
             bench.bare_load()
             bench.bare_rerun()
@@ -208,13 +261,13 @@ def measure(runs: int, root: Path) -> dict[str, list[float]]:
             bench.approve_next(ids[0], ids[1])
             for i in range(runs):
                 start = 2 + 4 * i  # three segments approved in a row, one left between runs
-                times["bare load"].append(bench.bare_load())
-                times["review load"].append(bench.review_load(ids[start]))
+                timed("bare load", bench.bare_load)
+                timed("review load", bench.review_load, ids[start])
                 for k in range(3):
-                    times["bare rerun"].append(bench.bare_rerun())
-                    times["approve & next"].append(bench.approve_next(ids[start + k], ids[start + k + 1]))
+                    timed("bare rerun", bench.bare_rerun)
+                    timed("approve & next", bench.approve_next, ids[start + k], ids[start + k + 1])
             browser.close()
-    return times
+    return times, cpu
 
 
 def main() -> int:
@@ -226,14 +279,17 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="locwork-bench-") as tmp:
         root = Path(tmp)
         make_project(root)
-        times = measure(args.runs, root)
+        times, cpu = measure(args.runs, root)
     med = {name: statistics.median(values) for name, values in times.items()}
     print(f"\n{len(LANGS)} languages in the bar, {args.runs} loads, "
-          f"{len(times['bare rerun'])} reruns of each; times in ms\n")
-    print(f"{'measure':<18} {'n':>3} {'median':>8} {'min':>8} {'max':>8}")
+          f"{len(times['bare rerun'])} reruns of each; times in ms "
+          "(CPU: median CPU ms of the server / of Chromium)\n")
+    print(f"{'measure':<18} {'n':>3} {'median':>8} {'min':>8} {'max':>8} {'CPU server':>11} {'CPU browser':>12}")
     for name, values in times.items():
+        split = [f"{statistics.median(c[i] for c in cpu[name]) * 1000:>{w}.0f}"
+                 for i, w in ((0, 11), (1, 12))] if cpu[name] else []
         print(f"{name:<18} {len(values):>3} {med[name] * 1000:>8.0f} {min(values) * 1000:>8.0f} "
-              f"{max(values) * 1000:>8.0f}")
+              f"{max(values) * 1000:>8.0f} {' '.join(split)}")
     checks = [("approve & next / bare rerun", med["approve & next"] / med["bare rerun"], APPROVE_TARGET),
               ("review load / bare load", med["review load"] / med["bare load"], LOAD_TARGET)]
     print()

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from locwork import history, preview, qa, review, tokens
+from locwork import catalog, history, preview, qa, review, tokens
 from locwork.errors import LocworkError
 from ui import common, review_tools
 
@@ -276,7 +276,7 @@ def editor(row: review.Row, rows: list[review.Row], shown: list[review.Row], lan
         st.session_state[wkey] = draft["text"] if draft else row.target
     base = _bases().setdefault(ident, row.target)
     where = {"seg": row.id, "lang": lang, "doc": st.session_state.get("doc_select", ""),
-             "doc_name": path.stem}
+             "doc_name": catalog.document_name(path)}
     next_id = review.next_segment(shown or rows, row.id)
     ids = [r.id for r in (shown or rows)]
     position = ids.index(row.id) if row.id in ids else -1
