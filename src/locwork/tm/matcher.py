@@ -44,6 +44,7 @@ SCAN_COST = 1.5  # cost of scoring one source of the band, against one index pos
 RARE_TERMS = 8  # query words OR-ed in the index query, rarest first...
 MIN_TERMS = 3  # ...at least this many (when the query has them)...
 POSTINGS_BUDGET = 5000  # ...and more only while their document frequencies add up to less
+PG_CANDIDATES = 500  # rows scored when ranked by summed idf (rougher than BM25: more of them)
 POOL = 2000  # rows read per chosen word at most: bounds a common-word query's work (a rare word's all)
 
 

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 from locwork import langs
 from locwork.errors import LocworkError
 from locwork.tm.locate import shown
-from locwork.tm.matcher import (MIN_TERMS, POOL, POSTINGS_BUDGET, RARE_TERMS, SCAN_COST, SCAN_LIMIT, SCAN_MAX,
+from locwork.tm.matcher import (MIN_TERMS, PG_CANDIDATES, POOL, POSTINGS_BUDGET, RARE_TERMS, SCAN_COST, SCAN_LIMIT, SCAN_MAX,
                                 Matcher, UnitRow, length_band)
 from locwork.tm.model import (VIA, ConcordanceHit, NoMemoryYet, RebuildReport, TMUnit, TERM, base_lang, fold,
                               normalize, now, source_hash, terms)
@@ -46,7 +46,6 @@ if TYPE_CHECKING:
     import psycopg
 
 SCHEMA_VERSION = 1
-PG_CANDIDATES = 500  # rows a fuzzy lookup scores (rarity ranking is rougher than SQLite's BM25: more of them)
 BATCH = 2000  # units written per statement
 _LOCK_ID = 0x6C6F63776F726B  # "locwork": the advisory lock that makes the schema once
 

@@ -45,6 +45,7 @@ Fuzzy candidates
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import secrets
 import sqlite3
@@ -56,7 +57,8 @@ from typing import Iterable, Iterator, Sequence
 from locwork import langs
 from locwork import constants
 from locwork.errors import LocworkError
-from locwork.tm.matcher import CANDIDATES, SCAN_MAX, Matcher, UnitRow, length_band, rare_terms, scan_band
+from locwork.tm.matcher import (CANDIDATES, PG_CANDIDATES, POOL, SCAN_MAX, Matcher, UnitRow, length_band,
+                                rare_terms, scan_band)
 from locwork.tm.model import (ENV, REBUILD_COMMAND, SOURCE_LANG, VIA, ConcordanceHit, MemoryDamaged, NoMemoryYet,
                               RebuildReport,
                               TMUnit, base_lang, fold, normalize, now, source_hash, terms, TERM)
@@ -574,12 +576,33 @@ class SQLiteMemory(Matcher):
             return self._query(*scan)
         if not chosen:
             return []
+        df = self._document_frequencies(chosen)
+        if max(df.values()) > POOL:
+            return self._pooled_candidates(norm, src, tgt_base, (lo, hi), df)
         expression = " OR ".join('"' + w.replace('"', '""') + '"' for w in chosen)
         return self._query(
             f"""SELECT s.id, s.norm FROM src_fts JOIN sources s ON s.id = src_fts.rowid
                 WHERE src_fts MATCH ? AND s.src_lang = ? AND s.length BETWEEN ? AND ? AND {exists}
                 ORDER BY src_fts.rank LIMIT ?""",
             (expression, src, lo, hi, tgt_base, CANDIDATES))
+
+    def _pooled_candidates(self, norm: str, src: str, tgt_base: str, band: tuple[int, int],
+                           df: dict[str, int]) -> list[tuple[int, str, str]]:
+        """A common-word query: at most :data:`POOL` sources read per chosen word (BM25 would
+        rank every row holding one), ranked as the PostgreSQL store ranks them, by the summed
+        idf of the chosen words found, the best :data:`PG_CANDIDATES` kept."""
+        total = max(1, self._query("SELECT max(id) FROM sources")[0][0] or 0, *df.values())
+        parts, params = [], []
+        for word, count in df.items():
+            parts.append("SELECT * FROM (SELECT s.id, s.norm, coalesce(s.text, s.norm) AS text, s.length, "
+                         "? AS idf FROM src_fts JOIN sources s ON s.id = src_fts.rowid "
+                         "WHERE src_fts MATCH ? AND s.src_lang = ? AND s.length BETWEEN ? AND ? AND EXISTS "
+                         "(SELECT 1 FROM units u WHERE u.source_id = s.id AND u.tgt_base = ?) LIMIT ?)")
+            params += [math.log(1 + total / count), '"' + word.replace('"', '""') + '"', src, *band,
+                       tgt_base, POOL]
+        return self._query(
+            f"SELECT id, norm, text FROM ({' UNION ALL '.join(parts)}) GROUP BY id "
+            "ORDER BY sum(idf) DESC, abs(length - ?), id LIMIT ?", [*params, len(norm), PG_CANDIDATES])
 
     def concordance(self, query: str, lang: str | None = None, limit: int = 50) -> list[ConcordanceHit]:
         """Units whose source or target holds the word or phrase ``query``.
