@@ -104,12 +104,14 @@ WITH q AS (
     WINDOW w AS (ORDER BY df, term)
 ), chosen AS (
     SELECT term, df FROM q WHERE rn <= %(rare)s AND (rn <= %(min)s OR cum <= %(budget)s)
-), band AS (
-    SELECT count(*) AS n FROM (SELECT 1 FROM tm_sources WHERE src_lang = %(src)s
-                               AND length BETWEEN %(lo)s AND %(hi)s LIMIT %(cap)s) AS b
+), postings AS (
+    SELECT coalesce(sum(df), 0) AS n FROM chosen
+), band AS (  -- counted only as far as the choice needs
+    SELECT count(*) AS n FROM (SELECT 1 FROM tm_sources WHERE src_lang = %(src)s AND length BETWEEN %(lo)s AND %(hi)s
+        LIMIT (SELECT greatest(%(scan_limit)s, least(%(cap)s - 1, floor(n / %(scan_cost)s))) + 1 FROM postings)) AS b
 ), choice AS (
     SELECT band.n <= %(scan_limit)s OR (band.n <= %(cap)s - 1 AND band.n * %(scan_cost)s
-           <= coalesce((SELECT sum(df) FROM chosen), 0)) AS scan,
+           <= (SELECT n FROM postings)) AS scan,
            greatest(1, (SELECT reltuples FROM pg_class WHERE oid = 'tm_sources'::regclass),
                     (SELECT max(df) FROM q)) AS total
     FROM band
