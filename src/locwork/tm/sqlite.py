@@ -617,7 +617,7 @@ class SQLiteMemory(Matcher):
         parts, params = [], []
         for word, count in df.items():
             parts.append("SELECT * FROM (SELECT s.id, s.norm, coalesce(s.text, s.norm) AS text, s.length, "
-                         "? AS idf FROM src_fts JOIN sources s ON s.id = src_fts.rowid "
+                         "? AS idf FROM src_fts CROSS JOIN sources s ON s.id = src_fts.rowid "  # the index first, rowid order
                          "WHERE src_fts MATCH ? AND s.src_lang = ? AND s.length BETWEEN ? AND ? AND EXISTS "
                          "(SELECT 1 FROM units u WHERE u.source_id = s.id AND u.tgt_base = ?) LIMIT ?)")
             params += [math.log(1 + total / count), '"' + word.replace('"', '""') + '"', src, *band,
