@@ -9,7 +9,8 @@ Fuzzy candidates, as in the SQLite store: every source of a small length
 band, else those holding one of the query's rarest words (``terms``, a
 ``text[]`` column of the folded words with a GIN index; document
 frequencies kept in ``tm_terms`` by every write), ranked by the summed
-rarity of the words they share with the query. The final score is
+rarity of the words they share with the query, all in one query
+(:data:`_CANDIDATES_SQL`), reading at most ``POOL`` rows per word. The final score is
 rapidfuzz's, computed by the shared :class:`~locwork.tm.matcher.Matcher`,
 so both stores return the same matches. Why not ``pg_trgm``: its ``%``
 operator must visit the postings of every trigram of the query, and the
