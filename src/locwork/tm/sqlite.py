@@ -34,7 +34,10 @@ Fuzzy candidates
     their postings stay under a budget (at least three of them). When
     scoring the whole length band is cheaper than that (a short query, or
     one made of common words only), every source of the band is a
-    candidate. Why words rather than FTS5's ``trigram`` tokenizer: a fuzzy
+    candidate. When a chosen word is common (more than ``POOL`` sources),
+    at most ``POOL`` sources are read per word and ranked by summed idf, as
+    the PostgreSQL store ranks them, rather than BM25 over every row holding
+    one. Why words rather than FTS5's ``trigram`` tokenizer: a fuzzy
     query would have to OR all of its trigrams, and the common ones
     (``" de"``, ``"es "``) hit most of the memory (about one second per
     lookup at 100,000 segments). The word index serves concordance search
