@@ -158,3 +158,35 @@ def test_stores_return_the_same_matches(postgres_server, tmp_path):
         texts = sources[:200] + ["Rien à voir avec la mémoire."]
         assert {t: m.target for t, m in lite.best_many(texts, "es").items()} == \
             {t: m.target for t, m in pg.best_many(texts, "es").items()}
+
+
+def test_common_word_queries_read_a_bounded_pool_the_same_in_both_stores(postgres_server, tmp_path, monkeypatch):
+    """A query of common words only: each store reads at most POOL sources per chosen word (not
+    every row holding one), and both rank that pool alike, so they return the same matches."""
+    import random
+
+    from locwork.tm import matcher, postgres, sqlite
+
+    pool = 40
+    for module in (matcher, postgres, sqlite):  # small enough that the pool is what bounds the work
+        monkeypatch.setattr(module, "POOL", pool, raising=False)
+    for module in (matcher, postgres):  # always the index, never a scan of the length band
+        monkeypatch.setattr(module, "SCAN_LIMIT", 0)
+        monkeypatch.setattr(module, "SCAN_COST", 1000.0)
+    rng = random.Random(9)
+    words = "le la les un une des sommet président ministre accord paix guerre ville pays année".split()
+    sources = sorted({" ".join(rng.choice(words) for _ in range(rng.randint(6, 12))).capitalize() + "."
+                      for _ in range(1500)})
+    units = [tm.TMUnit(s, f"T{i}", "fr", "es", "d", f"s{i}") for i, s in enumerate(sources)]
+    url = postgres_server.new_database()
+    with tm.open_memory(tmp_path / "m.sqlite") as lite, tm.open_memory(url) as pg:
+        lite.add_many(units)
+        pg.add_many(units)
+        for source in rng.sample(sources, 15):
+            query = source.replace(rng.choice(source.split()), rng.choice(words), 1)
+            norm = tm.normalize(query)
+            pools = [memory._candidates(norm, "fr", "es", 75) for memory in (lite, pg)]
+            assert all(0 < len(found) <= matcher.RARE_TERMS * pool for found in pools), (query, [len(p) for p in pools])
+            assert sorted(pools[0]) == sorted(pools[1]), query
+            assert [(m.score, m.source) for m in lite.lookup(query, "es")] == \
+                [(m.score, m.source) for m in pg.lookup(query, "es")], query

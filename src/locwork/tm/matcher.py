@@ -44,6 +44,8 @@ SCAN_COST = 1.5  # cost of scoring one source of the band, against one index pos
 RARE_TERMS = 8  # query words OR-ed in the index query, rarest first...
 MIN_TERMS = 3  # ...at least this many (when the query has them)...
 POSTINGS_BUDGET = 5000  # ...and more only while their document frequencies add up to less
+PG_CANDIDATES = 500  # rows scored when ranked by summed idf (rougher than BM25: more of them)
+POOL = 2000  # rows read per chosen word at most: bounds a common-word query's work (a rare word's all)
 
 
 def rare_terms(df: dict[str, int]) -> tuple[list[str], int]:
@@ -107,8 +109,8 @@ class Matcher:
         the exact language code before a regional variant, then the most recent approval."""
         raise NotImplementedError
 
-    def _candidates(self, norm: str, src: str, tgt_base: str, threshold: float) -> list[tuple[int, str]]:
-        """(id, norm) of the sources worth scoring against ``norm``."""
+    def _candidates(self, norm: str, src: str, tgt_base: str, threshold: float) -> Sequence[tuple[Any, ...]]:
+        """(id, norm) or (id, norm, text as stored) of the sources worth scoring against ``norm``."""
         raise NotImplementedError
 
     def _source_texts(self, ids: Sequence[int]) -> dict[int, str]:
@@ -173,14 +175,16 @@ class Matcher:
         if not norm or limit < 1:
             return []
         src, tgt_base = base_lang(src_lang), base_lang(tgt_lang)
-        candidates = {key: other for key, other in self._candidates(norm, src, tgt_base, threshold)
-                      if other != norm}
+        rows = self._candidates(norm, src, tgt_base, threshold)
+        candidates = {row[0]: row[1] for row in rows if row[1] != norm}
         if not candidates:
             return []
         scored = score(norm, candidates, threshold, limit)
         keys = [key for _, key in scored]
         units = self._units_of(keys, tgt_lang)
-        texts = self._source_texts(keys) if keys else {}
+        texts = {row[0]: row[2] for row in rows if len(row) > 2}  # a store may give the texts at once
+        missing = [key for key in keys if key not in texts]
+        texts.update(self._source_texts(missing) if missing else {})
         return [self._match(value, texts[key], units[key], text, src)
                 for value, key in scored if key in units]
 

@@ -9,7 +9,8 @@ Fuzzy candidates, as in the SQLite store: every source of a small length
 band, else those holding one of the query's rarest words (``terms``, a
 ``text[]`` column of the folded words with a GIN index; document
 frequencies kept in ``tm_terms`` by every write), ranked by the summed
-rarity of the words they share with the query. The final score is
+rarity of the words they share with the query, all in one query
+(:data:`_CANDIDATES_SQL`), reading at most ``POOL`` rows per word. The final score is
 rapidfuzz's, computed by the shared :class:`~locwork.tm.matcher.Matcher`,
 so both stores return the same matches. Why not ``pg_trgm``: its ``%``
 operator must visit the postings of every trigram of the query, and the
@@ -30,14 +31,14 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import math
 import threading
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 from locwork import langs
 from locwork.errors import LocworkError
 from locwork.tm.locate import shown
-from locwork.tm.matcher import CANDIDATES, SCAN_MAX, Matcher, UnitRow, length_band, rare_terms, scan_band
+from locwork.tm.matcher import (MIN_TERMS, PG_CANDIDATES, POOL, POSTINGS_BUDGET, RARE_TERMS, SCAN_COST, SCAN_LIMIT, SCAN_MAX,
+                                Matcher, UnitRow, length_band)
 from locwork.tm.model import (VIA, ConcordanceHit, NoMemoryYet, RebuildReport, TMUnit, TERM, base_lang, fold,
                               normalize, now, source_hash, terms)
 from locwork.tm.store import WantedNow
@@ -46,7 +47,6 @@ if TYPE_CHECKING:
     import psycopg
 
 SCHEMA_VERSION = 1
-PG_CANDIDATES = 500  # rows a fuzzy lookup scores (rarity ranking is rougher than SQLite's BM25: more of them)
 BATCH = 2000  # units written per statement
 _LOCK_ID = 0x6C6F63776F726B  # "locwork": the advisory lock that makes the schema once
 
@@ -91,6 +91,50 @@ CREATE INDEX IF NOT EXISTS tm_units_doc ON tm_units (document, segment);
 CREATE INDEX IF NOT EXISTS tm_units_terms ON tm_units USING gin (target_terms);
 """
 
+# Fuzzy candidates in one round trip. ``words``: the query's rarest words, as
+# matcher.rare_terms picks them (rarest first while their postings stay under
+# the budget, at least MIN_TERMS); ``scan``: whether to score the whole length
+# band instead, as matcher.scan_band decides. The planner runs the branch not
+# taken as a one-time filter that is false, so it costs nothing. Each word's
+# rows are read up to POOL (a rare word's all of them), then ranked by the
+# summed idf of the chosen words they hold.
+_CANDIDATES_SQL = """
+WITH q AS (
+    SELECT term, df, row_number() OVER w AS rn, sum(df) OVER w AS cum
+    FROM tm_terms WHERE term = ANY(%(terms)s::text[]) AND df > 0
+    WINDOW w AS (ORDER BY df, term)
+), chosen AS (
+    SELECT term, df FROM q WHERE rn <= %(rare)s AND (rn <= %(min)s OR cum <= %(budget)s)
+), postings AS (
+    SELECT coalesce(sum(df), 0) AS n FROM chosen
+), band AS (  -- counted only as far as the choice needs
+    SELECT count(*) AS n FROM (SELECT 1 FROM tm_sources WHERE src_lang = %(src)s AND length BETWEEN %(lo)s AND %(hi)s
+        LIMIT (SELECT greatest(%(scan_limit)s, least(%(cap)s - 1, floor(n / %(scan_cost)s))) + 1 FROM postings)) AS b
+), choice AS (
+    SELECT band.n <= %(scan_limit)s OR (band.n <= %(cap)s - 1 AND band.n * %(scan_cost)s
+           <= (SELECT n FROM postings)) AS scan,
+           greatest(1, (SELECT reltuples FROM pg_class WHERE oid = 'tm_sources'::regclass),
+                    (SELECT max(df) FROM q)) AS total
+    FROM band
+)
+SELECT s.id, s.norm, coalesce(s.text, s.norm) FROM tm_sources s
+WHERE (SELECT scan FROM choice) AND s.src_lang = %(src)s AND s.length BETWEEN %(lo)s AND %(hi)s
+  AND EXISTS (SELECT 1 FROM tm_units u WHERE u.source_id = s.id AND u.tgt_base = %(tgt)s)
+UNION ALL
+(SELECT p.id, p.norm, p.text FROM (
+    SELECT DISTINCT ON (x.id) x.id, x.norm, x.text, x.terms, x.length
+    FROM chosen c CROSS JOIN LATERAL (
+        SELECT s.id, s.norm, coalesce(s.text, s.norm) AS text, s.terms, s.length FROM tm_sources s
+        WHERE s.terms @> ARRAY[c.term] AND s.src_lang = %(src)s AND s.length + 0 BETWEEN %(lo)s AND %(hi)s
+          AND EXISTS (SELECT 1 FROM tm_units u WHERE u.source_id = s.id AND u.tgt_base = %(tgt)s)
+        LIMIT %(pool)s) AS x
+    WHERE NOT (SELECT scan FROM choice)
+ ) AS p
+ ORDER BY (SELECT sum(ln(1 + (SELECT total FROM choice) / c.df)) FROM chosen c WHERE c.term = ANY(p.terms)) DESC,
+          abs(p.length - %(len)s), p.id
+ LIMIT %(n)s)
+"""
+
 _UNIT_COLUMNS = (
     "coalesce(s.text, s.norm), u.target, s.src_lang, u.tgt_lang, u.document, u.segment, u.reviewer, "
     "u.approved_at, u.route, u.engine, u.origin, u.via"
@@ -125,8 +169,6 @@ class PostgresMemory(Matcher):
         self.url = url
         self._lock = threading.RLock()
         self._init_matcher()
-        self._df: dict[str, int] = {}  # document frequencies of source words, cached...
-        self._df_version: object = None  # ...for this generation of the memory
         self.conn = _connect(url, timeout)
         try:
             self.conn.execute(f"SET lock_timeout = {int(timeout * 1000)}")
@@ -406,56 +448,17 @@ class PostgresMemory(Matcher):
         return dict(self._query("SELECT id, coalesce(text, norm) FROM tm_sources WHERE id = ANY(%s)",
                                 (list(ids),)))  # type: ignore[arg-type]
 
-    def _document_frequencies(self, words: Sequence[str]) -> dict[str, int]:
-        """How many sources hold each word (0 if none), cached until the memory changes."""
-        with self._lock:
-            version = self._version()
-            if version != self._df_version or len(self._df) > 200_000:
-                self._df.clear()
-                self._df_version = version
-            missing = [w for w in words if w not in self._df]
-            if missing:
-                found = dict(self._query("SELECT term, df FROM tm_terms WHERE term = ANY(%s)", (missing,)))
-                for word in missing:
-                    self._df[word] = found.get(word, 0)
-            return {w: self._df[w] for w in words}
-
-    def _candidates(self, norm: str, src: str, tgt_base: str, threshold: float) -> list[tuple[int, str]]:
-        """Every source of the length band (when it is small, or cheaper than the index), or the
-        best :data:`CANDIDATES` of the band among those holding one of the query's rarest words,
-        ranked by the summed rarity (idf) of the query words they hold."""
+    def _candidates(self, norm: str, src: str, tgt_base: str,
+                    threshold: float) -> list[tuple[int, str, str]]:
+        """(id, norm, text) of the sources worth scoring, in ONE query (:data:`_CANDIDATES_SQL`):
+        every source of the length band when it is small (or cheaper than the index), else the
+        best :data:`PG_CANDIDATES` by summed rarity (idf) among those holding one of the query's
+        rarest words, at most :data:`matcher.POOL` rows read per word (common-word queries)."""
         lo, hi = length_band(len(norm), threshold)
-        exists = "EXISTS (SELECT 1 FROM tm_units u WHERE u.source_id = s.id AND u.tgt_base = %(tgt)s)"
-        params: dict[str, Any] = {"src": src, "lo": lo, "hi": hi, "tgt": tgt_base, "n": CANDIDATES,
-                                  "cap": SCAN_MAX + 1}
-        scan = (f"SELECT s.id, s.norm FROM tm_sources s WHERE s.src_lang = %(src)s "
-                f"AND s.length BETWEEN %(lo)s AND %(hi)s AND {exists}")
-        band = self._query("SELECT count(*) FROM (SELECT 1 FROM tm_sources WHERE src_lang = %(src)s "
-                           "AND length BETWEEN %(lo)s AND %(hi)s LIMIT %(cap)s) AS b", params)[0][0]
-        if scan_band(band):
-            return self._query(scan, params)
-        df = self._document_frequencies(terms(norm))
-        chosen, postings = rare_terms(df)
-        if scan_band(band, postings):
-            return self._query(scan, params)
-        if not chosen:
-            return []
-        # idf needs only a rough size: the planner's estimate (free), never below the commonest word's df.
-        estimate = self._query("SELECT reltuples FROM pg_class WHERE oid = 'tm_sources'::regclass")[0][0]
-        total = max(1.0, float(estimate or 0), *map(float, df.values()))
-        params["words"], params["len"], params["n"] = chosen, len(norm), PG_CANDIDATES
-        rarity = []
-        for i, word in enumerate(chosen):  # each word's idf when the source holds it: cheap array tests
-            params[f"w{i}"], params[f"idf{i}"] = [word], math.log(1 + total / df[word])
-            rarity.append(f"CASE WHEN s.terms @> %(w{i})s::text[] THEN %(idf{i})s ELSE 0 END")
-        # length + 0: the band is checked on the rows the word index finds, not intersected with
-        # the length index's (far bigger) bitmap.
-        return self._query(
-            f"""SELECT s.id, s.norm FROM tm_sources s
-                WHERE s.terms && %(words)s::text[] AND s.src_lang = %(src)s
-                  AND s.length + 0 BETWEEN %(lo)s AND %(hi)s AND {exists}
-                ORDER BY {" + ".join(rarity)} DESC, abs(s.length - %(len)s), s.id
-                LIMIT %(n)s""", params)
+        return self._query(_CANDIDATES_SQL, {
+            "src": src, "lo": lo, "hi": hi, "tgt": tgt_base, "terms": terms(norm), "len": len(norm),
+            "n": PG_CANDIDATES, "cap": SCAN_MAX + 1, "scan_limit": SCAN_LIMIT, "scan_cost": SCAN_COST,
+            "rare": RARE_TERMS, "min": MIN_TERMS, "budget": POSTINGS_BUDGET, "pool": POOL})
 
     def concordance(self, query: str, lang: str | None = None, limit: int = 50) -> list[ConcordanceHit]:
         """Units whose source or target holds the word or phrase ``query`` (see the SQLite store:
