@@ -39,10 +39,17 @@ run: setup
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false -- --doc $(DOC)
 
+# ruff format is enforced on the typed model and seams (as mypy strict is);
+# the older modules keep their layout until they are next reworked.
+FORMATTED := src/locwork/catalog src/locwork/tm src/locwork/cli src/locwork/services.py \
+	src/locwork/constants.py src/locwork/cluster.py src/locwork/uptodate.py \
+	src/locwork/engines/registry.py src/locwork/export/__init__.py
+
 test: setup
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check $(FORMATTED)
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=15
 
 setup: system venv
 

@@ -67,8 +67,9 @@ def _worker_engines() -> Engines:
         return _ENGINES
 
 
-def translate_chunk(route: Route, texts: Sequence[str], glossary: Glossary | None = None,
-                    n_best: int = 1, software: bool = False) -> list[MTResult]:
+def translate_chunk(
+    route: Route, texts: Sequence[str], glossary: Glossary | None = None, n_best: int = 1, software: bool = False
+) -> list[MTResult]:
     """Translate sentences through every hop of a route (runs on a worker)."""
     return pipeline.route_chunk(_worker_engines(), route, list(texts), glossary, n_best, software)
 
@@ -90,8 +91,9 @@ def connect(address: str) -> "Client":
         client.wait_for_workers(1, timeout=WORKERS_TIMEOUT)
     except (OSError, TimeoutError) as error:
         client.close()
-        raise LocworkError(f"the Dask scheduler at {address} has no worker "
-                           f"(start one with: locwork worker {address}): {error}") from None
+        raise LocworkError(
+            f"the Dask scheduler at {address} has no worker (start one with: locwork worker {address}): {error}"
+        ) from None
     return client
 
 
@@ -109,8 +111,9 @@ class Job:
 class Batch:
     """Sentences of many jobs, sent in shared chunks per route; results gathered by text."""
 
-    def __init__(self, client: "Client", glossary: Glossary | None, n_best: int, software: bool,
-                 chunk_size: int = CHUNK) -> None:
+    def __init__(
+        self, client: "Client", glossary: Glossary | None, n_best: int, software: bool, chunk_size: int = CHUNK
+    ) -> None:
         self.client = client
         self.glossary = glossary
         self.n_best = n_best
@@ -136,7 +139,7 @@ class Batch:
         for route, texts in by_route.values():
             items = list(texts.items())
             for start in range(0, len(items), self.chunk_size):
-                part = items[start:start + self.chunk_size]
+                part = items[start : start + self.chunk_size]
                 jobs = list({id(j): j for _, users in part for j in users}.values())
                 chunks.append((route, [text for text, _ in part], jobs))
         return chunks
@@ -145,8 +148,9 @@ class Batch:
         """Submit every chunk; yield each job as soon as all its chunks are back."""
         futures: dict[Future, tuple[Route, list[str], list[Job]]] = {}
         for number, (route, texts, jobs) in enumerate(self._chunks()):
-            future = self.client.submit(translate_chunk, route, texts, self.glossary, self.n_best,
-                                        self.software, retries=RETRIES, pure=False)
+            future = self.client.submit(
+                translate_chunk, route, texts, self.glossary, self.n_best, self.software, retries=RETRIES, pure=False
+            )
             futures[future] = (route, texts, jobs)
             for job in jobs:
                 job.waiting.add(number)
@@ -208,12 +212,14 @@ class Batch:
         A sentence can be missing only if the catalog changed between the
         plan and the write; translating it here keeps the write correct.
         """
+
         def mt(texts: Sequence[str], progress: Progress | None) -> list[MTResult]:
             spec = job.route.spec()
             missing = [t for t in dict.fromkeys(texts) if (spec, t) not in self.results]
             if missing:
-                done = pipeline.run_route(engines, job.route, missing, self.glossary, self.n_best,
-                                          software=self.software)
+                done = pipeline.run_route(
+                    engines, job.route, missing, self.glossary, self.n_best, software=self.software
+                )
                 self.results.update({(spec, t): r for t, r in zip(missing, done)})
             if progress is not None:
                 progress(len(texts))
@@ -229,8 +235,9 @@ class Batch:
                 self.results.pop(key, None)
 
 
-def _document_texts(doc: Document, lang: str, locales_dir: Path, root: Path | None,
-                    tm: Any = None, tm_threshold: float | None = None) -> list[str]:
+def _document_texts(
+    doc: Document, lang: str, locales_dir: Path, root: Path | None, tm: Any = None, tm_threshold: float | None = None
+) -> list[str]:
     """The sentences of a document a local run would machine-translate now (memory drafts left out)."""
     from locwork import tm as tm_mod
 
@@ -242,10 +249,12 @@ def _document_texts(doc: Document, lang: str, locales_dir: Path, root: Path | No
     with tm_mod.resolve(tm, locales_dir) as memory:
         if memory is not None:
             untranslated = [e.msgid for e in todo if catalog.entry_state(e) == State.UNTRANSLATED]
-            from_memory = memory.best_many(untranslated, lang,
-                                           threshold=tm_threshold or tm_mod.DEFAULT_THRESHOLD)
-    return list(dict.fromkeys(e.msgid for e in todo if e.msgid not in from_memory
-                              or catalog.entry_state(e) != State.UNTRANSLATED))
+            from_memory = memory.best_many(untranslated, lang, threshold=tm_threshold or tm_mod.DEFAULT_THRESHOLD)
+    return list(
+        dict.fromkeys(
+            e.msgid for e in todo if e.msgid not in from_memory or catalog.entry_state(e) != State.UNTRANSLATED
+        )
+    )
 
 
 def translate_documents(
@@ -277,9 +286,19 @@ def translate_documents(
             batch.forget(job)
             continue
         doc, lang = job.key
-        yield pipeline.translate_document(doc, lang, job.route, engines, locales_dir, glossary,
-                                          n_best, root=root, mt=batch.runner(job, engines),
-                                          tm=tm, tm_threshold=tm_threshold)
+        yield pipeline.translate_document(
+            doc,
+            lang,
+            job.route,
+            engines,
+            locales_dir,
+            glossary,
+            n_best,
+            root=root,
+            mt=batch.runner(job, engines),
+            tm=tm,
+            tm_threshold=tm_threshold,
+        )
         batch.forget(job)
     _raise_failures(failed, batch.deserted)
 
@@ -321,23 +340,36 @@ def pretranslate_catalogs(
             failed.append(error)
             batch.forget(job)
             continue
-        yield pretranslate(job.key, src, tgt, route, engines, output if len(paths) == 1 else None,
-                           glossary, mt=batch.runner(job, engines), tm=tm,
-                           tm_threshold=tm_threshold)
+        yield pretranslate(
+            job.key,
+            src,
+            tgt,
+            route,
+            engines,
+            output if len(paths) == 1 else None,
+            glossary,
+            mt=batch.runner(job, engines),
+            tm=tm,
+            tm_threshold=tm_threshold,
+        )
         batch.forget(job)
     _raise_failures(failed, batch.deserted)
 
 
 def _raise_failures(failed: list[BaseException], deserted: bool = False) -> None:
     if failed and deserted:
-        raise LocworkError(f"{len(failed)} catalog(s) not written: the cluster has had no worker "
-                           f"for {NO_WORKER_TIMEOUT:.0f} s; start workers and re-run (it translates "
-                           f"what is left)")
+        raise LocworkError(
+            f"{len(failed)} catalog(s) not written: the cluster has had no worker "
+            f"for {NO_WORKER_TIMEOUT:.0f} s; start workers and re-run (it translates "
+            f"what is left)"
+        )
     if failed:
         first = str(failed[0]).strip().splitlines()
-        raise LocworkError(f"{len(failed)} catalog(s) not written: the cluster failed "
-                           f"({type(failed[0]).__name__}: {first[0] if first else ''}); "
-                           f"a re-run translates what is left")
+        raise LocworkError(
+            f"{len(failed)} catalog(s) not written: the cluster failed "
+            f"({type(failed[0]).__name__}: {first[0] if first else ''}); "
+            f"a re-run translates what is left"
+        )
 
 
 def worker_main(scheduler: str, args: Sequence[str]) -> None:

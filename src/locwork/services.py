@@ -111,9 +111,14 @@ def engine_language(engines: Engines, code: str, graph: Mapping[str, list[Hop]] 
     return langs.engine_language(code, known)
 
 
-def choose_routes(engines: Engines, src: str, targets: Sequence[str], engine: str | None = None,
-                  pins: Mapping[str, str | Route | None] | None = None,
-                  max_hops: int = DEFAULT_MAX_HOPS) -> dict[str, Route]:
+def choose_routes(
+    engines: Engines,
+    src: str,
+    targets: Sequence[str],
+    engine: str | None = None,
+    pins: Mapping[str, str | Route | None] | None = None,
+    max_hops: int = DEFAULT_MAX_HOPS,
+) -> dict[str, Route]:
     """The route for each target: its pin (a spec or a Route), else the router's pick.
 
     Every route is chosen before any text is translated, so that a missing
@@ -130,16 +135,25 @@ def choose_routes(engines: Engines, src: str, targets: Sequence[str], engine: st
         # A pin that names its engines (apertium:fr-es) starts only those engines.
         graph = pinned_graph(engines, pin)
         router = Router(graph) if graph is not None else Router.of(engines)
-        chosen[lang] = router.choose(engine_language(engines, src, graph),
-                                     engine_language(engines, lang, graph), engine, pin, max_hops)
+        chosen[lang] = router.choose(
+            engine_language(engines, src, graph), engine_language(engines, lang, graph), engine, pin, max_hops
+        )
     return chosen
 
 
 def translate_languages(
-    engines: Engines, doc: Document, routes: Mapping[str, Route | None], locales_dir: Path,
-    glossary: Glossary | None = None, n_best: int = 1, *, src: str = SOURCE_LANG,
-    root: Path | None = None, progress_for: ProgressFor | None = None,
-    tm: MemoryStore | Location | bool | None = None, tm_threshold: float | None = None,
+    engines: Engines,
+    doc: Document,
+    routes: Mapping[str, Route | None],
+    locales_dir: Path,
+    glossary: Glossary | None = None,
+    n_best: int = 1,
+    *,
+    src: str = SOURCE_LANG,
+    root: Path | None = None,
+    progress_for: ProgressFor | None = None,
+    tm: MemoryStore | Location | bool | None = None,
+    tm_threshold: float | None = None,
 ) -> Iterator[tuple[str, TranslateReport]]:
     """Translate ``doc`` into each language of ``routes``; yield (language, report) as each is written.
 
@@ -156,17 +170,35 @@ def translate_languages(
         opened = progress_for(lang) if progress_for else contextlib.nullcontext(None)
         with opened as progress:
             report = pipeline.translate_document(
-                doc, lang, route, engines, locales_dir, glossary, n_best, root=root,
-                progress=progress, tm=tm, tm_threshold=tm_threshold, hop_cache=hop_cache)
+                doc,
+                lang,
+                route,
+                engines,
+                locales_dir,
+                glossary,
+                n_best,
+                root=root,
+                progress=progress,
+                tm=tm,
+                tm_threshold=tm_threshold,
+                hop_cache=hop_cache,
+            )
         yield lang, report
 
 
 # ------------------------------------------------------------------ memory
 
 
-def memory_matches(location: Location | Path, source: str, lang: str, *, src: str = SOURCE_LANG,
-                   threshold: float = DEFAULT_TM_THRESHOLD, limit: int = 5,
-                   missing_ok: bool = False) -> list[Match]:
+def memory_matches(
+    location: Location | Path,
+    source: str,
+    lang: str,
+    *,
+    src: str = SOURCE_LANG,
+    threshold: float = DEFAULT_TM_THRESHOLD,
+    limit: int = 5,
+    missing_ok: bool = False,
+) -> list[Match]:
     """The memory's matches for a source sentence, exact first.
 
     A memory that does not exist yet gives ``[]`` with ``missing_ok`` (the
@@ -183,9 +215,16 @@ def memory_matches(location: Location | Path, source: str, lang: str, *, src: st
 # ------------------------------------------------------------------ QA
 
 
-def qa_report(doc: str | Path, locales_dir: Path, *, languages: Sequence[str] | None = None,
-              approved_only: bool = False, glossary: Glossary | None = None,
-              segment_checks: bool = True, tm: MemoryStore | bool | None = None) -> Report:
+def qa_report(
+    doc: str | Path,
+    locales_dir: Path,
+    *,
+    languages: Sequence[str] | None = None,
+    approved_only: bool = False,
+    glossary: Glossary | None = None,
+    segment_checks: bool = True,
+    tm: MemoryStore | bool | None = None,
+) -> Report:
     """A document's consistency findings (and, with ``segment_checks``, its QA warnings).
 
     ``tm``: an open memory, False for none, None for the project's memory
@@ -193,6 +232,12 @@ def qa_report(doc: str | Path, locales_dir: Path, *, languages: Sequence[str] | 
     """
     from locwork import consistency
 
-    return consistency.check_document(doc, locales_dir, languages=languages,
-                                      approved_only=approved_only, glossary=glossary,
-                                      segment_checks=segment_checks, tm=tm)
+    return consistency.check_document(
+        doc,
+        locales_dir,
+        languages=languages,
+        approved_only=approved_only,
+        glossary=glossary,
+        segment_checks=segment_checks,
+        tm=tm,
+    )

@@ -78,13 +78,11 @@ def key(doc_path: Path, lang: str, options: dict[str, Any]) -> dict[str, Any] | 
         "cwd": str(Path.cwd().resolve()),
         "lang": lang,
         **{k: v for k, v in options.items() if k != "glossary"},
-        "glossary": None if glossary is None else [str(Path(glossary).resolve()),
-                                                    _digest(Path(glossary))],
+        "glossary": None if glossary is None else [str(Path(glossary).resolve()), _digest(Path(glossary))],
     }
 
 
-def replay(locales_dir: Path, lang: str, doc_path: Path,
-           wanted: dict[str, Any] | None) -> dict[str, Any] | None:
+def replay(locales_dir: Path, lang: str, doc_path: Path, wanted: dict[str, Any] | None) -> dict[str, Any] | None:
     """The report recorded by the last complete run, if it still holds (else None)."""
     if wanted is None:
         return None
@@ -102,8 +100,14 @@ def replay(locales_dir: Path, lang: str, doc_path: Path,
     return report
 
 
-def record(locales_dir: Path, lang: str, doc_path: Path, wanted: dict[str, Any] | None,
-           report: dict[str, Any], catalog_sha256: str | None) -> None:
+def record(
+    locales_dir: Path,
+    lang: str,
+    doc_path: Path,
+    wanted: dict[str, Any] | None,
+    report: dict[str, Any],
+    catalog_sha256: str | None,
+) -> None:
     """Remember that the catalog is complete for this key; drop a stale stamp otherwise."""
     from locwork import atomic
 
@@ -120,5 +124,4 @@ def record(locales_dir: Path, lang: str, doc_path: Path, wanted: dict[str, Any] 
 
 def unchanged_report(report: dict[str, Any]) -> dict[str, Any]:
     """The report of a run that found nothing to do."""
-    return {**report, "translated": 0, "kept": report["segments"], "tm_exact": 0, "tm_fuzzy": 0,
-            "mt": 0}
+    return {**report, "translated": 0, "kept": report["segments"], "tm_exact": 0, "tm_fuzzy": 0, "mt": 0}

@@ -30,8 +30,13 @@ class Entry:
     @classmethod
     def of(cls, entry: polib.POEntry) -> Entry:
         return cls(
-            po=entry, id=entry.msgctxt or entry.msgid, source=entry.msgid, target=entry.msgstr,
-            state=entry_state(entry), provenance=provenance(entry), comment=entry.tcomment or "",
+            po=entry,
+            id=entry.msgctxt or entry.msgid,
+            source=entry.msgid,
+            target=entry.msgstr,
+            state=entry_state(entry),
+            provenance=provenance(entry),
+            comment=entry.tcomment or "",
         )
 
 

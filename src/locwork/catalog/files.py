@@ -137,8 +137,10 @@ def _check_declared_charset(data: bytes, path: Path) -> None:
     try:
         codecs.lookup(name)
     except LookupError:
-        raise LocworkError(f"{path}: unknown charset {name!r} in the header's Content-Type "
-                           "(write the file's real charset there, e.g. UTF-8)") from None
+        raise LocworkError(
+            f"{path}: unknown charset {name!r} in the header's Content-Type "
+            "(write the file's real charset there, e.g. UTF-8)"
+        ) from None
 
 
 def _read(path: Path) -> tuple[bytes, tuple[int, int, int, int]]:
@@ -146,9 +148,7 @@ def _read(path: Path) -> tuple[bytes, tuple[int, int, int, int]]:
     data, st = inputs.read_file(path, inputs.CATALOG_LIMIT, "PO file")
     _check_declared_charset(data, path)
     if not data.strip():
-        raise LocworkError(
-            f"{path} is empty: a PO catalog has at least a header (delete the file to start a new one)"
-        )
+        raise LocworkError(f"{path} is empty: a PO catalog has at least a header (delete the file to start a new one)")
     if data[:4] in _MO_MAGIC:
         raise LocworkError(f"{path} is a compiled MO file, not a PO file (use the .po it was built from)")
     if b"\0" in data:
@@ -184,10 +184,10 @@ def _parse_error(error: BaseException) -> str:
     return f": {first}; {advice}"
 
 
-
 # ---------------------------------------------------------------------------
 # Saving and checking
 # ---------------------------------------------------------------------------
+
 
 def encode(po: polib.POFile, path: Path) -> bytes:
     text = dumps(po)
@@ -234,7 +234,10 @@ def check(path: str | os.PathLike[str]) -> None:
         raise LocworkError(f"{path}: no such PO file")
     result = subprocess.run(
         [_msgfmt(), "--check", "--output-file=/dev/null", str(path)],
-        capture_output=True, text=True, errors="replace", timeout=120,
+        capture_output=True,
+        text=True,
+        errors="replace",
+        timeout=120,
         env=dict(os.environ, LC_ALL="C", LANGUAGE=""),
     )
     if result.returncode == 0:
@@ -249,14 +252,14 @@ def check(path: str | os.PathLike[str]) -> None:
         first = first + " " + following.split("...", 1)[1].strip()
     prefix = str(path) + ":"
     if first.startswith(prefix):
-        first = first[len(prefix):]
+        first = first[len(prefix) :]
     raise LocworkError(f"{path}: msgfmt --check failed: {first.strip()}")
-
 
 
 # ---------------------------------------------------------------------------
 # Transactions
 # ---------------------------------------------------------------------------
+
 
 @contextlib.contextmanager
 def edit(
@@ -293,5 +296,3 @@ def edit(
         if touch and before is not None and "PO-Revision-Date" in po.metadata:
             po.metadata["PO-Revision-Date"] = gettext_date()
         atomic_write_bytes(path, encode(po, path))
-
-

@@ -15,11 +15,11 @@ from locwork.catalog.render import PAGE_WIDTH
 # New catalogs
 # ---------------------------------------------------------------------------
 
+
 def gettext_date(moment: _dt.datetime | None = None) -> str:
     """``YYYY-MM-DD HH:MM+ZZZZ`` in local time, as gettext writes dates."""
     moment = (moment or _dt.datetime.now()).astimezone()
     return moment.strftime("%Y-%m-%d %H:%M%z")
-
 
 
 SOURCE_LANGUAGE = "X-Source-Language"
@@ -48,8 +48,14 @@ def target_language(po: polib.POFile, path: str | os.PathLike[str] | None = None
     return lang
 
 
-def new_catalog(lang: str, document_name: str, source_path: str | os.PathLike[str],
-                *, translator: str = "locwork", source_lang: str = DEFAULT_SOURCE_LANG) -> polib.POFile:
+def new_catalog(
+    lang: str,
+    document_name: str,
+    source_path: str | os.PathLike[str],
+    *,
+    translator: str = "locwork",
+    source_lang: str = DEFAULT_SOURCE_LANG,
+) -> polib.POFile:
     """An empty UTF-8 catalog for ``document_name`` in ``lang``, with a complete header."""
     _check_document_name(document_name)
     language = langs.language(lang)
@@ -77,4 +83,3 @@ def new_catalog(lang: str, document_name: str, source_path: str | os.PathLike[st
         SOURCE_LANGUAGE: langs.normalize(source_lang),
     }
     return po
-

@@ -32,7 +32,7 @@ def _escape_meta(value: str) -> str:
     # polib strips whitespace at the end of a line: protect a trailing run.
     stripped = text.rstrip()
     if len(stripped) != len(text):
-        text = stripped + "".join(f"\\u{ord(ch):04x}" for ch in text[len(stripped):])
+        text = stripped + "".join(f"\\u{ord(ch):04x}" for ch in text[len(stripped) :])
     return text
 
 
@@ -56,9 +56,9 @@ def _meta_line(line: str) -> tuple[str, str] | None:
     if not line.startswith(META_PREFIX):
         return None
     name, sep, value = line.partition(":")
-    if not sep or not _META_KEY.match(name[len(META_PREFIX):]):
+    if not sep or not _META_KEY.match(name[len(META_PREFIX) :]):
         return None
-    return name[len(META_PREFIX):], value[1:] if value.startswith(" ") else value
+    return name[len(META_PREFIX) :], value[1:] if value.startswith(" ") else value
 
 
 def get_meta(entry: polib.POEntry, key: str) -> str | None:
@@ -109,9 +109,6 @@ def meta(entry: polib.POEntry) -> dict[str, str]:
     return result
 
 
-
-
 def foreign_comments(entry: polib.POEntry) -> list[str]:
     """The entry's other (non-blank) ``#.`` lines: the extracted comments of whoever made the catalog."""
-    return [line for line in (entry.comment or "").splitlines()
-            if line.strip() and not line.startswith(META_PREFIX)]
+    return [line for line in (entry.comment or "").splitlines() if line.strip() and not line.startswith(META_PREFIX)]

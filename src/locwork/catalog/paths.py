@@ -14,8 +14,12 @@ _DOCUMENT_NAME = re.compile(r"^[^/\\\x00]+$")
 
 
 def _check_document_name(document_name: str) -> None:
-    if (not isinstance(document_name, str) or not _DOCUMENT_NAME.match(document_name)
-            or document_name in (".", "..") or document_name.startswith(".")):
+    if (
+        not isinstance(document_name, str)
+        or not _DOCUMENT_NAME.match(document_name)
+        or document_name in (".", "..")
+        or document_name.startswith(".")
+    ):
         raise LocworkError(
             f"invalid document name {document_name!r}: use a plain file name without '/' or a leading '.'"
         )
@@ -25,8 +29,6 @@ def catalog_path(locales_dir: str | os.PathLike[str], lang: str, document_name: 
     """``<locales_dir>/<lang>/<document_name>.po`` (``lang`` normalised, e.g. ``pt_BR``)."""
     _check_document_name(document_name)
     return Path(locales_dir) / langs.normalize(lang) / f"{document_name}.po"
-
-
 
 
 @dataclass(frozen=True)
@@ -64,8 +66,11 @@ def document_catalogs(locales_dir: str | os.PathLike[str], document: str) -> dic
     locales_dir = Path(locales_dir)
     if not locales_dir.is_dir():
         return {}
-    found = {d.name: d / f"{document}.po" for d in locales_dir.iterdir()
-             if not d.name.startswith(".") and (d / f"{document}.po").is_file()}
+    found = {
+        d.name: d / f"{document}.po"
+        for d in locales_dir.iterdir()
+        if not d.name.startswith(".") and (d / f"{document}.po").is_file()
+    }
     return dict(sorted(found.items()))
 
 

@@ -138,12 +138,13 @@ class Provenance:
 
     def props(self) -> dict[str, str]:
         """Non-empty notes worth a property in a memory exchange (TMX): no raw MT, no signatures."""
-        return {k: v for k, v in self.notes().items()
-                if v and k not in _NOT_PROPS and not k.startswith(SIGNATURE_PREFIX)}
+        return {
+            k: v for k, v in self.notes().items() if v and k not in _NOT_PROPS and not k.startswith(SIGNATURE_PREFIX)
+        }
 
     def signatures(self) -> dict[str, str]:
         """sacrebleu signatures by metric key (``ter``, ``chrf``, ``chrfpp``)."""
-        return {k[len(SIGNATURE_PREFIX):]: v for k, v in self.raw.items() if k.startswith(SIGNATURE_PREFIX) and v}
+        return {k[len(SIGNATURE_PREFIX) :]: v for k, v in self.raw.items() if k.startswith(SIGNATURE_PREFIX) and v}
 
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(Provenance) if f.name != "raw")
@@ -180,15 +181,25 @@ def _write(entry: polib.POEntry, **values: object) -> None:
 
 # --------------------------------------------------------------- writers
 
+
 def record_segment(entry: polib.POEntry, kind: str, level: int | None) -> None:
     """What the document says the segment is (a heading and its level, or a sentence)."""
     _write(entry, kind=kind)
     _write(entry, level=level or None)
 
 
-def record_mt(entry: polib.POEntry, text: str, *, route: str, engine: str, model: str,
-              expected_chrf: float, lost: Sequence[str] = (), score: float | None = None,
-              alternatives: Sequence[tuple[str, float | None]] = ()) -> None:
+def record_mt(
+    entry: polib.POEntry,
+    text: str,
+    *,
+    route: str,
+    engine: str,
+    model: str,
+    expected_chrf: float,
+    lost: Sequence[str] = (),
+    score: float | None = None,
+    alternatives: Sequence[tuple[str, float | None]] = (),
+) -> None:
     """Store machine output and its provenance; the translation too unless a human wrote one."""
     if entry_state(entry) not in (State.EDITED, State.APPROVED):
         entry.msgstr = text
@@ -196,8 +207,14 @@ def record_mt(entry: polib.POEntry, text: str, *, route: str, engine: str, model
         _write(entry, origin="mt", tm_ref=None, tm_source=None)
     alts = [{"text": t, "score": None if s is None else round(s, 4)} for t, s in alternatives]
     _write(
-        entry, mt=text, route=route, engine=engine, model=model, expected_chrf=expected_chrf,
-        mt_lost="; ".join(lost) or None, mt_score=score,
+        entry,
+        mt=text,
+        route=route,
+        engine=engine,
+        model=model,
+        expected_chrf=expected_chrf,
+        mt_lost="; ".join(lost) or None,
+        mt_score=score,
         alternatives=json.dumps(alts, ensure_ascii=False) if alts else None,
     )
 
@@ -213,8 +230,7 @@ def forget_mt(entry: polib.POEntry) -> None:
     _write(entry, mt=None)
 
 
-def record_tm_draft(entry: polib.POEntry, target: str, *, origin: str, ref: str | None,
-                    source: str | None) -> None:
+def record_tm_draft(entry: polib.POEntry, target: str, *, origin: str, ref: str | None, source: str | None) -> None:
     """Make the entry a draft taken from memory; MT provenance of an older draft goes."""
     entry.msgstr = target
     set_state(entry, State.MACHINE)
@@ -229,8 +245,7 @@ def record_review(entry: polib.POEntry, reviewer: str, at: str, state: State | N
     _write(entry, reviewer=reviewer, reviewed_at=at)
 
 
-def record_scores(entry: polib.POEntry, hter: float, chrf: float, chrfpp: float,
-                  signatures: Mapping[str, str]) -> None:
+def record_scores(entry: polib.POEntry, hter: float, chrf: float, chrfpp: float, signatures: Mapping[str, str]) -> None:
     """Post-editing scores of a reviewed entry; ``signatures`` by metric key (ter, chrf, chrfpp)."""
     _write(entry, hter=hter, chrf=chrf, chrfpp=chrfpp)
     _write(entry, **{f"sig_{metric}": sig for metric, sig in signatures.items()})

@@ -26,6 +26,7 @@ PAGE_WIDTH = 79  # gettext's default (msgcat -w 79)
 # Writing: gettext's layout (write-po.c) for whatever changed
 # ---------------------------------------------------------------------------
 
+
 def dumps(po: polib.POFile, *, canonical: bool = False) -> str:
     """The PO text of ``po``.
 
@@ -92,8 +93,7 @@ def _header_text(po: polib.POFile, layout: _FileLayout | None) -> str:
     return text
 
 
-def _render_header(po: polib.POFile, layout: _FileLayout | None, recorded: _FileLayout | None,
-                   cjk: bool) -> list[str]:
+def _render_header(po: polib.POFile, layout: _FileLayout | None, recorded: _FileLayout | None, cjk: bool) -> list[str]:
     out: list[str] = []
     if layout is not None and po.header == layout.header_comment:
         out += layout.preamble
@@ -154,17 +154,16 @@ def _render_entry(
         if comment_same and message_same:
             return block.sep, block.comments + block.message
         fields = block.fields if block.obsolete == bool(entry.obsolete) else None
-        return block.sep, _render_comments(entry, fields, cjk, encoding) + _render_message(
-            entry, fields, cjk, nplurals
-        )
+        return block.sep, _render_comments(entry, fields, cjk, encoding) + _render_message(entry, fields, cjk, nplurals)
     fields = block.fields if block.obsolete == bool(entry.obsolete) else None
     comments = block.comments if comment_same else _render_comments(entry, fields, cjk, encoding)
     message = block.message if message_same else _render_message(entry, fields, cjk, nplurals)
     return block.sep, comments + message
 
 
-def _string(prefix: str, name: str, key: str, value: str, fields: dict[str, _Field] | None,
-            cjk: bool, wrap: bool) -> list[str]:
+def _string(
+    prefix: str, name: str, key: str, value: str, fields: dict[str, _Field] | None, cjk: bool, wrap: bool
+) -> list[str]:
     if fields is not None:
         known = fields.get(key)
         if known is not None and known.value == value:
@@ -172,8 +171,7 @@ def _string(prefix: str, name: str, key: str, value: str, fields: dict[str, _Fie
     return _wrap(prefix, name, value, cjk=cjk, wrap=wrap)
 
 
-def _render_comments(entry: polib.POEntry, fields: dict[str, _Field] | None, cjk: bool,
-                     encoding: str) -> list[str]:
+def _render_comments(entry: polib.POEntry, fields: dict[str, _Field] | None, cjk: bool, encoding: str) -> list[str]:
     out: list[str] = []
     if entry.tcomment:
         out += ["# " + line if line else "#" for line in entry.tcomment.split("\n")]
@@ -193,8 +191,7 @@ def _render_comments(entry: polib.POEntry, fields: dict[str, _Field] | None, cjk
     return out
 
 
-def _render_message(entry: polib.POEntry, fields: dict[str, _Field] | None, cjk: bool,
-                    nplurals: int) -> list[str]:
+def _render_message(entry: polib.POEntry, fields: dict[str, _Field] | None, cjk: bool, nplurals: int) -> list[str]:
     prefix = "#~ " if entry.obsolete else ""
     wrap = "no-wrap" not in entry.flags
     out: list[str] = []
@@ -235,13 +232,28 @@ def _render_occurrences(occurrences: list[tuple[str, str]], encoding: str) -> li
 # --- string wrapping (gettext's wrap() + libunistring's line breaking) -----
 
 _ESCAPES = {
-    "\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r",
-    "\v": "\\v", "\b": "\\b", "\f": "\\f",
+    "\\": "\\\\",
+    '"': '\\"',
+    "\n": "\\n",
+    "\t": "\\t",
+    "\r": "\\r",
+    "\v": "\\v",
+    "\b": "\\b",
+    "\f": "\\f",
 }
 _PORTION = re.compile(r"[^\n]*\n|[^\n]+")
-_CJK_CODECS = {codecs.lookup(name).name for name in (
-    "euc_jp", "gb2312", "gbk", "big5", "euc_kr", "cp949", "johab",
-)}
+_CJK_CODECS = {
+    codecs.lookup(name).name
+    for name in (
+        "euc_jp",
+        "gb2312",
+        "gbk",
+        "big5",
+        "euc_kr",
+        "cp949",
+        "johab",
+    )
+}
 
 
 def _is_cjk_encoding(encoding: str) -> bool:
@@ -319,5 +331,3 @@ def _wrap_lines(prefix: str, name: str, value: str, cjk: bool, wrap: bool) -> tu
         current.append('"')
         lines.append("".join(current))
     return tuple(lines)
-
-

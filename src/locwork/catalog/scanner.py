@@ -216,28 +216,40 @@ def _message_key(entry: polib.POEntry) -> tuple[object, ...]:
 
 
 def _block_message_key(block: _Block) -> tuple[object, ...]:
-    plural = tuple(sorted(
-        (int(k[7:-1]), f.value) for k, f in block.fields.items() if k.startswith("msgstr[")
-    ))
+    plural = tuple(sorted((int(k[7:-1]), f.value) for k, f in block.fields.items() if k.startswith("msgstr[")))
     return (
-        block.obsolete, block.value("msgctxt"), block.value("msgid") or "",
-        block.value("msgid_plural") or "", block.value("msgstr") or "", plural,
+        block.obsolete,
+        block.value("msgctxt"),
+        block.value("msgid") or "",
+        block.value("msgid_plural") or "",
+        block.value("msgstr") or "",
+        plural,
     )
 
 
 def _comment_key(entry: polib.POEntry) -> tuple[object, ...]:
     return (
-        bool(entry.obsolete), entry.tcomment, entry.comment,
+        bool(entry.obsolete),
+        entry.tcomment,
+        entry.comment,
         tuple((str(f), str(n)) for f, n in entry.occurrences),
-        tuple(entry.flags), entry.previous_msgctxt, entry.previous_msgid, entry.previous_msgid_plural,
+        tuple(entry.flags),
+        entry.previous_msgctxt,
+        entry.previous_msgid,
+        entry.previous_msgid_plural,
     )
 
 
 def _block_comment_key(block: _Block) -> tuple[object, ...]:
     return (
-        block.obsolete, "\n".join(block.tcomments), "\n".join(block.dot),
-        tuple(block.occurrences), tuple(block.flags),
-        block.value("prev_msgctxt"), block.value("prev_msgid"), block.value("prev_msgid_plural"),
+        block.obsolete,
+        "\n".join(block.tcomments),
+        "\n".join(block.dot),
+        tuple(block.occurrences),
+        tuple(block.flags),
+        block.value("prev_msgctxt"),
+        block.value("prev_msgid"),
+        block.value("prev_msgid_plural"),
     )
 
 
@@ -298,7 +310,7 @@ def _attach_layout(po: polib.POFile, text: str) -> None:
         # polib gives these lines to po.header, not to the entry
         preamble = first.comments[:count]
         first.comments = first.comments[count:]
-        first.tcomments = first.tcomments[sum(1 for line in preamble if line.strip()):]
+        first.tcomments = first.tcomments[sum(1 for line in preamble if line.strip()) :]
     header: _Block | None = None
     if blocks and not blocks[0].obsolete and blocks[0].value("msgid") == "":
         header = blocks[0]
@@ -349,5 +361,3 @@ def _attach_layout(po: polib.POFile, text: str) -> None:
         header_orphans=_header_orphans(header_text) if header_text is not None else [],
         trailer=trailer,
     )
-
-

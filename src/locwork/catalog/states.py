@@ -24,6 +24,7 @@ class State(enum.StrEnum):
 # Review states
 # ---------------------------------------------------------------------------
 
+
 def _first_msgstr(entry: polib.POEntry) -> str:
     """msgstr, or msgstr[0] for plural entries: what msgfmt looks at."""
     if entry.msgstr_plural:
@@ -70,7 +71,6 @@ def set_state(entry: polib.POEntry, state: State | str) -> None:
     elif "fuzzy" not in entry.flags:
         entry.flags.insert(0, "fuzzy")
     set_meta(entry, "state", state.value)
-
 
 
 # ---------------------------------------------------------------------------
@@ -136,8 +136,19 @@ class CatalogStats:
 def stats(po: polib.POFile) -> CatalogStats:
     """Count the catalog's messages the way ``msgfmt --statistics`` does."""
     counts = dict.fromkeys(
-        ("translated", "fuzzy", "untranslated", "obsolete", "translated_words", "fuzzy_words",
-         "untranslated_words", "machine", "edited", "approved"), 0,
+        (
+            "translated",
+            "fuzzy",
+            "untranslated",
+            "obsolete",
+            "translated_words",
+            "fuzzy_words",
+            "untranslated_words",
+            "machine",
+            "edited",
+            "approved",
+        ),
+        0,
     )
     for entry in po:
         if entry.obsolete:

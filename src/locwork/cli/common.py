@@ -53,8 +53,7 @@ def progress_bar(total: int, label: str) -> Any:
     """A tqdm bar on stderr; silent when stderr is not a terminal."""
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=label, unit="seg", file=sys.stderr, disable=None,
-                leave=False, dynamic_ncols=True)
+    return tqdm(total=total, desc=label, unit="seg", file=sys.stderr, disable=None, leave=False, dynamic_ncols=True)
 
 
 def lang_code(value: str) -> str:
@@ -87,8 +86,8 @@ def normalize_route_spec(spec: str) -> str:
 
     if ":" in spec:  # apertium:fr-es,bergamot:es-en: the engine names stay as typed
         return ",".join(
-            part.split(":", 1)[0] + ":" + re.sub(r"[^\s\-:,>→]+", fix, part.split(":", 1)[1])
-            if ":" in part else part for part in spec.split(",")
+            part.split(":", 1)[0] + ":" + re.sub(r"[^\s\-:,>→]+", fix, part.split(":", 1)[1]) if ":" in part else part
+            for part in spec.split(",")
         )
     return re.sub(r"[^\s\-:,>→]+", fix, spec)
 
@@ -110,9 +109,7 @@ def parse_route_pins(values: tuple[str, ...], targets: list[str]) -> dict[str, s
         elif len(targets) == 1:
             pins[targets[0]] = normalize_route_spec(value.strip())
         else:
-            raise click.BadParameter(
-                f"{value!r}: with several targets, write --route LANG=ROUTE", param_hint="--route"
-            )
+            raise click.BadParameter(f"{value!r}: with several targets, write --route LANG=ROUTE", param_hint="--route")
     return pins
 
 
@@ -123,8 +120,7 @@ def document_paths(source: Path) -> list[Path]:
 
     suffixes = (*document.SUPPORTED_SUFFIXES, *HTML_SUFFIXES)
     if source.is_dir():
-        paths = sorted(p for p in source.iterdir()
-                       if p.suffix.lower() in suffixes and not p.name.startswith("."))
+        paths = sorted(p for p in source.iterdir() if p.suffix.lower() in suffixes and not p.name.startswith("."))
         if not paths:
             raise LocworkError(f"{source}: no .txt, .md or .html documents in this folder")
         return paths

@@ -14,7 +14,6 @@ from locwork.constants import EXPORTS_DIR, LOCALES_DIR
 from locwork.errors import LocworkError
 
 
-
 class ExportFormat(click.ParamType):  # type: ignore[type-arg]  # generic in click >= 8.2 only
     """A name from the export registry, checked when the command runs.
 
@@ -34,29 +33,68 @@ class ExportFormat(click.ParamType):  # type: ignore[type-arg]  # generic in cli
 
 @click.command("export")
 @click.argument("catalog", required=False, type=click.Path(path_type=Path))
-@click.option("--format", "-f", "fmt", type=ExportFormat(),
-              help="html: translated article; bilingual: review sheet; mo: compiled "
-                   "catalog; xliff: XLIFF 2.0; tmx: TMX 1.4. With --all, every format "
-                   "unless one is given.")
-@click.option("-o", "--output", "output", type=click.Path(path_type=Path),
-              help="Output file (default: exports/<doc>.<lang>.<ext>).")
-@click.option("--approved-only/--include-unapproved", "approved_only", default=None,
-              help="Only approved translations (html: others fall back to the French "
-                   "text). Default: everything, except tmx (approved only) and mo "
-                   "(never holds unapproved entries).")
-@click.option("--all", "export_every", is_flag=True,
-              help="Export every language of a document (all locales/*/<doc>.po) in "
-                   "every format.")
-@click.option("--doc", "doc", type=click.Path(path_type=Path),
-              help="Source document (default: found from the catalog's #: references; "
-                   "with --all, only this document's catalogs).")
-@click.option("--locales", "locales_dir", default=LOCALES_DIR, show_default=True,
-              type=click.Path(path_type=Path), help="Folder of the catalogs (with --all).")
-@click.option("--out-dir", default=EXPORTS_DIR, show_default=True,
-              type=click.Path(path_type=Path), help="Folder for the exported files.")
-def export(catalog: Path | None, fmt: str | None, output: Path | None,
-           approved_only: bool | None, export_every: bool, doc: Path | None,
-           locales_dir: Path, out_dir: Path) -> None:
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=ExportFormat(),
+    help="html: translated article; bilingual: review sheet; mo: compiled "
+    "catalog; xliff: XLIFF 2.0; tmx: TMX 1.4. With --all, every format "
+    "unless one is given.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(path_type=Path),
+    help="Output file (default: exports/<doc>.<lang>.<ext>).",
+)
+@click.option(
+    "--approved-only/--include-unapproved",
+    "approved_only",
+    default=None,
+    help="Only approved translations (html: others fall back to the French "
+    "text). Default: everything, except tmx (approved only) and mo "
+    "(never holds unapproved entries).",
+)
+@click.option(
+    "--all",
+    "export_every",
+    is_flag=True,
+    help="Export every language of a document (all locales/*/<doc>.po) in every format.",
+)
+@click.option(
+    "--doc",
+    "doc",
+    type=click.Path(path_type=Path),
+    help="Source document (default: found from the catalog's #: references; "
+    "with --all, only this document's catalogs).",
+)
+@click.option(
+    "--locales",
+    "locales_dir",
+    default=LOCALES_DIR,
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Folder of the catalogs (with --all).",
+)
+@click.option(
+    "--out-dir",
+    default=EXPORTS_DIR,
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Folder for the exported files.",
+)
+def export(
+    catalog: Path | None,
+    fmt: str | None,
+    output: Path | None,
+    approved_only: bool | None,
+    export_every: bool,
+    doc: Path | None,
+    locales_dir: Path,
+    out_dir: Path,
+) -> None:
     """Export a catalog as a web page, a review sheet, MO, XLIFF or TMX.
 
     \b
@@ -71,8 +109,7 @@ def export(catalog: Path | None, fmt: str | None, output: Path | None,
             raise click.UsageError("give either a CATALOG or --all, not both")
         if output is not None:
             raise click.UsageError("--all writes several files: use --out-dir, not -o")
-        written = exports.export_all(locales_dir, out_dir, doc, [fmt] if fmt else None,
-                                     approved_only)
+        written = exports.export_all(locales_dir, out_dir, doc, [fmt] if fmt else None, approved_only)
         for path in written:
             click.echo(str(path))
         return
@@ -106,9 +143,10 @@ def import_xliff(xliff_file: Path, catalog: Path, dry_run: bool) -> None:
     else:
         with catalogs.edit(catalog) as po:
             report = merge_xliff_into_catalog(document, po, doc_name=catalogs.document_name(catalog))
-    click.echo(f"{len(report.updated)} updated, {len(report.unchanged)} unchanged, "
-               f"{len(report.skipped)} skipped, {len(report.unknown)} unknown"
-               + (" (dry run)" if dry_run else ""))
+    click.echo(
+        f"{len(report.updated)} updated, {len(report.unchanged)} unchanged, "
+        f"{len(report.skipped)} skipped, {len(report.unknown)} unknown" + (" (dry run)" if dry_run else "")
+    )
     for unit_id, reason in report.skipped:
         click.echo(f"skipped {unit_id}: {reason}", err=True)
     for unit_id in report.unknown:

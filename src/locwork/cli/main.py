@@ -35,6 +35,7 @@ from locwork.constants import DEFAULT_MAX_HOPS, DEFAULT_TM_THRESHOLD, LOCALES_DI
 from locwork.engines.registry import ENGINE_NAMES
 from locwork.errors import LocworkError
 
+
 @click.group(cls=LocworkGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="locwork")
 def cli() -> None:
@@ -94,9 +95,18 @@ def stats(catalogs: tuple[Path, ...], as_json: bool) -> None:
         )
 
 
-def _translate_runs(paths: list[Path], docs: list, chosen: dict, done: dict, engines: Any,
-                    locales_dir: Path, terms: Any, n_best: int, cluster: str | None,
-                    memo: Any) -> Iterator[tuple[Path, str, Any]]:
+def _translate_runs(
+    paths: list[Path],
+    docs: list,
+    chosen: dict,
+    done: dict,
+    engines: Any,
+    locales_dir: Path,
+    terms: Any,
+    n_best: int,
+    cluster: str | None,
+    memo: Any,
+) -> Iterator[tuple[Path, str, Any]]:
     """Each document × language not answered from its stamp, translated here or on a Dask
     cluster; yields (document path, language, report) as each catalog is written."""
     from locwork import catalog, services
@@ -104,15 +114,26 @@ def _translate_runs(paths: list[Path], docs: list, chosen: dict, done: dict, eng
     if cluster:
         from locwork import cluster as cluster_mod
 
-        todo = [(path, doc) for path, doc in zip(paths, docs)
-                if any(done[(path, lang)] is None for lang in chosen)]
-        where = {catalog.catalog_path(locales_dir, lang, doc.name).resolve(): (path, lang)
-                 for path, doc in todo for lang in chosen}
+        todo = [(path, doc) for path, doc in zip(paths, docs) if any(done[(path, lang)] is None for lang in chosen)]
+        where = {
+            catalog.catalog_path(locales_dir, lang, doc.name).resolve(): (path, lang)
+            for path, doc in todo
+            for lang in chosen
+        }
         client = cluster_mod.connect(cluster)
         try:
             for report in cluster_mod.translate_documents(
-                    client, [doc for _, doc in todo], chosen, engines, locales_dir, terms, n_best,
-                    root=Path.cwd(), tm=memo.tm, tm_threshold=memo.threshold):
+                client,
+                [doc for _, doc in todo],
+                chosen,
+                engines,
+                locales_dir,
+                terms,
+                n_best,
+                root=Path.cwd(),
+                tm=memo.tm,
+                tm_threshold=memo.threshold,
+            ):
                 yield (*where[Path(report.path).resolve()], report)
         finally:
             client.close()
@@ -120,13 +141,23 @@ def _translate_runs(paths: list[Path], docs: list, chosen: dict, done: dict, eng
     for path, doc in zip(paths, docs):
         todo = {lang: route for lang, route in chosen.items() if done[(path, lang)] is None}
         for lang, report in services.translate_languages(
-                engines, doc, todo, locales_dir, terms, n_best, root=Path.cwd(),
-                progress_for=_bars(doc), tm=memo.tm, tm_threshold=memo.threshold):
+            engines,
+            doc,
+            todo,
+            locales_dir,
+            terms,
+            n_best,
+            root=Path.cwd(),
+            progress_for=_bars(doc),
+            tm=memo.tm,
+            tm_threshold=memo.threshold,
+        ):
             yield path, lang, report
 
 
 def _bars(doc: Any) -> Callable[[str], Any]:
     """One terminal progress bar per language of ``doc``, as services.translate_languages wants."""
+
     @contextlib.contextmanager
     def opened(lang: str) -> Iterator[Callable[[int], Any]]:
         with progress_bar(len(doc.translatable), f"{doc.name} → {lang}") as bar:
@@ -138,8 +169,11 @@ def _bars(doc: Any) -> Callable[[str], Any]:
 def _print_reports(reports: list[dict], as_json: bool) -> None:
     """One line per catalog (nothing with --json: the caller prints them all at the end)."""
     for report in [] if as_json else reports:
-        memory = (f" ({report['tm_exact']} exact and {report['tm_fuzzy']} fuzzy from memory)"
-                  if report["tm_exact"] or report["tm_fuzzy"] else "")
+        memory = (
+            f" ({report['tm_exact']} exact and {report['tm_fuzzy']} fuzzy from memory)"
+            if report["tm_exact"] or report["tm_fuzzy"]
+            else ""
+        )
         route = report["route"]
         click.echo(
             f"{report['catalog']}: {report['translated']} translated{memory}, {report['kept']} kept "
@@ -148,38 +182,69 @@ def _print_reports(reports: list[dict], as_json: bool) -> None:
         )
 
 
-CLUSTER_HELP = ("Translate on this Dask scheduler's workers (tcp://HOST:PORT; start them with "
-                "locwork worker tcp://HOST:PORT); catalogs are written here, as on a local run.")
+CLUSTER_HELP = (
+    "Translate on this Dask scheduler's workers (tcp://HOST:PORT; start them with "
+    "locwork worker tcp://HOST:PORT); catalogs are written here, as on a local run."
+)
 
 
 @cli.command()
-@click.argument("sources", metavar="FOLDER|FILE...", nargs=-1, required=True,
-                type=click.Path(path_type=Path))
+@click.argument("sources", metavar="FOLDER|FILE...", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--to", "targets", required=True, help="Target languages, comma-separated (en,es,ca).")
 @click.option("--from", "src", default=SOURCE_LANG, show_default=True, help="Source language.")
-@click.option("--engine", type=click.Choice(ENGINE_NAMES),
-              help="Use only this engine (every hop).")
-@click.option("--route", "routes", multiple=True,
-              help="Pin a route: LANG=fr-es-en or LANG=apertium:fr-es,apertium:es-en.")
-@click.option("--glossary", type=click.Path(path_type=Path),
-              help="Glossary: CSV (term,lang,translation) or TBX.")
+@click.option("--engine", type=click.Choice(ENGINE_NAMES), help="Use only this engine (every hop).")
+@click.option(
+    "--route", "routes", multiple=True, help="Pin a route: LANG=fr-es-en or LANG=apertium:fr-es,apertium:es-en."
+)
+@click.option("--glossary", type=click.Path(path_type=Path), help="Glossary: CSV (term,lang,translation) or TBX.")
 @click.option("--max-hops", default=DEFAULT_MAX_HOPS, show_default=True, type=click.IntRange(1, 5))
-@click.option("--n-best", default=1, show_default=True, type=click.IntRange(1, 8),
-              help="Alternatives to keep per segment (engines that can give them).")
-@click.option("--locales", "locales_dir", default=LOCALES_DIR, show_default=True,
-              type=click.Path(path_type=Path), help="Folder of the catalogs.")
-@click.option("--tm/--no-tm", "use_tm", default=True, show_default=True,
-              help="Use the project's translation memory (.locwork/tm.sqlite or $LOCWORK_TM) "
-                   "first: exact and fuzzy matches become drafts to review, MT does the rest.")
-@click.option("--tm-threshold", type=click.FloatRange(1, 100), default=DEFAULT_TM_THRESHOLD,
-              show_default=True,
-              help="Lowest fuzzy-match score (percent) taken from the memory.")
+@click.option(
+    "--n-best",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 8),
+    help="Alternatives to keep per segment (engines that can give them).",
+)
+@click.option(
+    "--locales",
+    "locales_dir",
+    default=LOCALES_DIR,
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Folder of the catalogs.",
+)
+@click.option(
+    "--tm/--no-tm",
+    "use_tm",
+    default=True,
+    show_default=True,
+    help="Use the project's translation memory (.locwork/tm.sqlite or $LOCWORK_TM) "
+    "first: exact and fuzzy matches become drafts to review, MT does the rest.",
+)
+@click.option(
+    "--tm-threshold",
+    type=click.FloatRange(1, 100),
+    default=DEFAULT_TM_THRESHOLD,
+    show_default=True,
+    help="Lowest fuzzy-match score (percent) taken from the memory.",
+)
 @click.option("--cluster", metavar="tcp://HOST:PORT", help=CLUSTER_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
-def translate(sources: tuple[Path, ...], targets: str, src: str, engine: str | None,
-              routes: tuple[str, ...], glossary: Path | None, max_hops: int, n_best: int,
-              locales_dir: Path, use_tm: bool, tm_threshold: float, cluster: str | None,
-              as_json: bool) -> None:
+def translate(
+    sources: tuple[Path, ...],
+    targets: str,
+    src: str,
+    engine: str | None,
+    routes: tuple[str, ...],
+    glossary: Path | None,
+    max_hops: int,
+    n_best: int,
+    locales_dir: Path,
+    use_tm: bool,
+    tm_threshold: float,
+    cluster: str | None,
+    as_json: bool,
+) -> None:
     """Machine-translate documents (files, or folders of them) into PO catalogs.
 
     Writes locales/<lang>/<doc>.po. Machine output is fuzzy and marked as
@@ -194,9 +259,23 @@ def translate(sources: tuple[Path, ...], targets: str, src: str, engine: str | N
     paths = [p for source in sources for p in document_paths(source)]
     # A catalog already complete for this very document and these options is
     # answered from its stamp, before anything heavy is loaded (see uptodate).
-    keys = {(p, lang): uptodate.key(p, lang, {
-        "src": src, "engine": engine, "route": pins.get(lang), "max_hops": max_hops, "n_best": n_best,
-        "locales": str(locales_dir.resolve()), "glossary": glossary}) for p in paths for lang in target_list}
+    keys = {
+        (p, lang): uptodate.key(
+            p,
+            lang,
+            {
+                "src": src,
+                "engine": engine,
+                "route": pins.get(lang),
+                "max_hops": max_hops,
+                "n_best": n_best,
+                "locales": str(locales_dir.resolve()),
+                "glossary": glossary,
+            },
+        )
+        for p in paths
+        for lang in target_list
+    }
     done = {pair: uptodate.replay(locales_dir, pair[1], pair[0], k) for pair, k in keys.items()}
     reports: list[dict] = [uptodate.unchanged_report(r) for r in done.values() if r]
     _print_reports(reports, as_json)
@@ -213,11 +292,14 @@ def translate(sources: tuple[Path, ...], targets: str, src: str, engine: str | N
     for lang in target_list:  # a bad --locales is reported now, not after the MT
         pipeline.check_catalog_folder(locales_dir, lang)
     # One memory for every document and language of the run.
-    with tm.settings(use=use_tm, threshold=tm_threshold, locales_dir=locales_dir) as memo, \
-            Engines([engine] if engine else None) as engines:
+    with (
+        tm.settings(use=use_tm, threshold=tm_threshold, locales_dir=locales_dir) as memo,
+        Engines([engine] if engine else None) as engines,
+    ):
         chosen = services.choose_routes(engines, src, target_list, engine, pins, max_hops)
-        for path, lang, report in _translate_runs(paths, docs, chosen, done, engines, locales_dir,
-                                                  terms, n_best, cluster, memo):
+        for path, lang, report in _translate_runs(
+            paths, docs, chosen, done, engines, locales_dir, terms, n_best, cluster, memo
+        ):
             reports.append(report.to_dict())
             uptodate.record(locales_dir, lang, path, keys[(path, lang)], reports[-1], report.digest)
             _print_reports(reports[-1:], as_json)
@@ -226,27 +308,47 @@ def translate(sources: tuple[Path, ...], targets: str, src: str, engine: str | N
 
 
 @cli.command()
-@click.argument("catalog_paths", metavar="FILE.po...", nargs=-1, required=True,
-                type=click.Path(path_type=Path))
+@click.argument("catalog_paths", metavar="FILE.po...", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--from", "src", required=True, help="Language of the msgids (e.g. en).")
 @click.option("--to", "tgt", required=True, help="Language of the translations (e.g. fr).")
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Write here instead of in place (one catalog only).")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Write here instead of in place (one catalog only)."
+)
 @click.option("--engine", type=click.Choice(ENGINE_NAMES))
 @click.option("--route", "route_spec", help="Pin a route, e.g. en-es-fr.")
 @click.option("--glossary", type=click.Path(path_type=Path))
 @click.option("--max-hops", default=DEFAULT_MAX_HOPS, show_default=True, type=click.IntRange(1, 5))
-@click.option("--tm/--no-tm", "use_tm", default=True, show_default=True,
-              help="Use the project's translation memory (.locwork/tm.sqlite or $LOCWORK_TM) "
-                   "first: exact and fuzzy matches become drafts to review, MT does the rest.")
-@click.option("--tm-threshold", type=click.FloatRange(1, 100), default=DEFAULT_TM_THRESHOLD,
-              show_default=True,
-              help="Lowest fuzzy-match score (percent) taken from the memory.")
+@click.option(
+    "--tm/--no-tm",
+    "use_tm",
+    default=True,
+    show_default=True,
+    help="Use the project's translation memory (.locwork/tm.sqlite or $LOCWORK_TM) "
+    "first: exact and fuzzy matches become drafts to review, MT does the rest.",
+)
+@click.option(
+    "--tm-threshold",
+    type=click.FloatRange(1, 100),
+    default=DEFAULT_TM_THRESHOLD,
+    show_default=True,
+    help="Lowest fuzzy-match score (percent) taken from the memory.",
+)
 @click.option("--cluster", metavar="tcp://HOST:PORT", help=CLUSTER_HELP)
 @click.option("--json", "as_json", is_flag=True)
-def pretranslate(catalog_paths: tuple[Path, ...], src: str, tgt: str, output: Path | None,
-                 engine: str | None, route_spec: str | None, glossary: Path | None, max_hops: int,
-                 use_tm: bool, tm_threshold: float, cluster: str | None, as_json: bool) -> None:
+def pretranslate(
+    catalog_paths: tuple[Path, ...],
+    src: str,
+    tgt: str,
+    output: Path | None,
+    engine: str | None,
+    route_spec: str | None,
+    glossary: Path | None,
+    max_hops: int,
+    use_tm: bool,
+    tm_threshold: float,
+    cluster: str | None,
+    as_json: bool,
+) -> None:
     """Fill only the untranslated entries of PO catalogs with MT (fuzzy).
 
     Every other entry, obsolete entries, comments, flags and the header are
@@ -261,21 +363,30 @@ def pretranslate(catalog_paths: tuple[Path, ...], src: str, tgt: str, output: Pa
     route_spec = normalize_route_spec(route_spec) if route_spec else None
     terms = glossary_mod.load(glossary) if glossary else None
     reports = []
-    with tm.settings(use=use_tm, threshold=tm_threshold) as memo, \
-            Engines([engine] if engine else None) as engines:
+    with tm.settings(use=use_tm, threshold=tm_threshold) as memo, Engines([engine] if engine else None) as engines:
         route = services.choose_routes(engines, src, [tgt], engine, {tgt: route_spec}, max_hops)[tgt]
-        for report in _pretranslate_runs(catalog_paths, src, tgt, route, engines, output, terms,
-                                         cluster, memo):
+        for report in _pretranslate_runs(catalog_paths, src, tgt, route, engines, output, terms, cluster, memo):
             reports.append(report)
             if not as_json:
-                click.echo(f"{report.output}: {report.filled} filled, {report.skipped} left "
-                           f"(placeholders lost), {report.untouched} untouched · {report.route}")
+                click.echo(
+                    f"{report.output}: {report.filled} filled, {report.skipped} left "
+                    f"(placeholders lost), {report.untouched} untouched · {report.route}"
+                )
     if as_json:
         emit_json(reports[0].to_dict() if len(catalog_paths) == 1 else [r.to_dict() for r in reports])
 
 
-def _pretranslate_runs(paths: tuple[Path, ...], src: str, tgt: str, route: Any, engines: Any,
-                       output: Path | None, terms: Any, cluster: str | None, memo: Any):
+def _pretranslate_runs(
+    paths: tuple[Path, ...],
+    src: str,
+    tgt: str,
+    route: Any,
+    engines: Any,
+    output: Path | None,
+    terms: Any,
+    cluster: str | None,
+    memo: Any,
+):
     """Each catalog, pre-translated here or on a Dask cluster; reports as catalogs are written."""
     from locwork.pretranslate import pretranslate as run
 
@@ -284,9 +395,9 @@ def _pretranslate_runs(paths: tuple[Path, ...], src: str, tgt: str, route: Any, 
 
         client = cluster_mod.connect(cluster)
         try:
-            yield from cluster_mod.pretranslate_catalogs(client, paths, src, tgt, route, engines,
-                                                         terms, output, tm=memo.tm,
-                                                         tm_threshold=memo.threshold)
+            yield from cluster_mod.pretranslate_catalogs(
+                client, paths, src, tgt, route, engines, terms, output, tm=memo.tm, tm_threshold=memo.threshold
+            )
         finally:
             client.close()
         return
@@ -297,8 +408,19 @@ def _pretranslate_runs(paths: tuple[Path, ...], src: str, tgt: str, route: Any, 
                 bar.total = total
                 bar.refresh()
 
-            yield run(path, src, tgt, route, engines, output, terms, bar.update,
-                      tm=memo.tm, tm_threshold=memo.threshold, on_total=set_total)
+            yield run(
+                path,
+                src,
+                tgt,
+                route,
+                engines,
+                output,
+                terms,
+                bar.update,
+                tm=memo.tm,
+                tm_threshold=memo.threshold,
+                on_total=set_total,
+            )
 
 
 @cli.command()
@@ -308,8 +430,7 @@ def _pretranslate_runs(paths: tuple[Path, ...], src: str, tgt: str, route: Any, 
 @click.option("--max-hops", default=DEFAULT_MAX_HOPS, show_default=True, type=click.IntRange(1, 5))
 @click.option("--all", "show_all", is_flag=True, help="Show every route, not just the best.")
 @click.option("--json", "as_json", is_flag=True)
-def routes(src: str, targets: str | None, engine: str | None, max_hops: int, show_all: bool,
-           as_json: bool) -> None:
+def routes(src: str, targets: str | None, engine: str | None, max_hops: int, show_all: bool, as_json: bool) -> None:
     """List every reachable target language with its route and expected chrF."""
     from locwork.engines.registry import Engines
     from locwork.routing import Router

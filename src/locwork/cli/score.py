@@ -21,36 +21,49 @@ def _fmt(value: float | None, digits: int = 1) -> str:
 
 
 def _table(report: dict) -> list[str]:
-    lines = [f"{report['catalog']} ({report['lang']}): {report['segments']} segments, "
-             f"{report['with_mt']} with raw MT, {report['reviewed']} reviewed"]
+    lines = [
+        f"{report['catalog']} ({report['lang']}): {report['segments']} segments, "
+        f"{report['with_mt']} with raw MT, {report['reviewed']} reviewed"
+    ]
     share = report["approved_unchanged_share"]
-    lines.append(f"  approved unchanged: {report['approved_unchanged']}/{report['approved']}"
-                 + ("" if share is None else f" ({100 * share:.1f} %)"))
+    lines.append(
+        f"  approved unchanged: {report['approved_unchanged']}/{report['approved']}"
+        + ("" if share is None else f" ({100 * share:.1f} %)")
+    )
     header = f"  {'MT vs current text':<28} {'segs':>5} {'BLEU':>6} {'chrF':>6} {'chrF++':>6} {'TER':>6}"
     lines.append(header)
-    for label, key, count in (("all with raw MT", "mt_vs_current", report["with_mt"]),
-                              ("reviewed only", "mt_vs_current_reviewed", report["reviewed"])):
+    for label, key, count in (
+        ("all with raw MT", "mt_vs_current", report["with_mt"]),
+        ("reviewed only", "mt_vs_current_reviewed", report["reviewed"]),
+    ):
         s = report[key]
-        lines.append(f"  {label:<28} {count:>5} {_fmt(s['bleu']):>6} {_fmt(s['chrf']):>6} "
-                     f"{_fmt(s['chrf++']):>6} {_fmt(s['ter']):>6}")
+        lines.append(
+            f"  {label:<28} {count:>5} {_fmt(s['bleu']):>6} {_fmt(s['chrf']):>6} "
+            f"{_fmt(s['chrf++']):>6} {_fmt(s['ter']):>6}"
+        )
     if report["per_segment"]:
         hter = sorted(s["hter"] for s in report["per_segment"])
         mean = sum(hter) / len(hter)
-        lines.append(f"  HTER per reviewed segment: mean {mean:.1f}, median {hter[len(hter) // 2]:.1f}, "
-                     f"max {hter[-1]:.1f}")
+        lines.append(
+            f"  HTER per reviewed segment: mean {mean:.1f}, median {hter[len(hter) // 2]:.1f}, max {hter[-1]:.1f}"
+        )
     ref = report.get("reference")
     if ref:
         lines.append(f"  against {ref['file']} ({ref['matched']}/{ref['segments']} segments have a reference)")
         alignment = ref.get("alignment")
         by_paragraph = bool(alignment) and alignment["by"] == "paragraph"
         if alignment:
-            lines.append(f"  {alignment['text']}" + ("; scored per paragraph, the 'segs' column "
-                                                     "counts paragraphs" if by_paragraph else ""))
+            lines.append(
+                f"  {alignment['text']}"
+                + ("; scored per paragraph, the 'segs' column counts paragraphs" if by_paragraph else "")
+            )
         for name, s in ref["systems"].items():
             label = {"current": "current text", "mt": "raw MT"}.get(name, name)
             count = s.get("pairs", s["segments"])
-            lines.append(f"  {label:<28} {count:>5} {_fmt(s['bleu']):>6} {_fmt(s['chrf']):>6} "
-                         f"{_fmt(s['chrf++']):>6} {_fmt(s['ter']):>6}")
+            lines.append(
+                f"  {label:<28} {count:>5} {_fmt(s['bleu']):>6} {_fmt(s['chrf']):>6} "
+                f"{_fmt(s['chrf++']):>6} {_fmt(s['ter']):>6}"
+            )
     qe = report.get("estimate")
     if qe:
         values = [s["qe"] for s in qe["per_segment"] if s["qe"] is not None]
@@ -60,22 +73,29 @@ def _table(report: dict) -> list[str]:
 
 
 @click.command()
-@click.argument("catalogs", metavar="CATALOG.po...", nargs=-1, required=True,
-                type=click.Path(path_type=Path))
-@click.option("--ref", "ref", type=click.Path(path_type=Path),
-              help="Reference translation: a text file with one line per segment (catalog order) "
-                   "or one line per source paragraph (or per non-empty line of the source "
-                   "document), scored per paragraph; or a PO file (matched by msgctxt and "
-                   "msgid, then msgid). The alignment used is printed.")
-@click.option("--estimate", "estimate", is_flag=True,
-              help="Also estimate the quality of unreviewed machine segments (runs the engines: "
-                   "round trip, second route) and store locwork-qe.")
-@click.option("--from", "src", default=SOURCE_LANG, show_default=True,
-              help="Source language (for --estimate).")
+@click.argument("catalogs", metavar="CATALOG.po...", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--ref",
+    "ref",
+    type=click.Path(path_type=Path),
+    help="Reference translation: a text file with one line per segment (catalog order) "
+    "or one line per source paragraph (or per non-empty line of the source "
+    "document), scored per paragraph; or a PO file (matched by msgctxt and "
+    "msgid, then msgid). The alignment used is printed.",
+)
+@click.option(
+    "--estimate",
+    "estimate",
+    is_flag=True,
+    help="Also estimate the quality of unreviewed machine segments (runs the engines: "
+    "round trip, second route) and store locwork-qe.",
+)
+@click.option("--from", "src", default=SOURCE_LANG, show_default=True, help="Source language (for --estimate).")
 @click.option("--no-write", is_flag=True, help="Only print; leave the catalogs unchanged.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON, with per-segment scores.")
-def score(catalogs: tuple[Path, ...], ref: Path | None, estimate: bool, src: str, no_write: bool,
-          as_json: bool) -> None:
+def score(
+    catalogs: tuple[Path, ...], ref: Path | None, estimate: bool, src: str, no_write: bool, as_json: bool
+) -> None:
     """Score machine translation against the reviewed text, and store the scores.
 
     Per reviewed segment: HTER (case-sensitive TER of the raw MT against the

@@ -21,9 +21,13 @@ EXIT_WARNINGS = 4  # `locwork qa` found something (1 stays "could not check")
 
 
 @click.group("tm")
-@click.option("--tm", "location", metavar="PATH|URL",
-              help="The memory to use: a SQLite file, or a PostgreSQL server "
-                   "(postgresql://user@host/db). Default: $LOCWORK_TM, else .locwork/tm.sqlite.")
+@click.option(
+    "--tm",
+    "location",
+    metavar="PATH|URL",
+    help="The memory to use: a SQLite file, or a PostgreSQL server "
+    "(postgresql://user@host/db). Default: $LOCWORK_TM, else .locwork/tm.sqlite.",
+)
 @click.pass_context
 def tm_group(ctx: click.Context, location: str | None) -> None:
     """Translation memory: approved segments reused as exact and fuzzy matches.
@@ -52,12 +56,21 @@ def _memory(create: bool = False, locales_dir: Path | None = None):
 
 
 @tm_group.command("rebuild")
-@click.option("--locales", "locales_dir", default=LOCALES_DIR, show_default=True,
-              type=click.Path(path_type=Path), help="Folder of the catalogs.")
+@click.option(
+    "--locales",
+    "locales_dir",
+    default=LOCALES_DIR,
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Folder of the catalogs.",
+)
 @click.option("--drop-imports", is_flag=True, help="Also remove the units imported from TMX files.")
-@click.option("--force", is_flag=True,
-              help="If the memory file is damaged or empty, move it aside (tm.sqlite.damaged-<time>) "
-                   "and make a new one from the catalogs (units imported from TMX must be imported again).")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="If the memory file is damaged or empty, move it aside (tm.sqlite.damaged-<time>) "
+    "and make a new one from the catalogs (units imported from TMX must be imported again).",
+)
 @click.option("--json", "as_json", is_flag=True)
 def tm_rebuild(locales_dir: Path, drop_imports: bool, force: bool, as_json: bool) -> None:
     """Recompute the memory from the approved entries of every catalog.
@@ -72,20 +85,25 @@ def tm_rebuild(locales_dir: Path, drop_imports: bool, force: bool, as_json: bool
     report, aside = tm.rebuild(path, locales_dir, keep_imports=not drop_imports, force=force)
     path = tm.shown(path)
     if as_json:
-        emit_json({"memory": path, "damaged_moved_to": str(aside) if aside else None,
-                    **report.to_dict()})
+        emit_json({"memory": path, "damaged_moved_to": str(aside) if aside else None, **report.to_dict()})
         return
     if aside is not None:
-        click.echo(f"the damaged memory was moved to {aside}; units imported from TMX files were "
-                   "only in it (import them again)", err=True)
-    click.echo(f"{path}: {report.units} approved segment(s) from {report.catalogs} catalog(s)"
-               + (f", {report.skipped} plural entries left out" if report.skipped else ""))
+        click.echo(
+            f"the damaged memory was moved to {aside}; units imported from TMX files were "
+            "only in it (import them again)",
+            err=True,
+        )
+    click.echo(
+        f"{path}: {report.units} approved segment(s) from {report.catalogs} catalog(s)"
+        + (f", {report.skipped} plural entries left out" if report.skipped else "")
+    )
 
 
 @tm_group.command("import")
 @click.argument("tmx_file", metavar="FILE.tmx", type=click.Path(path_type=Path))
-@click.option("--from", "src", help="Source language when the file's header says *all* "
-                                    "(default: the header's srclang, else fr).")
+@click.option(
+    "--from", "src", help="Source language when the file's header says *all* (default: the header's srclang, else fr)."
+)
 @click.option("--json", "as_json", is_flag=True)
 def tm_import(tmx_file: Path, src: str | None, as_json: bool) -> None:
     """Add the translation units of a TMX file (from locwork or another CAT tool)."""
@@ -107,8 +125,13 @@ def tm_import(tmx_file: Path, src: str | None, as_json: bool) -> None:
 
 
 @tm_group.command("export")
-@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, allow_dash=True),
-              help="The TMX file to write (- for standard output).")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path, allow_dash=True),
+    help="The TMX file to write (- for standard output).",
+)
 @click.option("--lang", help="Only this target language (es also takes es_ES).")
 def tm_export(output: Path, lang: str | None) -> None:
     """Write the memory as a TMX 1.4 file (validated against the DTD)."""
@@ -141,7 +164,7 @@ def _highlight(text: str, query: str) -> str:
     pattern = r"\W+".join(re.escape(w) for w in words)
     out, last = [], 0
     for match in re.finditer(pattern, folded):
-        out += [text[last:match.start()], click.style(text[match.start():match.end()], bold=True)]
+        out += [text[last : match.start()], click.style(text[match.start() : match.end()], bold=True)]
         last = match.end()
     return "".join(out) + text[last:]
 
@@ -178,8 +201,13 @@ def tm_search(query: str, lang: str | None, limit: int, as_json: bool) -> None:
 @click.argument("text")
 @click.option("--to", "tgt", required=True, help="Target language.")
 @click.option("--from", "src", default=SOURCE_LANG, show_default=True)
-@click.option("--threshold", default=DEFAULT_THRESHOLD, show_default=True, type=click.FloatRange(1, 100),
-              help="Lowest fuzzy score (percent).")
+@click.option(
+    "--threshold",
+    default=DEFAULT_THRESHOLD,
+    show_default=True,
+    type=click.FloatRange(1, 100),
+    help="Lowest fuzzy score (percent).",
+)
 @click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 100))
 @click.option("--json", "as_json", is_flag=True)
 def tm_lookup(text: str, tgt: str, src: str, threshold: float, limit: int, as_json: bool) -> None:
@@ -191,8 +219,7 @@ def tm_lookup(text: str, tgt: str, src: str, threshold: float, limit: int, as_js
     from locwork import services
     from locwork.tm import diff_text
 
-    matches = services.memory_matches(_location(), text, tgt, src=src, threshold=threshold,
-                                      limit=limit)
+    matches = services.memory_matches(_location(), text, tgt, src=src, threshold=threshold, limit=limit)
     if as_json:
         emit_json([m.to_dict() for m in matches])
         return
@@ -234,8 +261,10 @@ def tm_migrate(source: str, destination: str, merge: bool, as_json: bool) -> Non
     """
     from locwork import tm
 
-    with tm.open_memory(tm.as_location(source), create=False) as src, \
-            tm.open_memory(tm.as_location(destination), create=True) as dst:
+    with (
+        tm.open_memory(tm.as_location(source), create=False) as src,
+        tm.open_memory(tm.as_location(destination), create=True) as dst,
+    ):
         before = len(dst)
         if before and not merge:
             raise LocworkError(f"{dst.location} already holds {before} unit(s): pass --merge to add to them")
@@ -243,25 +272,42 @@ def tm_migrate(source: str, destination: str, merge: bool, as_json: bool) -> Non
     if as_json:
         emit_json(report)
         return
-    click.echo(f"{report['from']}: {report['from_units']} unit(s), {report['from_sources']} source(s) → "
-               f"{report['to']}: {report['to_units']} unit(s), {report['to_sources']} source(s)")
+    click.echo(
+        f"{report['from']}: {report['from_units']} unit(s), {report['from_sources']} source(s) → "
+        f"{report['to']}: {report['to_units']} unit(s), {report['to_sources']} source(s)"
+    )
 
 
 @click.command("qa")
 @click.argument("doc", metavar="DOC")
-@click.option("--locales", "locales_dir", default=LOCALES_DIR, show_default=True,
-              type=click.Path(path_type=Path), help="Folder of the catalogs.")
+@click.option(
+    "--locales",
+    "locales_dir",
+    default=LOCALES_DIR,
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Folder of the catalogs.",
+)
 @click.option("--lang", "languages", help="Only these languages (comma-separated).")
 @click.option("--approved-only", is_flag=True, help="Check approved translations only.")
-@click.option("--consistency-only", is_flag=True,
-              help="Leave out the per-segment QA warnings (numbers, quotes, length...).")
+@click.option(
+    "--consistency-only", is_flag=True, help="Leave out the per-segment QA warnings (numbers, quotes, length...)."
+)
 @click.option("--glossary", type=click.Path(path_type=Path), help="Glossary CSV for the segment checks.")
 @click.option("--no-tm", "no_tm", is_flag=True, help="Do not compare with the translation memory.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are warnings.")
 @click.option("--json", "as_json", is_flag=True)
-def qa_command(doc: str, locales_dir: Path, languages: str | None, approved_only: bool,
-               consistency_only: bool, glossary: Path | None, no_tm: bool, exit_zero: bool,
-               as_json: bool) -> None:
+def qa_command(
+    doc: str,
+    locales_dir: Path,
+    languages: str | None,
+    approved_only: bool,
+    consistency_only: bool,
+    glossary: Path | None,
+    no_tm: bool,
+    exit_zero: bool,
+    as_json: bool,
+) -> None:
     """Check a document's translations: consistency within and across languages.
 
     DOC is the source document (corpus/doc.txt) or its name; every
@@ -278,8 +324,12 @@ def qa_command(doc: str, locales_dir: Path, languages: str | None, approved_only
 
     terms = glossary_mod.load(glossary) if glossary else None
     report = services.qa_report(
-        doc, locales_dir, languages=split_langs(languages) if languages else None,
-        approved_only=approved_only, glossary=terms, segment_checks=not consistency_only,
+        doc,
+        locales_dir,
+        languages=split_langs(languages) if languages else None,
+        approved_only=approved_only,
+        glossary=terms,
+        segment_checks=not consistency_only,
         tm=False if no_tm else None,
     )
     if as_json:
@@ -290,9 +340,11 @@ def qa_command(doc: str, locales_dir: Path, languages: str | None, approved_only
             segments = ",".join(finding.segments[:3]) + ("…" if len(finding.segments) > 3 else "")
             click.echo(f"{lang:<5} {segments:<12} {finding.code:<12} {finding.message}")
         consistency_count = sum(f.check == "consistency" for f in report.findings)
-        summary = (f"{report.document}: {len(report.findings)} warning(s) "
-                   f"({consistency_count} consistency, {len(report.findings) - consistency_count} segment) "
-                   f"in {', '.join(report.languages)}, {report.segments} segment(s)")
+        summary = (
+            f"{report.document}: {len(report.findings)} warning(s) "
+            f"({consistency_count} consistency, {len(report.findings) - consistency_count} segment) "
+            f"in {', '.join(report.languages)}, {report.segments} segment(s)"
+        )
         click.echo(summary)
     if report.findings and not exit_zero:
         raise SystemExit(EXIT_WARNINGS)

@@ -68,9 +68,7 @@ class Engines:
         self.names = list(names or ENGINE_CLASSES)
         unknown = [n for n in self.names if n not in ENGINE_CLASSES]
         if unknown:
-            raise LocworkError(
-                f"unknown engine {unknown[0]!r}; choose from {', '.join(ENGINE_CLASSES)}"
-            )
+            raise LocworkError(f"unknown engine {unknown[0]!r}; choose from {', '.join(ENGINE_CLASSES)}")
         self._engines: dict[str, Engine] = {}
         self.problems: dict[str, str] = {}
 

@@ -102,17 +102,46 @@ def register(fmt: Format) -> Format:
 
 
 # Each format once; the order is the order of the app's buttons and of `export --all`.
-register(Format("html", "html", "text/html; charset=utf-8", "locwork.export.html:write_article",
-                needs_document=True, description="translated article (standalone HTML page)"))
-register(Format("bilingual", "review.html", "text/html; charset=utf-8",
-                "locwork.export.html:write_review",
-                description="bilingual review sheet (printable HTML table)"))
-register(Format("mo", "mo", "application/x-gettext-translation", "locwork.export.mo:write_mo",
-                approved_only_default=True, description="compiled gettext catalog"))
-register(Format("xliff", "xlf", "application/xliff+xml", "locwork.export.xliff:write_xliff",
-                description="XLIFF 2.0"))
-register(Format("tmx", "tmx", "application/x-tmx+xml", "locwork.export.tmx:write_tmx",
-                approved_only_default=True, description="TMX 1.4 translation memory"))
+register(
+    Format(
+        "html",
+        "html",
+        "text/html; charset=utf-8",
+        "locwork.export.html:write_article",
+        needs_document=True,
+        description="translated article (standalone HTML page)",
+    )
+)
+register(
+    Format(
+        "bilingual",
+        "review.html",
+        "text/html; charset=utf-8",
+        "locwork.export.html:write_review",
+        description="bilingual review sheet (printable HTML table)",
+    )
+)
+register(
+    Format(
+        "mo",
+        "mo",
+        "application/x-gettext-translation",
+        "locwork.export.mo:write_mo",
+        approved_only_default=True,
+        description="compiled gettext catalog",
+    )
+)
+register(Format("xliff", "xlf", "application/xliff+xml", "locwork.export.xliff:write_xliff", description="XLIFF 2.0"))
+register(
+    Format(
+        "tmx",
+        "tmx",
+        "application/x-tmx+xml",
+        "locwork.export.tmx:write_tmx",
+        approved_only_default=True,
+        description="TMX 1.4 translation memory",
+    )
+)
 
 
 def get_format(fmt: str) -> Format:
@@ -120,9 +149,7 @@ def get_format(fmt: str) -> Format:
     try:
         return FORMATS[fmt]
     except KeyError:
-        raise LocworkError(
-            f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})"
-        ) from None
+        raise LocworkError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})") from None
 
 
 def output_name(doc_name: str, lang: str, fmt: str) -> str:
@@ -130,8 +157,7 @@ def output_name(doc_name: str, lang: str, fmt: str) -> str:
     return f"{doc_name}.{lang}.{get_format(fmt).suffix}"
 
 
-def render_input(inp: CatalogInput, fmt: str, approved_only: bool | None = None,
-                 document: Any = None) -> bytes:
+def render_input(inp: CatalogInput, fmt: str, approved_only: bool | None = None, document: Any = None) -> bytes:
     """Bytes of one format for a loaded catalog.
 
     ``approved_only`` None means the format's default: everything for html,
@@ -148,8 +174,9 @@ def render_input(inp: CatalogInput, fmt: str, approved_only: bool | None = None,
     return spec.write(inp, approved_only, document)
 
 
-def render(catalog_path: Path | str, fmt: str, approved_only: bool | None = None,
-           document=None) -> tuple[bytes, str, str]:
+def render(
+    catalog_path: Path | str, fmt: str, approved_only: bool | None = None, document=None
+) -> tuple[bytes, str, str]:
     """(bytes, file name, MIME type) of a catalog in one format."""
     inp = load_catalog(catalog_path)
     data = render_input(inp, fmt, approved_only, document)
@@ -175,9 +202,14 @@ def load_document(path: Path | str):
     return workspace.load_document(path)
 
 
-def export_file(catalog_path: Path | str, fmt: str, out: Path | str | None = None,
-                approved_only: bool | None = None, document=None,
-                out_dir: Path | str = EXPORTS_DIR) -> Path:
+def export_file(
+    catalog_path: Path | str,
+    fmt: str,
+    out: Path | str | None = None,
+    approved_only: bool | None = None,
+    document=None,
+    out_dir: Path | str = EXPORTS_DIR,
+) -> Path:
     """Render one format and write it (default ``exports/<doc>.<lang>.<ext>``)."""
     data, name, _mimetype = render(catalog_path, fmt, approved_only, document)
     target = Path(out) if out is not None else Path(out_dir) / name
@@ -195,14 +227,19 @@ def catalogs_of(locales_dir: Path | str, doc_name: str | None = None) -> list[Pa
     found = catalog.all_catalogs(locales_dir, doc_name)
     if not found:
         what = f"for {doc_name} " if doc_name else ""
-        raise LocworkError(f"{locales_dir}: no catalogs {what}(expected {locales_dir}/<lang>/"
-                           f"{doc_name or '<document>'}.po)")
+        raise LocworkError(
+            f"{locales_dir}: no catalogs {what}(expected {locales_dir}/<lang>/{doc_name or '<document>'}.po)"
+        )
     return found
 
 
-def export_all(locales_dir: Path | str = LOCALES_DIR, out_dir: Path | str = EXPORTS_DIR,
-               document: Path | str | None = None, formats: list[str] | None = None,
-               approved_only: bool | None = None) -> list[Path]:
+def export_all(
+    locales_dir: Path | str = LOCALES_DIR,
+    out_dir: Path | str = EXPORTS_DIR,
+    document: Path | str | None = None,
+    formats: list[str] | None = None,
+    approved_only: bool | None = None,
+) -> list[Path]:
     """Every language of a document (or of every document) in every format."""
     formats = list(formats or FORMATS)
     for fmt in formats:

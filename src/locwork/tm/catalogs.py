@@ -20,8 +20,18 @@ from locwork import catalog, langs
 from locwork.catalog import State
 from locwork.errors import LocworkError
 from locwork.tm.locate import Location, as_location, default_path, is_url, open_memory, present
-from locwork.tm.model import (DEFAULT_THRESHOLD, SOURCE_LANG, ConcordanceHit, Match, MemoryDamaged, NoMemoryYet,
-                              RebuildReport, TMUnit, base_lang, normalize)
+from locwork.tm.model import (
+    DEFAULT_THRESHOLD,
+    SOURCE_LANG,
+    ConcordanceHit,
+    Match,
+    MemoryDamaged,
+    NoMemoryYet,
+    RebuildReport,
+    TMUnit,
+    base_lang,
+    normalize,
+)
 from locwork.tm.store import MemoryStore, Wanted
 
 # ------------------------------------------------------- from catalogs
@@ -33,8 +43,13 @@ def _unit_key(unit: TMUnit, codes: dict[str, tuple[str, str]]) -> tuple:
     if unit.src_lang not in codes or unit.tgt_lang not in codes:
         for code in (unit.src_lang, unit.tgt_lang):
             codes.setdefault(code, (base_lang(code), langs.normalize(code)))
-    return (codes[unit.src_lang][0], normalize(unit.source), codes[unit.tgt_lang][1],
-            unit.document or "", unit.segment or "")
+    return (
+        codes[unit.src_lang][0],
+        normalize(unit.source),
+        codes[unit.tgt_lang][1],
+        unit.document or "",
+        unit.segment or "",
+    )
 
 
 _Read = tuple[bytes, list[tuple[tuple, TMUnit]], int]  # bytes, (key, unit) of approved entries, plurals
@@ -73,8 +88,9 @@ def _read_catalogs(locales_dir: Path, src_lang: str, known: dict[Path, _Read]) -
     return out
 
 
-def rebuild_memory(memory: MemoryStore, locales_dir: str | os.PathLike[str], src_lang: str = SOURCE_LANG,
-                   keep_imports: bool = True) -> RebuildReport:
+def rebuild_memory(
+    memory: MemoryStore, locales_dir: str | os.PathLike[str], src_lang: str = SOURCE_LANG, keep_imports: bool = True
+) -> RebuildReport:
     """Recompute every catalog-made unit of ``memory`` from ``<locales>/<lang>/<doc>.po``.
 
     Units from TMX imports stay unless ``keep_imports`` is False.
@@ -112,8 +128,13 @@ def rebuild_memory(memory: MemoryStore, locales_dir: str | os.PathLike[str], src
     return memory.sync(wanted_now, keep_imports)
 
 
-def rebuild(path: Location | os.PathLike[str], locales_dir: str | os.PathLike[str], *,
-            keep_imports: bool = True, force: bool = False) -> tuple[RebuildReport, Path | None]:
+def rebuild(
+    path: Location | os.PathLike[str],
+    locales_dir: str | os.PathLike[str],
+    *,
+    keep_imports: bool = True,
+    force: bool = False,
+) -> tuple[RebuildReport, Path | None]:
     """``locwork tm rebuild``: the memory at ``path`` recomputed from the catalogs.
 
     With ``force``, a damaged or empty memory file is moved aside
@@ -136,13 +157,16 @@ def rebuild(path: Location | os.PathLike[str], locales_dir: str | os.PathLike[st
 
 
 def _approved(entry: polib.POEntry) -> bool:
-    return (not entry.obsolete and entry.msgid != ""
-            and catalog.entry_state(entry) is State.APPROVED)
+    return not entry.obsolete and entry.msgid != "" and catalog.entry_state(entry) is State.APPROVED
 
 
-def unit_from_entry(catalog_path: str | os.PathLike[str], entry: polib.POEntry,
-                    src_lang: str = SOURCE_LANG, lang: str | None = None,
-                    document: str | None = None) -> TMUnit | None:
+def unit_from_entry(
+    catalog_path: str | os.PathLike[str],
+    entry: polib.POEntry,
+    src_lang: str = SOURCE_LANG,
+    lang: str | None = None,
+    document: str | None = None,
+) -> TMUnit | None:
     """The memory unit of an approved catalog entry, or None (not approved, or plural)."""
     if not _approved(entry) or entry.msgid_plural:
         return None
@@ -150,11 +174,18 @@ def unit_from_entry(catalog_path: str | os.PathLike[str], entry: polib.POEntry,
     info = catalog.provenance(entry)
     route = info.route
     return TMUnit(
-        source=entry.msgid, target=entry.msgstr, src_lang=src_lang,
-        tgt_lang=lang or ref.lang, document=document or ref.document,
-        segment=entry.msgctxt or "", reviewer=info.reviewer,
-        approved_at=info.reviewed_at, route=route, engine=info.engine,
-        origin=info.origin or ("mt" if route else None), via="approval",
+        source=entry.msgid,
+        target=entry.msgstr,
+        src_lang=src_lang,
+        tgt_lang=lang or ref.lang,
+        document=document or ref.document,
+        segment=entry.msgctxt or "",
+        reviewer=info.reviewer,
+        approved_at=info.reviewed_at,
+        route=route,
+        engine=info.engine,
+        origin=info.origin or ("mt" if route else None),
+        via="approval",
     )
 
 
@@ -164,8 +195,9 @@ def _project_of_catalog(catalog_path: Path) -> Path:
 
 
 @contextlib.contextmanager
-def _opened(tm: MemoryStore | Location | os.PathLike[str] | None, catalog_path: Path,
-            create: bool = True) -> Iterator[MemoryStore]:
+def _opened(
+    tm: MemoryStore | Location | os.PathLike[str] | None, catalog_path: Path, create: bool = True
+) -> Iterator[MemoryStore]:
     if isinstance(tm, MemoryStore):
         yield tm
         return
@@ -210,9 +242,12 @@ def record_approval(
     return unit
 
 
-def forget_segment(tm: MemoryStore | Location | os.PathLike[str] | None,
-                   catalog_path: str | os.PathLike[str], segment: str,
-                   source: str | None = None) -> int:
+def forget_segment(
+    tm: MemoryStore | Location | os.PathLike[str] | None,
+    catalog_path: str | os.PathLike[str],
+    segment: str,
+    source: str | None = None,
+) -> int:
     """Withdraw a segment's catalog-made unit (e.g. after an approved text was un-approved);
     with ``source``, only that sentence's unit (see :meth:`MemoryStore.forget`)."""
     catalog_path = Path(catalog_path)
@@ -223,8 +258,9 @@ def forget_segment(tm: MemoryStore | Location | os.PathLike[str] | None,
         return memory.forget(ref.document, segment, ref.lang, source)
 
 
-def concordance(query: str, lang: str | None = None, limit: int = 50,
-                path: Location | os.PathLike[str] | None = None) -> list[ConcordanceHit]:
+def concordance(
+    query: str, lang: str | None = None, limit: int = 50, path: Location | os.PathLike[str] | None = None
+) -> list[ConcordanceHit]:
     """:meth:`MemoryStore.concordance` on the project's memory."""
     with open_memory(path, create=False) as memory:
         return memory.concordance(query, lang, limit)
@@ -251,9 +287,12 @@ class Settings:
 
 
 @contextlib.contextmanager
-def settings(use: bool = True, threshold: float = DEFAULT_THRESHOLD,
-             path: Location | os.PathLike[str] | None = None,
-             locales_dir: str | os.PathLike[str] | None = None) -> Iterator[Settings]:
+def settings(
+    use: bool = True,
+    threshold: float = DEFAULT_THRESHOLD,
+    path: Location | os.PathLike[str] | None = None,
+    locales_dir: str | os.PathLike[str] | None = None,
+) -> Iterator[Settings]:
     """The memory settings of a translate run, with the memory opened once for the block.
 
     With ``use``, the memory (``path``, else :func:`default_path` of
@@ -278,8 +317,9 @@ def settings(use: bool = True, threshold: float = DEFAULT_THRESHOLD,
 
 
 @contextlib.contextmanager
-def resolve(tm: MemoryStore | Location | bool | None,
-            locales_dir: str | os.PathLike[str] | None = None) -> Iterator[MemoryStore | None]:
+def resolve(
+    tm: MemoryStore | Location | bool | None, locales_dir: str | os.PathLike[str] | None = None
+) -> Iterator[MemoryStore | None]:
     """The memory a translate run should use.
 
     ``tm``: an open memory (used as is), False (none), a location (that
@@ -315,8 +355,9 @@ def draft_from_match(entry: polib.POEntry, match: Match) -> None:
     source, to diff against the entry's). Machine-translation provenance
     left from an older draft is removed.
     """
-    catalog.record_tm_draft(entry, match.target, origin=match.label, ref=match.ref or None,
-                            source=None if match.exact else match.source)
+    catalog.record_tm_draft(
+        entry, match.target, origin=match.label, ref=match.ref or None, source=None if match.exact else match.source
+    )
 
 
 def migrate(source: MemoryStore, destination: MemoryStore) -> dict:
@@ -328,10 +369,17 @@ def migrate(source: MemoryStore, destination: MemoryStore) -> dict:
     units = source.units()
     destination.add_many(units)
     before, after = source.stats(), destination.stats()
-    report = {"from": source.location, "to": destination.location,
-              "from_units": before["units"], "from_sources": before["sources"],
-              "to_units": after["units"], "to_sources": after["sources"]}
+    report = {
+        "from": source.location,
+        "to": destination.location,
+        "from_units": before["units"],
+        "from_sources": before["sources"],
+        "to_units": after["units"],
+        "to_sources": after["sources"],
+    }
     if after["units"] < before["units"] or after["sources"] < before["sources"]:
-        raise LocworkError(f"the copy in {destination.location} holds {after['units']} unit(s) and "
-                           f"{after['sources']} source(s), not {before['units']} and {before['sources']}")
+        raise LocworkError(
+            f"the copy in {destination.location} holds {after['units']} unit(s) and "
+            f"{after['sources']} source(s), not {before['units']} and {before['sources']}"
+        )
     return report

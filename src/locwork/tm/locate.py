@@ -72,8 +72,12 @@ def shown(location: Location | os.PathLike[str]) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
-def open_memory(location: Location | os.PathLike[str] | None = None, *, create: bool = True,
-                locales_dir: str | os.PathLike[str] | None = None) -> MemoryStore:
+def open_memory(
+    location: Location | os.PathLike[str] | None = None,
+    *,
+    create: bool = True,
+    locales_dir: str | os.PathLike[str] | None = None,
+) -> MemoryStore:
     """Open the memory at ``location`` (default: :func:`default_path` of ``locales_dir``)."""
     chosen = location if location is not None and str(location) else default_path(locales_dir)
     if is_url(chosen):

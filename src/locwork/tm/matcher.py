@@ -19,8 +19,7 @@ import threading
 from typing import Any, Iterable, Sequence
 
 from locwork import langs
-from locwork.tm.model import (DEFAULT_THRESHOLD, SOURCE_LANG, Match, TMUnit, base_lang, diff,
-                              normalize, source_hash)
+from locwork.tm.model import DEFAULT_THRESHOLD, SOURCE_LANG, Match, TMUnit, base_lang, diff, normalize, source_hash
 
 # A unit row as stores return it from _units_of:
 # (source_id, target, tgt_lang, document, segment, reviewer, approved_at, route, origin, engine, via)
@@ -129,13 +128,24 @@ class Matcher:
         best = units[0]
         others = len({u[1] for u in units} - {best[1]})
         return Match(
-            score=score_, source=source, target=best[1], src_lang=src_lang, tgt_lang=best[2],
-            document=best[3], segment=best[4], reviewer=best[5], approved_at=best[6],
-            route=best[7], origin=best[8], diff=diff(source, query), others=others,
+            score=score_,
+            source=source,
+            target=best[1],
+            src_lang=src_lang,
+            tgt_lang=best[2],
+            document=best[3],
+            segment=best[4],
+            reviewer=best[5],
+            approved_at=best[6],
+            route=best[7],
+            origin=best[8],
+            diff=diff(source, query),
+            others=others,
         )
 
-    def _exact_many(self, texts: Sequence[str], tgt_lang: str, src_lang: str,
-                    norms: dict[str, str] | None = None) -> dict[str, Match]:
+    def _exact_many(
+        self, texts: Sequence[str], tgt_lang: str, src_lang: str, norms: dict[str, str] | None = None
+    ) -> dict[str, Match]:
         """The exact matches of many texts, in a few queries (``norms``: their normalised forms,
         when the caller has them)."""
         src = base_lang(src_lang)
@@ -143,11 +153,11 @@ class Matcher:
         wanted = [n for n in dict.fromkeys(norms.values()) if n]
         sources: dict[str, tuple[int, str]] = {}
         for start in range(0, len(wanted), BATCH):
-            sources.update(self._exact_sources(wanted[start:start + BATCH], src))
+            sources.update(self._exact_sources(wanted[start : start + BATCH], src))
         ids = [sid for sid, _ in sources.values()]
         units: dict[int, list[UnitRow]] = {}
         for start in range(0, len(ids), BATCH):
-            units.update(self._units_of(ids[start:start + BATCH], tgt_lang))
+            units.update(self._units_of(ids[start : start + BATCH], tgt_lang))
         out = {}
         for text, norm in norms.items():
             found = sources.get(norm)
@@ -165,11 +175,12 @@ class Matcher:
         found = self._exact_sources([normalize(text)], src).get(normalize(text))
         if found is None:
             return []
-        return [TMUnit(found[1], u[1], src, u[2], u[3], u[4], u[5], u[6], u[7], u[9], u[8], u[10])
-                for u in self._units_of([found[0]], tgt_lang).get(found[0], [])]
+        return [
+            TMUnit(found[1], u[1], src, u[2], u[3], u[4], u[5], u[6], u[7], u[9], u[8], u[10])
+            for u in self._units_of([found[0]], tgt_lang).get(found[0], [])
+        ]
 
-    def _fuzzy(self, text: str, tgt_lang: str, src_lang: str, threshold: float,
-               limit: int) -> list[Match]:
+    def _fuzzy(self, text: str, tgt_lang: str, src_lang: str, threshold: float, limit: int) -> list[Match]:
         """The best non-identical sources at or above ``threshold`` that have a translation."""
         norm = normalize(text)
         if not norm or limit < 1:
@@ -185,11 +196,16 @@ class Matcher:
         texts = {row[0]: row[2] for row in rows if len(row) > 2}  # a store may give the texts at once
         missing = [key for key in keys if key not in texts]
         texts.update(self._source_texts(missing) if missing else {})
-        return [self._match(value, texts[key], units[key], text, src)
-                for value, key in scored if key in units]
+        return [self._match(value, texts[key], units[key], text, src) for value, key in scored if key in units]
 
-    def lookup(self, text: str, tgt_lang: str, src_lang: str = SOURCE_LANG,
-               threshold: float = DEFAULT_THRESHOLD, limit: int = 5) -> list[Match]:
+    def lookup(
+        self,
+        text: str,
+        tgt_lang: str,
+        src_lang: str = SOURCE_LANG,
+        threshold: float = DEFAULT_THRESHOLD,
+        limit: int = 5,
+    ) -> list[Match]:
         """The best matches of ``text`` in ``tgt_lang``, best first (an exact one first)."""
         if not normalize(text) or limit < 1:
             return []
@@ -198,8 +214,9 @@ class Matcher:
             return found
         return found + self._fuzzy(text, tgt_lang, src_lang, threshold, limit - len(found))
 
-    def best(self, text: str, tgt_lang: str, src_lang: str = SOURCE_LANG,
-             threshold: float = DEFAULT_THRESHOLD) -> Match | None:
+    def best(
+        self, text: str, tgt_lang: str, src_lang: str = SOURCE_LANG, threshold: float = DEFAULT_THRESHOLD
+    ) -> Match | None:
         """The exact match, else the best fuzzy match at or above ``threshold``, else None."""
         found = self.exact(text, tgt_lang, src_lang)
         if found is not None:
@@ -207,8 +224,9 @@ class Matcher:
         matches = self._fuzzy(text, tgt_lang, src_lang, threshold, 1)
         return matches[0] if matches else None
 
-    def best_many(self, texts: Iterable[str], tgt_lang: str, src_lang: str = SOURCE_LANG,
-                  threshold: float = DEFAULT_THRESHOLD) -> dict[str, Match]:
+    def best_many(
+        self, texts: Iterable[str], tgt_lang: str, src_lang: str = SOURCE_LANG, threshold: float = DEFAULT_THRESHOLD
+    ) -> dict[str, Match]:
         """:meth:`best` for many texts: the exact matches of all of them in a few queries, then a
         fuzzy lookup for each of the others; answers are cached until the memory changes."""
         out: dict[str, Match] = {}

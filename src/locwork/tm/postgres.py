@@ -37,10 +37,33 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 from locwork import langs
 from locwork.errors import LocworkError
 from locwork.tm.locate import shown
-from locwork.tm.matcher import (MIN_TERMS, PG_CANDIDATES, POOL, POSTINGS_BUDGET, RARE_TERMS, SCAN_COST, SCAN_LIMIT, SCAN_MAX,
-                                Matcher, UnitRow, length_band)
-from locwork.tm.model import (VIA, ConcordanceHit, NoMemoryYet, RebuildReport, TMUnit, TERM, base_lang, fold,
-                              normalize, now, source_hash, terms)
+from locwork.tm.matcher import (
+    MIN_TERMS,
+    PG_CANDIDATES,
+    POOL,
+    POSTINGS_BUDGET,
+    RARE_TERMS,
+    SCAN_COST,
+    SCAN_LIMIT,
+    SCAN_MAX,
+    Matcher,
+    UnitRow,
+    length_band,
+)
+from locwork.tm.model import (
+    VIA,
+    ConcordanceHit,
+    NoMemoryYet,
+    RebuildReport,
+    TMUnit,
+    TERM,
+    base_lang,
+    fold,
+    normalize,
+    now,
+    source_hash,
+    terms,
+)
 from locwork.tm.store import WantedNow
 
 if TYPE_CHECKING:
@@ -174,8 +197,10 @@ class PostgresMemory(Matcher):
             self.conn.execute(f"SET lock_timeout = {int(timeout * 1000)}")
             if not self._has_schema():
                 if not create:
-                    raise NoMemoryYet(f"{shown(url)}: no translation memory yet (approve segments, or run "
-                                       "`locwork tm rebuild` or `locwork tm import`)")
+                    raise NoMemoryYet(
+                        f"{shown(url)}: no translation memory yet (approve segments, or run "
+                        "`locwork tm rebuild` or `locwork tm import`)"
+                    )
                 with self.conn.transaction():
                     self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_ID,))
                     for statement in _SCHEMA.format(version=SCHEMA_VERSION).split(";"):
@@ -256,12 +281,22 @@ class PostgresMemory(Matcher):
                    FROM unnest(%s::text[], %s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[],
                                %s::int[]) AS n (lang, hash, text, norm, folded, words, length)
                    ON CONFLICT (src_lang, hash) DO NOTHING RETURNING terms""",
-                [list(c) for c in zip(*[(r[0], r[1], r[2], r[3], fold(r[3]), " ".join(terms(r[3])), len(r[3]))
-                                        for r in sources.values()])])
+                [
+                    list(c)
+                    for c in zip(
+                        *[
+                            (r[0], r[1], r[2], r[3], fold(r[3]), " ".join(terms(r[3])), len(r[3]))
+                            for r in sources.values()
+                        ]
+                    )
+                ],
+            )
             self._count_terms(cur, [t for row in cur.fetchall() for t in row[0]], +1)
-            cur.execute("SELECT s.id, s.src_lang, s.hash FROM tm_sources s JOIN unnest(%s::text[], %s::bigint[]) "
-                        "AS k (lang, hash) ON s.src_lang = k.lang AND s.hash = k.hash",
-                        [[k[0] for k in sources], [k[1] for k in sources]])
+            cur.execute(
+                "SELECT s.id, s.src_lang, s.hash FROM tm_sources s JOIN unnest(%s::text[], %s::bigint[]) "
+                "AS k (lang, hash) ON s.src_lang = k.lang AND s.hash = k.hash",
+                [[k[0] for k in sources], [k[1] for k in sources]],
+            )
             ids = {(lang, key): sid for sid, lang, key in cur.fetchall()}
             stamp = now()
             values = [(ids[(r[0], r[1])], *r[4:8], " ".join(terms(r[6])), *r[8:], stamp) for r in rows]
@@ -282,7 +317,8 @@ class PostgresMemory(Matcher):
                        reviewer = excluded.reviewer, approved_at = excluded.approved_at,
                        route = excluded.route, engine = excluded.engine, origin = excluded.origin,
                        via = excluded.via, added_at = excluded.added_at""",
-                [list(c) for c in zip(*values)])
+                [list(c) for c in zip(*values)],
+            )
             batch.clear()
 
         for unit in units:
@@ -294,9 +330,24 @@ class PostgresMemory(Matcher):
             src = base_lang(unit.src_lang)
             tgt = langs.normalize(unit.tgt_lang)
             key = source_hash(norm)
-            row = (src, key, None if unit.source == norm else unit.source, norm, tgt, base_lang(tgt),
-                   unit.target, fold(unit.target), unit.document or "", unit.segment or "", unit.reviewer,
-                   unit.approved_at, unit.route, unit.engine, unit.origin, unit.via)
+            row = (
+                src,
+                key,
+                None if unit.source == norm else unit.source,
+                norm,
+                tgt,
+                base_lang(tgt),
+                unit.target,
+                fold(unit.target),
+                unit.document or "",
+                unit.segment or "",
+                unit.reviewer,
+                unit.approved_at,
+                unit.route,
+                unit.engine,
+                unit.origin,
+                unit.via,
+            )
             batch[(src, key, tgt, row[8], row[9])] = row  # the last of two same keys wins, as in SQLite
             count += 1
             if len(batch) >= BATCH:
@@ -320,19 +371,22 @@ class PostgresMemory(Matcher):
         if not words:
             return
         counts = collections.Counter(words)
-        cur.execute("""INSERT INTO tm_terms (term, df) SELECT * FROM unnest(%s::text[], %s::int[])
+        cur.execute(
+            """INSERT INTO tm_terms (term, df) SELECT * FROM unnest(%s::text[], %s::int[])
                        ON CONFLICT (term) DO UPDATE SET df = tm_terms.df + excluded.df""",
-                    [list(counts), [sign * n for n in counts.values()]])
+            [list(counts), [sign * n for n in counts.values()]],
+        )
         if sign < 0:
             cur.execute("DELETE FROM tm_terms WHERE term = ANY(%s) AND df <= 0", [list(counts)])
 
     def _prune(self, cur: "psycopg.Cursor[Any]") -> None:
-        cur.execute("DELETE FROM tm_sources s WHERE NOT EXISTS (SELECT 1 FROM tm_units u WHERE u.source_id = s.id) "
-                    "RETURNING terms")
+        cur.execute(
+            "DELETE FROM tm_sources s WHERE NOT EXISTS (SELECT 1 FROM tm_units u WHERE u.source_id = s.id) "
+            "RETURNING terms"
+        )
         self._count_terms(cur, [t for row in cur.fetchall() for t in row[0]], -1)
 
-    def forget(self, document: str, segment: str, tgt_lang: str | None = None,
-               source: str | None = None) -> int:
+    def forget(self, document: str, segment: str, tgt_lang: str | None = None, source: str | None = None) -> int:
         """Remove catalog-made units of a segment (all languages, or one; with ``source``, only
         that sentence's); how many."""
         sql = "DELETE FROM tm_units WHERE document = %s AND segment = %s AND via != 'import'"
@@ -359,9 +413,11 @@ class PostgresMemory(Matcher):
             wanted, report = wanted_now()
             wanted = dict(wanted)
             where = "" if not keep_imports else " WHERE u.via != 'import'"
-            cur.execute("SELECT u.id, s.src_lang, s.norm, u.tgt_lang, u.document, u.segment, u.target, "
-                        "u.reviewer, u.approved_at, u.route, u.engine, u.origin, u.via "
-                        f"FROM tm_units u JOIN tm_sources s ON s.id = u.source_id{where}")
+            cur.execute(
+                "SELECT u.id, s.src_lang, s.norm, u.tgt_lang, u.document, u.segment, u.target, "
+                "u.reviewer, u.approved_at, u.route, u.engine, u.origin, u.via "
+                f"FROM tm_units u JOIN tm_sources s ON s.id = u.source_id{where}"
+            )
             stale = []
             for row in cur.fetchall():
                 key = tuple(row[1:6])
@@ -391,7 +447,8 @@ class PostgresMemory(Matcher):
     def stats(self) -> dict:
         rows = self._query(
             "SELECT s.src_lang, u.tgt_lang, u.via, count(*) FROM tm_units u JOIN tm_sources s "
-            "ON s.id = u.source_id GROUP BY 1, 2, 3 ORDER BY 1, 2, 3")
+            "ON s.id = u.source_id GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+        )
         sources = self._query("SELECT count(*) FROM tm_sources")[0][0]
         return {
             "path": self.location,
@@ -425,8 +482,10 @@ class PostgresMemory(Matcher):
         if not norms:
             return {}
         hashes = {source_hash(n): n for n in norms}
-        rows = self._query("SELECT id, coalesce(text, norm), norm FROM tm_sources "
-                           "WHERE src_lang = %s AND hash = ANY(%s)", (src, list(hashes)))
+        rows = self._query(
+            "SELECT id, coalesce(text, norm), norm FROM tm_sources WHERE src_lang = %s AND hash = ANY(%s)",
+            (src, list(hashes)),
+        )
         return {row[2]: (row[0], row[1]) for row in rows if hashes.get(source_hash(row[2])) == row[2]}
 
     def _units_of(self, source_ids: Sequence[int], tgt_lang: str) -> dict[int, list[UnitRow]]:
@@ -438,27 +497,41 @@ class PostgresMemory(Matcher):
                       u.approved_at, u.route, u.origin, u.engine, u.via
                FROM tm_units u WHERE u.tgt_base = %s AND u.source_id = ANY(%s)
                ORDER BY u.tgt_lang != %s, coalesce(u.approved_at, u.added_at) DESC, u.id DESC""",
-            (base_lang(code), list(source_ids), code))
+            (base_lang(code), list(source_ids), code),
+        )
         found: dict[int, list[UnitRow]] = {}
         for row in rows:
             found.setdefault(row[0], []).append(row)
         return found
 
     def _source_texts(self, ids: Sequence[int]) -> dict[int, str]:
-        return dict(self._query("SELECT id, coalesce(text, norm) FROM tm_sources WHERE id = ANY(%s)",
-                                (list(ids),)))  # type: ignore[arg-type]
+        return dict(self._query("SELECT id, coalesce(text, norm) FROM tm_sources WHERE id = ANY(%s)", (list(ids),)))  # type: ignore[arg-type]
 
-    def _candidates(self, norm: str, src: str, tgt_base: str,
-                    threshold: float) -> list[tuple[int, str, str]]:
+    def _candidates(self, norm: str, src: str, tgt_base: str, threshold: float) -> list[tuple[int, str, str]]:
         """(id, norm, text) of the sources worth scoring, in ONE query (:data:`_CANDIDATES_SQL`):
         every source of the length band when it is small (or cheaper than the index), else the
         best :data:`PG_CANDIDATES` by summed rarity (idf) among those holding one of the query's
         rarest words, at most :data:`matcher.POOL` rows read per word (common-word queries)."""
         lo, hi = length_band(len(norm), threshold)
-        return self._query(_CANDIDATES_SQL, {
-            "src": src, "lo": lo, "hi": hi, "tgt": tgt_base, "terms": terms(norm), "len": len(norm),
-            "n": PG_CANDIDATES, "cap": SCAN_MAX + 1, "scan_limit": SCAN_LIMIT, "scan_cost": SCAN_COST,
-            "rare": RARE_TERMS, "min": MIN_TERMS, "budget": POSTINGS_BUDGET, "pool": POOL})
+        return self._query(
+            _CANDIDATES_SQL,
+            {
+                "src": src,
+                "lo": lo,
+                "hi": hi,
+                "tgt": tgt_base,
+                "terms": terms(norm),
+                "len": len(norm),
+                "n": PG_CANDIDATES,
+                "cap": SCAN_MAX + 1,
+                "scan_limit": SCAN_LIMIT,
+                "scan_cost": SCAN_COST,
+                "rare": RARE_TERMS,
+                "min": MIN_TERMS,
+                "budget": POSTINGS_BUDGET,
+                "pool": POOL,
+            },
+        )
 
     def concordance(self, query: str, lang: str | None = None, limit: int = 50) -> list[ConcordanceHit]:
         """Units whose source or target holds the word or phrase ``query`` (see the SQLite store:
@@ -483,7 +556,9 @@ class PostgresMemory(Matcher):
             rows = self._query(
                 f"""SELECT {_UNIT_COLUMNS}, {in_source}, {in_target}
                     FROM tm_units u JOIN tm_sources s ON s.id = u.source_id
-                    WHERE ({in_source} OR {in_target}){lang_sql} {order}""", params)
+                    WHERE ({in_source} OR {in_target}){lang_sql} {order}""",
+                params,
+            )
         if not rows:
             needle = query.rstrip("*")
             params["like"] = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -492,7 +567,20 @@ class PostgresMemory(Matcher):
             rows = self._query(
                 f"""SELECT {_UNIT_COLUMNS}, {in_source}, {in_target}
                     FROM tm_units u JOIN tm_sources s ON s.id = u.source_id
-                    WHERE ({in_source} OR {in_target}){lang_sql} {order}""", params)
-        return [ConcordanceHit(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7],
-                               "both" if row[12] and row[13] else "source" if row[12] else "target")
-                for row in rows]
+                    WHERE ({in_source} OR {in_target}){lang_sql} {order}""",
+                params,
+            )
+        return [
+            ConcordanceHit(
+                row[0],
+                row[1],
+                row[2],
+                row[3],
+                row[4],
+                row[5],
+                row[6],
+                row[7],
+                "both" if row[12] and row[13] else "source" if row[12] else "target",
+            )
+            for row in rows
+        ]

@@ -60,11 +60,35 @@ from typing import Iterable, Iterator, Sequence
 from locwork import langs
 from locwork import constants
 from locwork.errors import LocworkError
-from locwork.tm.matcher import (CANDIDATES, PG_CANDIDATES, POOL, SCAN_MAX, Matcher, UnitRow, length_band,
-                                rare_terms, scan_band)
-from locwork.tm.model import (ENV, REBUILD_COMMAND, SOURCE_LANG, VIA, ConcordanceHit, MemoryDamaged, NoMemoryYet,
-                              RebuildReport,
-                              TMUnit, base_lang, fold, normalize, now, source_hash, terms, TERM)
+from locwork.tm.matcher import (
+    CANDIDATES,
+    PG_CANDIDATES,
+    POOL,
+    SCAN_MAX,
+    Matcher,
+    UnitRow,
+    length_band,
+    rare_terms,
+    scan_band,
+)
+from locwork.tm.model import (
+    ENV,
+    REBUILD_COMMAND,
+    SOURCE_LANG,
+    VIA,
+    ConcordanceHit,
+    MemoryDamaged,
+    NoMemoryYet,
+    RebuildReport,
+    TMUnit,
+    base_lang,
+    fold,
+    normalize,
+    now,
+    source_hash,
+    terms,
+    TERM,
+)
 from locwork.tm.store import WantedNow
 
 DATA_DIR = constants.DATA_DIR
@@ -153,8 +177,10 @@ def _damaged(path: Path, why: str) -> MemoryDamaged:
         project = path.parent.parent
         if project.resolve() != Path.cwd().resolve():
             where = f" in {project}"
-    return MemoryDamaged(f"the translation memory {_shown(path)} is damaged ({why}); rebuild it from "
-                         f"the catalogs with `{REBUILD_COMMAND}`{where}")
+    return MemoryDamaged(
+        f"the translation memory {_shown(path)} is damaged ({why}); rebuild it from "
+        f"the catalogs with `{REBUILD_COMMAND}`{where}"
+    )
 
 
 def _is_damage(error: sqlite3.Error) -> bool:
@@ -186,8 +212,10 @@ def present(path: str | os.PathLike[str]) -> bool:
     for folder in path.parents:
         if folder.exists() or folder.is_symlink():
             if not folder.is_dir():
-                raise LocworkError(f"{_shown(folder)} is a file, not a folder: the translation memory "
-                                   f"{_shown(path)} cannot be kept there; rename or remove that file")
+                raise LocworkError(
+                    f"{_shown(folder)} is a file, not a folder: the translation memory "
+                    f"{_shown(path)} cannot be kept there; rename or remove that file"
+                )
             break
     if path.is_dir():
         raise LocworkError(f"{_shown(path)} is a folder, not a translation memory file")
@@ -239,8 +267,9 @@ def _create(path: Path) -> None:
             if not path.exists():
                 os.replace(tmp, path)
     except (OSError, sqlite3.Error) as error:
-        raise LocworkError(f"cannot create the translation memory {_shown(path)}: "
-                           f"{getattr(error, 'strerror', None) or error}") from None
+        raise LocworkError(
+            f"cannot create the translation memory {_shown(path)}: {getattr(error, 'strerror', None) or error}"
+        ) from None
     finally:
         for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
             with contextlib.suppress(OSError):
@@ -263,8 +292,7 @@ def set_aside(path: str | os.PathLike[str]) -> Path:
         with contextlib.suppress(FileNotFoundError):
             path.with_name(path.name + "-shm").unlink()
     except OSError as error:
-        raise LocworkError(f"cannot move the damaged memory {_shown(path)} aside: "
-                           f"{error.strerror or error}") from None
+        raise LocworkError(f"cannot move the damaged memory {_shown(path)} aside: {error.strerror or error}") from None
     return aside
 
 
@@ -275,8 +303,10 @@ class SQLiteMemory(Matcher):
         self.path = Path(path)
         exists = present(self.path)
         if not create and not exists:
-            raise NoMemoryYet(f"{self.path}: no translation memory yet (approve segments, or run "
-                               "`locwork tm rebuild` or `locwork tm import`)")
+            raise NoMemoryYet(
+                f"{self.path}: no translation memory yet (approve segments, or run "
+                "`locwork tm rebuild` or `locwork tm import`)"
+            )
         if not exists:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -289,8 +319,7 @@ class SQLiteMemory(Matcher):
         self._df_version: int | None = None  # ...for this PRAGMA data_version
         self._init_matcher()  # best_many's answers, cached for a PRAGMA data_version too
         try:
-            self.conn = sqlite3.connect(str(self.path), timeout=timeout, check_same_thread=False,
-                                        isolation_level=None)
+            self.conn = sqlite3.connect(str(self.path), timeout=timeout, check_same_thread=False, isolation_level=None)
             self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             version = self.conn.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
@@ -303,7 +332,8 @@ class SQLiteMemory(Matcher):
             if version < SCHEMA_VERSION:
                 with self._lock:
                     self.conn.executescript(
-                        f"BEGIN IMMEDIATE; {_SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+                        f"BEGIN IMMEDIATE; {_SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+                    )
         except sqlite3.Error as error:
             with contextlib.suppress(Exception):
                 self.conn.close()
@@ -364,8 +394,7 @@ class SQLiteMemory(Matcher):
     def _source_id(self, conn: sqlite3.Connection, text: str, src_lang: str) -> int:
         norm = normalize(text)
         key = source_hash(norm)
-        row = conn.execute("SELECT id FROM sources WHERE src_lang = ? AND hash = ?",
-                           (src_lang, key)).fetchone()
+        row = conn.execute("SELECT id FROM sources WHERE src_lang = ? AND hash = ?", (src_lang, key)).fetchone()
         if row is not None:
             return row[0]
         cursor = conn.execute(
@@ -391,8 +420,21 @@ class SQLiteMemory(Matcher):
                    approved_at = excluded.approved_at, route = excluded.route,
                    engine = excluded.engine, origin = excluded.origin, via = excluded.via,
                    added_at = excluded.added_at""",
-            (source_id, tgt, base_lang(tgt), unit.target, unit.document or "", unit.segment or "",
-             unit.reviewer, unit.approved_at, unit.route, unit.engine, unit.origin, unit.via, now()),
+            (
+                source_id,
+                tgt,
+                base_lang(tgt),
+                unit.target,
+                unit.document or "",
+                unit.segment or "",
+                unit.reviewer,
+                unit.approved_at,
+                unit.route,
+                unit.engine,
+                unit.origin,
+                unit.via,
+                now(),
+            ),
         )
         return True
 
@@ -414,11 +456,30 @@ class SQLiteMemory(Matcher):
                 raise ValueError(f"unknown via {unit.via!r}")
             src, tgt, key = base_lang(unit.src_lang), langs.normalize(unit.tgt_lang), source_hash(norm)
             sources.append((src, key, None if unit.source == norm else unit.source, norm, len(norm)))
-            rows.append((src, key, tgt, base_lang(tgt), unit.target, unit.document or "", unit.segment or "",
-                         unit.reviewer, unit.approved_at, unit.route, unit.engine, unit.origin, unit.via, stamp))
+            rows.append(
+                (
+                    src,
+                    key,
+                    tgt,
+                    base_lang(tgt),
+                    unit.target,
+                    unit.document or "",
+                    unit.segment or "",
+                    unit.reviewer,
+                    unit.approved_at,
+                    unit.route,
+                    unit.engine,
+                    unit.origin,
+                    unit.via,
+                    stamp,
+                )
+            )
         with self._write() as conn:
-            conn.executemany("INSERT INTO sources (src_lang, hash, text, norm, length) VALUES (?, ?, ?, ?, ?) "
-                             "ON CONFLICT (src_lang, hash) DO NOTHING", sources)
+            conn.executemany(
+                "INSERT INTO sources (src_lang, hash, text, norm, length) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (src_lang, hash) DO NOTHING",
+                sources,
+            )
             conn.executemany(
                 """INSERT INTO units (source_id, tgt_lang, tgt_base, target, document, segment, reviewer,
                                       approved_at, route, engine, origin, via, added_at)
@@ -428,14 +489,15 @@ class SQLiteMemory(Matcher):
                        target = excluded.target, reviewer = excluded.reviewer,
                        approved_at = excluded.approved_at, route = excluded.route,
                        engine = excluded.engine, origin = excluded.origin, via = excluded.via,
-                       added_at = excluded.added_at""", rows)
+                       added_at = excluded.added_at""",
+                rows,
+            )
         return len(rows)
 
     def _prune(self, conn: sqlite3.Connection) -> None:
         conn.execute("DELETE FROM sources WHERE id NOT IN (SELECT source_id FROM units)")
 
-    def forget(self, document: str, segment: str, tgt_lang: str | None = None,
-               source: str | None = None) -> int:
+    def forget(self, document: str, segment: str, tgt_lang: str | None = None, source: str | None = None) -> int:
         """Remove catalog-made units of a segment (all languages, or one); how many.
 
         With ``source``, only the units of that sentence: a segment id names
@@ -469,9 +531,10 @@ class SQLiteMemory(Matcher):
             where = "" if not keep_imports else " WHERE u.via != 'import'"
             stale = []
             for row in conn.execute(
-                    "SELECT u.id, s.src_lang, s.norm, u.tgt_lang, u.document, u.segment, u.target, "
-                    "u.reviewer, u.approved_at, u.route, u.engine, u.origin, u.via "
-                    f"FROM units u JOIN sources s ON s.id = u.source_id{where}"):
+                "SELECT u.id, s.src_lang, s.norm, u.tgt_lang, u.document, u.segment, u.target, "
+                "u.reviewer, u.approved_at, u.route, u.engine, u.origin, u.via "
+                f"FROM units u JOIN sources s ON s.id = u.source_id{where}"
+            ):
                 key = row[1:6]
                 unit = wanted.get(key)
                 if unit is None:
@@ -485,8 +548,9 @@ class SQLiteMemory(Matcher):
             self._prune(conn)
         return report
 
-    def rebuild(self, locales_dir: str | os.PathLike[str], src_lang: str = SOURCE_LANG,
-                keep_imports: bool = True) -> RebuildReport:
+    def rebuild(
+        self, locales_dir: str | os.PathLike[str], src_lang: str = SOURCE_LANG, keep_imports: bool = True
+    ) -> RebuildReport:
         """:func:`locwork.tm.catalogs.rebuild_memory` on this memory."""
         from locwork.tm import catalogs
 
@@ -495,8 +559,7 @@ class SQLiteMemory(Matcher):
     def check(self) -> None:
         """Raise :class:`MemoryDamaged` unless SQLite's ``quick_check`` finds the file sound."""
         rows = self._query("PRAGMA quick_check(5)")
-        problems = [" ".join(r[0].replace("*** in database main ***", "").split())
-                    for r in rows if r[0] != "ok"]
+        problems = [" ".join(r[0].replace("*** in database main ***", "").split()) for r in rows if r[0] != "ok"]
         if problems:
             text = "; ".join(p for p in problems if p)
             raise _damaged(self.path, "integrity check: " + (text if len(text) <= 120 else text[:119] + "…"))
@@ -506,7 +569,8 @@ class SQLiteMemory(Matcher):
     def stats(self) -> dict:
         rows = self._query(
             "SELECT s.src_lang, u.tgt_lang, u.via, count(*) FROM units u JOIN sources s "
-            "ON s.id = u.source_id GROUP BY 1, 2, 3 ORDER BY 1, 2, 3")
+            "ON s.id = u.source_id GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+        )
         sources = self._query("SELECT count(*) FROM sources")[0][0]
         return {
             "path": str(self.path),
@@ -541,8 +605,10 @@ class SQLiteMemory(Matcher):
             return {}
         hashes = {source_hash(n): n for n in norms}
         marks = ",".join("?" * len(hashes))
-        rows = self._query(f"SELECT id, coalesce(text, norm), norm FROM sources "
-                           f"WHERE src_lang = ? AND hash IN ({marks})", [src, *hashes])
+        rows = self._query(
+            f"SELECT id, coalesce(text, norm), norm FROM sources WHERE src_lang = ? AND hash IN ({marks})",
+            [src, *hashes],
+        )
         return {row[2]: (row[0], row[1]) for row in rows if hashes.get(source_hash(row[2])) == row[2]}
 
     def _units_of(self, source_ids: Sequence[int], tgt_lang: str) -> dict[int, list[UnitRow]]:
@@ -564,8 +630,7 @@ class SQLiteMemory(Matcher):
 
     def _source_texts(self, ids: Sequence[int]) -> dict[int, str]:
         marks = ",".join("?" * len(ids))
-        return dict(self._query(f"SELECT id, coalesce(text, norm) FROM sources WHERE id IN ({marks})",
-                                list(ids)))
+        return dict(self._query(f"SELECT id, coalesce(text, norm) FROM sources WHERE id IN ({marks})", list(ids)))
 
     def _document_frequencies(self, words: Sequence[str]) -> dict[str, int]:
         """How many sources hold each word (0 if none), cached until the memory changes."""
@@ -577,8 +642,7 @@ class SQLiteMemory(Matcher):
             missing = [w for w in words if w not in self._df]
             if missing:
                 marks = ",".join("?" * len(missing))
-                found = dict(self._query(f"SELECT term, doc FROM src_vocab WHERE term IN ({marks})",
-                                         missing))
+                found = dict(self._query(f"SELECT term, doc FROM src_vocab WHERE term IN ({marks})", missing))
                 for word in missing:
                     self._df[word] = found.get(word, 0)
             return {w: self._df[w] for w in words}
@@ -589,11 +653,14 @@ class SQLiteMemory(Matcher):
         rarest words."""
         lo, hi = length_band(len(norm), threshold)
         exists = "EXISTS (SELECT 1 FROM units u WHERE u.source_id = s.id AND u.tgt_base = ?)"
-        scan = (f"SELECT s.id, s.norm FROM sources s WHERE s.src_lang = ? "
-                f"AND s.length BETWEEN ? AND ? AND {exists}", (src, lo, hi, tgt_base))
+        scan = (
+            f"SELECT s.id, s.norm FROM sources s WHERE s.src_lang = ? AND s.length BETWEEN ? AND ? AND {exists}",
+            (src, lo, hi, tgt_base),
+        )
         band = self._query(
-            "SELECT count(*) FROM (SELECT 1 FROM sources WHERE src_lang = ? AND length BETWEEN ? AND ? "
-            "LIMIT ?)", (src, lo, hi, SCAN_MAX + 1))[0][0]
+            "SELECT count(*) FROM (SELECT 1 FROM sources WHERE src_lang = ? AND length BETWEEN ? AND ? LIMIT ?)",
+            (src, lo, hi, SCAN_MAX + 1),
+        )[0][0]
         if scan_band(band):
             return self._query(*scan)
         chosen, postings = rare_terms(self._document_frequencies(terms(norm)))
@@ -609,25 +676,30 @@ class SQLiteMemory(Matcher):
             f"""SELECT s.id, s.norm FROM src_fts JOIN sources s ON s.id = src_fts.rowid
                 WHERE src_fts MATCH ? AND s.src_lang = ? AND s.length BETWEEN ? AND ? AND {exists}
                 ORDER BY src_fts.rank LIMIT ?""",
-            (expression, src, lo, hi, tgt_base, CANDIDATES))
+            (expression, src, lo, hi, tgt_base, CANDIDATES),
+        )
 
-    def _pooled_candidates(self, norm: str, src: str, tgt_base: str, band: tuple[int, int],
-                           df: dict[str, int]) -> list[tuple[int, str, str]]:
+    def _pooled_candidates(
+        self, norm: str, src: str, tgt_base: str, band: tuple[int, int], df: dict[str, int]
+    ) -> list[tuple[int, str, str]]:
         """A common-word query: at most :data:`POOL` sources read per chosen word (BM25 would
         rank every row holding one), ranked as the PostgreSQL store ranks them, by the summed
         idf of the chosen words found, the best :data:`PG_CANDIDATES` kept."""
         total = max(1, self._query("SELECT max(id) FROM sources")[0][0] or 0, *df.values())
         parts, params = [], []
         for word, count in df.items():
-            parts.append("SELECT * FROM (SELECT s.id, s.norm, coalesce(s.text, s.norm) AS text, s.length, "
-                         "? AS idf FROM src_fts CROSS JOIN sources s ON s.id = src_fts.rowid "  # the index first, rowid order
-                         "WHERE src_fts MATCH ? AND s.src_lang = ? AND s.length BETWEEN ? AND ? AND EXISTS "
-                         "(SELECT 1 FROM units u WHERE u.source_id = s.id AND u.tgt_base = ?) LIMIT ?)")
-            params += [math.log(1 + total / count), '"' + word.replace('"', '""') + '"', src, *band,
-                       tgt_base, POOL]
+            parts.append(
+                "SELECT * FROM (SELECT s.id, s.norm, coalesce(s.text, s.norm) AS text, s.length, "
+                "? AS idf FROM src_fts CROSS JOIN sources s ON s.id = src_fts.rowid "  # the index first, rowid order
+                "WHERE src_fts MATCH ? AND s.src_lang = ? AND s.length BETWEEN ? AND ? AND EXISTS "
+                "(SELECT 1 FROM units u WHERE u.source_id = s.id AND u.tgt_base = ?) LIMIT ?)"
+            )
+            params += [math.log(1 + total / count), '"' + word.replace('"', '""') + '"', src, *band, tgt_base, POOL]
         return self._query(
             f"SELECT id, norm, text FROM ({' UNION ALL '.join(parts)}) GROUP BY id "
-            "ORDER BY sum(idf) DESC, abs(length - ?), id LIMIT ?", [*params, len(norm), PG_CANDIDATES])
+            "ORDER BY sum(idf) DESC, abs(length - ?), id LIMIT ?",
+            [*params, len(norm), PG_CANDIDATES],
+        )
 
     def concordance(self, query: str, lang: str | None = None, limit: int = 50) -> list[ConcordanceHit]:
         """Units whose source or target holds the word or phrase ``query``.
@@ -676,8 +748,7 @@ class SQLiteMemory(Matcher):
         hits = []
         for row in rows:
             where = "both" if row[12] and row[13] else "source" if row[12] else "target"
-            hits.append(ConcordanceHit(row[0], row[1], row[2], row[3], row[4], row[5], row[6],
-                                       row[7], where))
+            hits.append(ConcordanceHit(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], where))
         return hits
 
 

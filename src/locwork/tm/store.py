@@ -38,8 +38,7 @@ class MemoryStore(Protocol):
 
     def add_many(self, units: Iterable[TMUnit]) -> int: ...
 
-    def forget(self, document: str, segment: str, tgt_lang: str | None = None,
-               source: str | None = None) -> int: ...
+    def forget(self, document: str, segment: str, tgt_lang: str | None = None, source: str | None = None) -> int: ...
 
     def sync(self, wanted_now: WantedNow, keep_imports: bool = True) -> RebuildReport:
         """Bring the catalog-made units in line with ``wanted_now()``, called inside one write
@@ -59,13 +58,21 @@ class MemoryStore(Protocol):
 
     def translations(self, text: str, tgt_lang: str, src_lang: str = SOURCE_LANG) -> list[TMUnit]: ...
 
-    def lookup(self, text: str, tgt_lang: str, src_lang: str = SOURCE_LANG,
-               threshold: float = DEFAULT_THRESHOLD, limit: int = 5) -> list[Match]: ...
+    def lookup(
+        self,
+        text: str,
+        tgt_lang: str,
+        src_lang: str = SOURCE_LANG,
+        threshold: float = DEFAULT_THRESHOLD,
+        limit: int = 5,
+    ) -> list[Match]: ...
 
-    def best(self, text: str, tgt_lang: str, src_lang: str = SOURCE_LANG,
-             threshold: float = DEFAULT_THRESHOLD) -> Match | None: ...
+    def best(
+        self, text: str, tgt_lang: str, src_lang: str = SOURCE_LANG, threshold: float = DEFAULT_THRESHOLD
+    ) -> Match | None: ...
 
-    def best_many(self, texts: Iterable[str], tgt_lang: str, src_lang: str = SOURCE_LANG,
-                  threshold: float = DEFAULT_THRESHOLD) -> dict[str, Match]: ...
+    def best_many(
+        self, texts: Iterable[str], tgt_lang: str, src_lang: str = SOURCE_LANG, threshold: float = DEFAULT_THRESHOLD
+    ) -> dict[str, Match]: ...
 
     def concordance(self, query: str, lang: str | None = None, limit: int = 50) -> list[ConcordanceHit]: ...
