@@ -134,7 +134,9 @@ def _translate_runs(
                 tm=memo.tm,
                 tm_threshold=memo.threshold,
             ):
-                yield (*where[Path(report.path).resolve()], report)
+                path, lang = where[Path(report.path).resolve()]
+                if done[(path, lang)] is None:  # the others were answered from their stamps
+                    yield path, lang, report
         finally:
             client.close()
         return
