@@ -391,52 +391,9 @@ class SQLiteMemory(Matcher):
 
     # ---------------------------------------------------------- writing
 
-    def _source_id(self, conn: sqlite3.Connection, text: str, src_lang: str) -> int:
-        norm = normalize(text)
-        key = source_hash(norm)
-        row = conn.execute("SELECT id FROM sources WHERE src_lang = ? AND hash = ?", (src_lang, key)).fetchone()
-        if row is not None:
-            return row[0]
-        cursor = conn.execute(
-            "INSERT INTO sources (src_lang, hash, text, norm, length) VALUES (?, ?, ?, ?, ?)",
-            (src_lang, key, None if text == norm else text, norm, len(norm)),
-        )
-        return cursor.lastrowid
-
     def _put(self, conn: sqlite3.Connection, unit: TMUnit) -> bool:
-        if not normalize(unit.source) or not unit.target.strip():
-            return False
-        if unit.via not in VIA:
-            raise ValueError(f"unknown via {unit.via!r}")
-        src = base_lang(unit.src_lang)
-        tgt = langs.normalize(unit.tgt_lang)
-        source_id = self._source_id(conn, unit.source, src)
-        conn.execute(
-            """INSERT INTO units (source_id, tgt_lang, tgt_base, target, document, segment, reviewer,
-                                  approved_at, route, engine, origin, via, added_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-               ON CONFLICT (source_id, tgt_lang, document, segment) DO UPDATE SET
-                   target = excluded.target, reviewer = excluded.reviewer,
-                   approved_at = excluded.approved_at, route = excluded.route,
-                   engine = excluded.engine, origin = excluded.origin, via = excluded.via,
-                   added_at = excluded.added_at""",
-            (
-                source_id,
-                tgt,
-                base_lang(tgt),
-                unit.target,
-                unit.document or "",
-                unit.segment or "",
-                unit.reviewer,
-                unit.approved_at,
-                unit.route,
-                unit.engine,
-                unit.origin,
-                unit.via,
-                now(),
-            ),
-        )
-        return True
+        """Store (or replace) one unit inside the caller's transaction; False if it has no source or no target."""
+        return self._put_many(conn, [unit]) > 0
 
     def add(self, unit: TMUnit) -> bool:
         """Store (or replace) one unit; False if it has no source or no target."""
@@ -446,6 +403,12 @@ class SQLiteMemory(Matcher):
     def add_many(self, units: Iterable[TMUnit]) -> int:
         """Store many units in one transaction, with two ``executemany`` (bulk: about ten times
         faster than one unit at a time); how many went in."""
+        with self._write() as conn:
+            return self._put_many(conn, units)
+
+    @staticmethod
+    def _put_many(conn: sqlite3.Connection, units: Iterable[TMUnit]) -> int:
+        """Store units inside the caller's transaction; units with no source or no target are skipped."""
         sources, rows = [], []
         stamp = now()
         for unit in units:
@@ -474,24 +437,23 @@ class SQLiteMemory(Matcher):
                     stamp,
                 )
             )
-        with self._write() as conn:
-            conn.executemany(
-                "INSERT INTO sources (src_lang, hash, text, norm, length) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (src_lang, hash) DO NOTHING",
-                sources,
-            )
-            conn.executemany(
-                """INSERT INTO units (source_id, tgt_lang, tgt_base, target, document, segment, reviewer,
-                                      approved_at, route, engine, origin, via, added_at)
-                   VALUES ((SELECT id FROM sources WHERE src_lang = ? AND hash = ?),
-                           ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                   ON CONFLICT (source_id, tgt_lang, document, segment) DO UPDATE SET
-                       target = excluded.target, reviewer = excluded.reviewer,
-                       approved_at = excluded.approved_at, route = excluded.route,
-                       engine = excluded.engine, origin = excluded.origin, via = excluded.via,
-                       added_at = excluded.added_at""",
-                rows,
-            )
+        conn.executemany(
+            "INSERT INTO sources (src_lang, hash, text, norm, length) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (src_lang, hash) DO NOTHING",
+            sources,
+        )
+        conn.executemany(
+            """INSERT INTO units (source_id, tgt_lang, tgt_base, target, document, segment, reviewer,
+                                  approved_at, route, engine, origin, via, added_at)
+               VALUES ((SELECT id FROM sources WHERE src_lang = ? AND hash = ?),
+                       ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (source_id, tgt_lang, document, segment) DO UPDATE SET
+                   target = excluded.target, reviewer = excluded.reviewer,
+                   approved_at = excluded.approved_at, route = excluded.route,
+                   engine = excluded.engine, origin = excluded.origin, via = excluded.via,
+                   added_at = excluded.added_at""",
+            rows,
+        )
         return len(rows)
 
     def _prune(self, conn: sqlite3.Connection) -> None:
