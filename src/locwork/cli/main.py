@@ -190,6 +190,31 @@ CLUSTER_HELP = (
 )
 
 
+def memory_and_cluster_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--tm/--no-tm, --tm-threshold and --cluster, the same on translate and pretranslate."""
+    options = [
+        click.option(
+            "--tm/--no-tm",
+            "use_tm",
+            default=True,
+            show_default=True,
+            help="Use the project's translation memory (.locwork/tm.sqlite or $LOCWORK_TM) "
+            "first: exact and fuzzy matches become drafts to review, MT does the rest.",
+        ),
+        click.option(
+            "--tm-threshold",
+            type=click.FloatRange(1, 100),
+            default=DEFAULT_TM_THRESHOLD,
+            show_default=True,
+            help="Lowest fuzzy-match score (percent) taken from the memory.",
+        ),
+        click.option("--cluster", metavar="tcp://HOST:PORT", help=CLUSTER_HELP),
+    ]
+    for option in reversed(options):  # applied bottom-up, listed in this order in --help
+        command = option(command)
+    return command
+
+
 @cli.command()
 @click.argument("sources", metavar="FOLDER|FILE...", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--to", "targets", required=True, help="Target languages, comma-separated (en,es,ca).")
@@ -215,22 +240,7 @@ CLUSTER_HELP = (
     type=click.Path(path_type=Path),
     help="Folder of the catalogs.",
 )
-@click.option(
-    "--tm/--no-tm",
-    "use_tm",
-    default=True,
-    show_default=True,
-    help="Use the project's translation memory (.locwork/tm.sqlite or $LOCWORK_TM) "
-    "first: exact and fuzzy matches become drafts to review, MT does the rest.",
-)
-@click.option(
-    "--tm-threshold",
-    type=click.FloatRange(1, 100),
-    default=DEFAULT_TM_THRESHOLD,
-    show_default=True,
-    help="Lowest fuzzy-match score (percent) taken from the memory.",
-)
-@click.option("--cluster", metavar="tcp://HOST:PORT", help=CLUSTER_HELP)
+@memory_and_cluster_options
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
 def translate(
     sources: tuple[Path, ...],
@@ -320,22 +330,7 @@ def translate(
 @click.option("--route", "route_spec", help="Pin a route, e.g. en-es-fr.")
 @click.option("--glossary", type=click.Path(path_type=Path))
 @click.option("--max-hops", default=DEFAULT_MAX_HOPS, show_default=True, type=click.IntRange(1, 5))
-@click.option(
-    "--tm/--no-tm",
-    "use_tm",
-    default=True,
-    show_default=True,
-    help="Use the project's translation memory (.locwork/tm.sqlite or $LOCWORK_TM) "
-    "first: exact and fuzzy matches become drafts to review, MT does the rest.",
-)
-@click.option(
-    "--tm-threshold",
-    type=click.FloatRange(1, 100),
-    default=DEFAULT_TM_THRESHOLD,
-    show_default=True,
-    help="Lowest fuzzy-match score (percent) taken from the memory.",
-)
-@click.option("--cluster", metavar="tcp://HOST:PORT", help=CLUSTER_HELP)
+@memory_and_cluster_options
 @click.option("--json", "as_json", is_flag=True)
 def pretranslate(
     catalog_paths: tuple[Path, ...],
