@@ -532,6 +532,7 @@ def translate_document(
     reference = source_reference(doc, root)
     seen = _identity(path)
     snapshot = catalog.load(path) if seen else catalog.new_catalog(lang, doc.name, reference, source_lang=route.src)
+    moved = catalog.check_owner(snapshot.metadata, path, doc.path, root)
     if _identity(path) != seen:
         seen = _CHANGED  # rewritten while we read it: read it again under the lock
     before = _fingerprint(snapshot) if seen else None
@@ -578,6 +579,8 @@ def translate_document(
                 record_mt(entry, result, route, models)
         if glossary is not None and len(glossary):
             po.metadata["X-Locwork-Glossary"] = glossary.source
+        if moved:  # the document was renamed or moved: its catalog follows it
+            catalog.claim(po.metadata, reference)
         digest = _write_if_changed(po, path, before)
         complete = not any(needs_mt(e) for e in po if not e.obsolete)
     return TranslateReport(lang, path, route, len(todo), len(doc.translatable) - len(todo),

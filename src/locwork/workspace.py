@@ -90,11 +90,24 @@ def check_name(name: str) -> str:
     return name
 
 
+def _stem_taken(corpus: Path, candidate: Path) -> bool:
+    """Another document of ``corpus/`` has ``candidate``'s name without extension (``a.txt`` for ``a.md``):
+    the two would share their catalogs, which are named after that stem."""
+    return any(
+        p.suffix.lower() in DOCUMENT_SUFFIXES and p.stem == candidate.stem and p.name != candidate.name
+        for p in corpus.iterdir()
+    )
+
+
 def _free_name(corpus: Path, name: str, data: bytes) -> tuple[Path, bool]:
-    """corpus/name, or name-2, name-3... if a different file has that name."""
+    """corpus/name, or name-2, name-3... if a different file has that name, or another document its stem."""
     stem, suffix = Path(name).stem, Path(name).suffix
     candidate, n = corpus / name, 1
-    while candidate.exists():
+    while candidate.exists() or _stem_taken(corpus, candidate):
+        if not candidate.exists():
+            n += 1
+            candidate = corpus / f"{stem}-{n}{suffix}"
+            continue
         try:
             same = inputs.read_file(candidate, len(data), "document")[0] == data
         except LocworkError:  # a folder, a FIFO, a larger file: not this upload
@@ -138,8 +151,12 @@ def save_upload(project: Project, name: str, data: bytes) -> Upload:
         raise LocworkError(f"{name!r}: refusing to write outside {corpus}")
     if not reused:
         atomic.atomic_write_bytes(path, data)
-        if path.name != name:
+        if path.name != name and (corpus / name).exists():
             messages.append(f"a different {name} exists: saved as {path.name}")
+        elif path.name != name:
+            messages.append(
+                f"another document is named {Path(name).stem} (its catalogs have that name): saved as {path.name}"
+            )
     else:
         messages.append(f"{path.name} is already in the corpus")
     doc = load_document(path)

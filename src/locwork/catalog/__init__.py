@@ -79,6 +79,9 @@ from locwork.catalog.provenance import (
 )
 from locwork.catalog.paths import (
     CatalogRef,
+    check_distinct_documents,
+    check_owner,
+    claim,
     all_catalogs,
     catalog_path,
     document_catalogs,
@@ -97,6 +100,9 @@ __all__ = [
     "check",
     "new_catalog",
     "catalog_path",
+    "check_owner",
+    "claim",
+    "check_distinct_documents",
     "entry_state",
     "set_state",
     "get_meta",

@@ -83,3 +83,62 @@ def all_catalogs(locales_dir: str | os.PathLike[str], document: str | None = Non
     """Every ``<locales>/<lang>/<document>.po`` (every document's when ``document`` is None), sorted."""
     pattern = f"*/{document}.po" if document else "*/*.po"
     return sorted(p for p in Path(locales_dir).glob(pattern) if p.is_file())
+
+
+#: The header line that names the document a catalog translates (see :mod:`.header`).
+SOURCE_HEADER = "X-Locwork-Source"
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
+
+
+def check_owner(
+    metadata: dict[str, str], path: str | os.PathLike[str], document_path: Path | None, root: Path | None = None
+) -> bool:
+    """Refuse to write one document's translations into another document's catalog.
+
+    Catalogs are named after the document without its extension, so
+    ``corpus/a.txt`` and ``corpus/a.md`` would share ``locales/es/a.po`` and the
+    second would turn the first one's work obsolete. The catalog's header names
+    its document; when that is another file that still exists, this is a
+    one-line error. A document that was renamed or moved (its old file gone)
+    keeps its catalog: then this returns True, and the caller names the
+    document anew in the header (:func:`claim`).
+    """
+    owner = (metadata.get(SOURCE_HEADER) or "").strip()
+    if not owner or document_path is None:
+        return False
+    owner_path = Path(owner)
+    if not owner_path.is_absolute():
+        owner_path = (root or Path.cwd()) / owner_path
+    if not owner_path.is_file():
+        return True
+    if _same_file(owner_path, document_path):
+        return False
+    raise LocworkError(
+        f"{path} is the catalog of {owner}, not of {document_path}: catalogs are named after the "
+        "document without its extension; rename one of the two documents"
+    )
+
+
+def claim(metadata: dict[str, str], reference: str) -> None:
+    """Name ``reference`` as the catalog's document (after :func:`check_owner` found its old file gone)."""
+    if SOURCE_HEADER in metadata:
+        metadata[SOURCE_HEADER] = reference
+
+
+def check_distinct_documents(paths: list[Path]) -> None:
+    """One line naming two documents of one run that would share their catalogs (``a.txt``, ``a.md``)."""
+    seen: dict[str, Path] = {}
+    for path in paths:
+        name = document_name(path)
+        other = seen.setdefault(name, path)
+        if other is not path and not _same_file(other, path):
+            raise LocworkError(
+                f"{other} and {path} would share the catalogs {name}.po (catalogs are named after the "
+                "document without its extension): rename one of them"
+            )

@@ -296,7 +296,10 @@ def translate(
             emit_json(reports)
         return
     from locwork import glossary as glossary_mod, pipeline, services, tm, workspace
+    from locwork.catalog.paths import check_distinct_documents
     from locwork.engines.registry import Engines
+
+    check_distinct_documents(paths)
 
     terms = glossary_mod.load(glossary) if glossary else None
     # Segmentation corrections made in the app apply here too.
