@@ -108,6 +108,11 @@ def test_empty_strings_keep_their_places(case):
     assert_same_hypotheses([out[1], out[3], out[4]], [expected[0], expected[1], expected[0]])
 
 
+def test_blank_text_comes_back_as_it_is(case):
+    out = case.engine.translate_batch(["  ", "\t", case.sentences[0]], case.src, case.tgt)
+    assert [hyps[0].text for hyps in out[:2]] == ["  ", "\t"]
+
+
 def test_deterministic(case):
     once = case.engine.translate_batch(case.sentences, case.src, case.tgt)
     again = case.engine.translate_batch(case.sentences, case.src, case.tgt)

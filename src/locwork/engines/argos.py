@@ -306,8 +306,8 @@ class ArgosEngine:
         ``</s>`` included when the decoder ended the sentence itself, the
         metadata's target prefix token excluded - divided by ``(number of
         those tokens) ** length_penalty`` (0.2 by default, as in argos).
-        Always <= 0; higher is better. An empty or blank text gets one empty
-        hypothesis scored 0.
+        Always <= 0; higher is better. An empty or blank text comes back as
+        it is (as from Apertium and Bergamot), one hypothesis scored 0.
         """
         if n_best < 1:
             raise ValueError("n_best must be at least 1")
@@ -345,7 +345,7 @@ class ArgosEngine:
                     for i, hyps in zip(chunk, outputs):
                         results[i] = hyps
         return [
-            results[unique[text]] if text in unique else [Hypothesis("", 0.0)]
+            results[unique[text]] if text in unique else [Hypothesis(text, 0.0)]
             for text in texts
         ]
 
