@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
+from locwork.constants import LOCALES_DIR
 from locwork.errors import LocworkError
 
 EXIT_INPUT = 1  # a problem with the input or the set-up
@@ -125,3 +127,15 @@ def document_paths(source: Path) -> list[Path]:
             raise LocworkError(f"{source}: no .txt, .md or .html documents in this folder")
         return paths
     return [source]
+
+
+def locales_option(help: str = "Folder of the catalogs.") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The ``--locales`` option (into ``locales_dir``) that every command reading catalogs takes."""
+    return click.option(
+        "--locales",
+        "locales_dir",
+        default=LOCALES_DIR,
+        show_default=True,
+        type=click.Path(path_type=Path),
+        help=help,
+    )

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import click
 
-from locwork.constants import EXPORTS_DIR, LOCALES_DIR
+from locwork.cli.common import locales_option
+from locwork.constants import EXPORTS_DIR
 from locwork.errors import LocworkError
 
 
@@ -70,14 +71,7 @@ class ExportFormat(click.ParamType):  # type: ignore[type-arg]  # generic in cli
     help="Source document (default: found from the catalog's #: references; "
     "with --all, only this document's catalogs).",
 )
-@click.option(
-    "--locales",
-    "locales_dir",
-    default=LOCALES_DIR,
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="Folder of the catalogs (with --all).",
-)
+@locales_option("Folder of the catalogs (with --all).")
 @click.option(
     "--out-dir",
     default=EXPORTS_DIR,

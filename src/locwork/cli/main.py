@@ -26,12 +26,13 @@ from locwork.cli.common import (
     emit_json,
     engine_lang,
     lang_code,
+    locales_option,
     normalize_route_spec,
     parse_route_pins,
     progress_bar,
     split_langs,
 )
-from locwork.constants import DEFAULT_MAX_HOPS, DEFAULT_TM_THRESHOLD, LOCALES_DIR, SOURCE_LANG
+from locwork.constants import DEFAULT_MAX_HOPS, DEFAULT_TM_THRESHOLD, SOURCE_LANG
 from locwork.engines.registry import ENGINE_NAMES
 from locwork.errors import LocworkError
 
@@ -232,14 +233,7 @@ def memory_and_cluster_options(command: Callable[..., Any]) -> Callable[..., Any
     type=click.IntRange(1, 8),
     help="Alternatives to keep per segment (engines that can give them).",
 )
-@click.option(
-    "--locales",
-    "locales_dir",
-    default=LOCALES_DIR,
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="Folder of the catalogs.",
-)
+@locales_option()
 @memory_and_cluster_options
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
 def translate(

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import click
 
-from locwork.cli.common import emit_json, split_langs
-from locwork.constants import DEFAULT_TM_THRESHOLD as DEFAULT_THRESHOLD, LOCALES_DIR, SOURCE_LANG
+from locwork.cli.common import emit_json, locales_option, split_langs
+from locwork.constants import DEFAULT_TM_THRESHOLD as DEFAULT_THRESHOLD, SOURCE_LANG
 from locwork.errors import LocworkError
 
 EXIT_WARNINGS = 4  # `locwork qa` found something (1 stays "could not check")
@@ -56,14 +56,7 @@ def _memory(create: bool = False, locales_dir: Path | None = None):
 
 
 @tm_group.command("rebuild")
-@click.option(
-    "--locales",
-    "locales_dir",
-    default=LOCALES_DIR,
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="Folder of the catalogs.",
-)
+@locales_option()
 @click.option("--drop-imports", is_flag=True, help="Also remove the units imported from TMX files.")
 @click.option(
     "--force",
@@ -280,14 +273,7 @@ def tm_migrate(source: str, destination: str, merge: bool, as_json: bool) -> Non
 
 @click.command("qa")
 @click.argument("doc", metavar="DOC")
-@click.option(
-    "--locales",
-    "locales_dir",
-    default=LOCALES_DIR,
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="Folder of the catalogs.",
-)
+@locales_option()
 @click.option("--lang", "languages", help="Only these languages (comma-separated).")
 @click.option("--approved-only", is_flag=True, help="Check approved translations only.")
 @click.option(
