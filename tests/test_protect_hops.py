@@ -140,14 +140,15 @@ def test_a_name_the_engines_would_translate_as_words_is_kept(engines):
 
 
 def test_sentences_without_lost_names_get_exactly_the_unprotected_output(engines):
-    """Protection on demand changes nothing where no name was lost: the
-    capitalised common nouns and a head noun before a name ("Centre
-    Brennan") are translated as without protection."""
+    """Protection on demand changes nothing where no name was lost: "em
+    Kyoto", not "a Kyoto" (a placeholder does not take the preposition it
+    needs), and a head noun before a name ("Centre Brennan") is translated."""
     from locwork.pipeline import route_chunk
 
-    route = _route(FR_ES_PT)
+    route = _route((("fr", "ca"), ("ca", "pt")))
     texts = ["Le chat dort sur le canapé depuis ce matin.",
-             "Le Ministère de l'Intérieur et les Frères musulmans à Kyoto.",
+             "De nouvelles données dévoilées lors d'un grand congrès de physique, à Kyoto.",
+             "Ils ont côtoyé le monde moderne lors de leurs exils en Iran ou au Pakistan.",
              "Un rapport du Centre Brennan démontre que les États ont voté."]
     out = [r.text for r in route_chunk(engines, route, texts)]
     assert out == _chain(engines, route.hops, texts)
