@@ -77,6 +77,7 @@ SEEDS = (
     "apertium:fr-ca,apertium:ca-pt,apertium:pt-es",
 )
 
+PROTECT_CODE = hashlib.sha1(Path(protect.__file__).read_bytes()).hexdigest()[:12]
 CHRF = sacrebleu.CHRF()
 BLEU = sacrebleu.BLEU()
 
@@ -134,7 +135,9 @@ class Chains:
 
     @staticmethod
     def _name(source: str, hops: list[Hop], mode: str) -> str:
-        return f"{source}|{spec_of(hops)}|{mode}"
+        # A protected step depends on protect.py: a changed protection never
+        # reuses a stale cache entry.
+        return f"{source}|{spec_of(hops)}|{mode}" + (f"|{PROTECT_CODE}" if mode != "none" else "")
 
     def step(self, source: str, texts: list[str], hops: list[Hop], mode: str = "protected") -> dict:
         """After the hops: ``raw`` (last hop's output, the next hop's input)

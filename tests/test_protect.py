@@ -63,6 +63,13 @@ def test_name_runs_leave_out_acronyms_and_sentence_initial_words():
     assert protect.name_runs("Avec Bitcoin, payer.", first=False) == ["Bitcoin"]
 
 
+def test_a_neural_hop_may_move_or_transliterate_a_name_but_not_drop_a_word():
+    assert protect._words_kept("Sophie Pommier", "Egypt expert Sophie Pommier said")
+    assert protect._words_kept("Andrian Nikolaïev", "The father, Andrian Nikolaev, was")
+    assert not protect._words_kept("Marco Rubio", "Mr Rubio said")
+    assert not protect._words_kept("Hélène Richard", "The hopes of Hél-ne Richard")
+
+
 TBX = b"""<?xml version="1.0" encoding="UTF-8"?>
 <martif type="TBX" xml:lang="en"><text><body>
   <termEntry id="t1">

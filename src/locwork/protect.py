@@ -28,6 +28,7 @@ be dropped or changed by a model.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
@@ -273,16 +274,25 @@ def neural_hop(translate: "Translate", texts: Sequence[str],
     """A neural hop: names as words (the model translates "Roma" → "Rome"),
     placeholders guarded.
 
-    A text whose translation lost a name of several words that the French
-    source has ("Marco Rubio" → "Mr Rubio") is translated again with that
-    name as a placeholder. A pivot language's form ("Estados Unidos") is no
-    source name: the model should translate it.
+    A text whose translation lost a word of a name of several words that
+    the French source has ("Marco Rubio" → "Mr Rubio") is translated again
+    with that name as a placeholder. A pivot language's form ("Estados
+    Unidos") is no source name: the model should translate it; a name moved
+    in the sentence ("l'Egypte Sophie Pommier" → "Egypte expert Sophie
+    Pommier") or transliterated ("Nikolaïev" → "Nikolaev") is kept.
     """
     outputs = guard(translate, texts)
     lost = [[r for r in name_runs(text) if " " in r and _has(r, m.text)
-             and not _has(r, out[0].text if out else "")]
+             and not _words_kept(r, out[0].text if out else "")]
             for text, m, out in zip(texts, masks, outputs)]
     return _retry_with_names_masked(translate, texts, outputs, lost)
+
+
+def _words_kept(name: str, output: str) -> bool:
+    """Each word of the name is in the output, or a close spelling of it."""
+    words = re.findall(r"[\w'’-]+", output)
+    return all(_has(w, output) or difflib.get_close_matches(w, words, n=1, cutoff=0.85)
+               for w in name.split(" "))
 
 
 def tokens_in(text: str) -> list[str]:
