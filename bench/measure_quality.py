@@ -14,8 +14,8 @@ On the first N lines of ``../shared/data/mt-dev/newstest2013.{fr,en,es,de}``:
 2. routes from French to each language with references (en, es, de), up to
    ``--max-hops`` (4): the ``--candidates`` best by the router's estimate,
    then, until the router's pick is a measured route, its pick. chrF and BLEU
-   end to end (sacrebleu), through the pipeline's protection (mask, freeze
-   between hops, unmask). Prefixes are translated once and cached in
+   end to end (sacrebleu), through the pipeline's protection (mask, names
+   protected on demand after each hop, unmask). Prefixes are translated once and cached in
    ``--cache`` (a temporary folder by default), so a route costs only its
    hops not yet run;
 3. the *extension scales*: for a hop h into a reference language that
@@ -25,11 +25,9 @@ On the first N lines of ``../shared/data/mt-dev/newstest2013.{fr,en,es,de}``:
    measured(C + h) × scale(h): chains to Portuguese are ranked by how they
    score once carried into English by the same last hop.
 
-The routes in ``COMPARED`` (today's picks and the previous ones) are also
-translated without protection and with the previous protection (names
-carried through Bergamot as placeholders), with chrF and the number of
-sentences that lose a name: a capitalised word of the French source that the
-reference keeps verbatim and the translation lacks.
+Every route is also translated without protection, with chrF and, for
+both, the number of sentences that lose a name: a capitalised word of the French
+source that the reference keeps verbatim and the translation lacks.
 
 Then, for every route measured, the router's prediction without that
 route's own figure (leave one out) next to the measurement, and per target
@@ -79,9 +77,7 @@ SEEDS = (
     "apertium:fr-ca,apertium:ca-pt,apertium:pt-es",
 )
 
-#: Routes measured with and without protection: today's picks and the previous ones.
-COMPARED = SEEDS[:2] + ("apertium:fr-ca,apertium:ca-es", "apertium:fr-es")
-
+PROTECT_CODE = hashlib.sha1(Path(protect.__file__).read_bytes()).hexdigest()[:12]
 CHRF = sacrebleu.CHRF()
 BLEU = sacrebleu.BLEU()
 
@@ -109,17 +105,16 @@ def hops_of(spec: str) -> list[Hop]:
     return hops
 
 
-#: How the chains are protected: ``released`` is the pipeline's way (mask,
-#: freeze names between hops, write them back before a neural hop, guard
-#: every hop's placeholders); ``carried`` the previous one (names stay
-#: placeholders through the neural hop, no guard); ``none`` no protection.
-MODES = ("released", "carried", "none")
+#: How the chains are protected: ``protected`` is the pipeline's way (mask,
+#: guard every hop's placeholders, names protected on demand after each
+#: hop); ``none`` no protection.
+MODES = ("protected", "none")
 
 
 class Chains:
     """Translate texts through chains of hops, each prefix once (memory + disk).
 
-    Same steps as ``pipeline.route_chunk`` in mode ``released``.
+    Same steps as ``pipeline.route_chunk`` in mode ``protected``.
     """
 
     def __init__(self, engines: Engines, cache: Path) -> None:
@@ -140,30 +135,30 @@ class Chains:
 
     @staticmethod
     def _name(source: str, hops: list[Hop], mode: str) -> str:
-        # "carried" keeps the cache names of the runs made before the modes.
-        return f"{source}|{spec_of(hops)}" + ("" if mode == "carried" else f"|{mode}")
+        # A protected step depends on protect.py: a changed protection never
+        # reuses a stale cache entry.
+        return f"{source}|{spec_of(hops)}|{mode}" + (f"|{PROTECT_CODE}" if mode != "none" else "")
 
-    def step(self, source: str, texts: list[str], hops: list[Hop], mode: str = "released") -> dict:
-        """After the hops: ``raw`` (last hop's output), ``frozen`` (the next
-        hop's input) and ``masks`` (slots, names, released; per text)."""
+    def step(self, source: str, texts: list[str], hops: list[Hop], mode: str = "protected") -> dict:
+        """After the hops: ``raw`` (last hop's output, the next hop's input)
+        and ``masks`` (slots; per text)."""
         if not hops:
             masks = [protect.mask(t) if mode != "none" else protect.Masked(t) for t in texts]
-            return {"raw": texts, "frozen": [m.text for m in masks],
-                    "masks": [_dump(m) for m in masks]}
+            return {"raw": [m.text for m in masks], "masks": [_dump(m) for m in masks]}
         name = self._name(source, hops, mode)
         if name in self.memory:
             return self.memory[name]
         path = self._file(name)
         cached = self._cached(path)
         if cached is not None:
-            self.memory[name] = _upgrade(cached)
+            self.memory[name] = cached
             return self.memory[name]
         before = self.step(source, texts, hops[:-1], mode)
         hop = hops[-1]
         masks = [_load(m) for m in before["masks"]]
         for masked, text in zip(masks, texts):
-            masked.text = text  # the source, for neural_hop's names
-        inputs = list(before["frozen"])
+            masked.text = text  # the source, for the names protected on demand
+        inputs = list(before["raw"])
         start = time.perf_counter()
         todo = [i for i, t in enumerate(inputs) if t.strip()]
 
@@ -179,25 +174,17 @@ class Chains:
             return [[protect.Hypothesis(memo[t])] for t in batch]
 
         batch = [inputs[i] for i in todo]
-        if mode == "released" and hop.engine in protect.NEURAL_ENGINES:
+        if mode == "protected" and hop.engine in protect.NEURAL_ENGINES:
             out = protect.neural_hop(translate, batch, [masks[i] for i in todo])
-        elif mode == "released":
-            out = protect.guard(translate, batch)
+        elif mode == "protected":
+            out = protect.keep_names(translate, batch, protect.guard(translate, batch),
+                                     [masks[i] for i in todo])
         else:
             out = translate(batch)
         self.seconds[name] = time.perf_counter() - start
         by_index = {i: o[0].text for i, o in zip(todo, out)}
-        raw, frozen, dumped = [], [], []
-        for i, previous in enumerate(inputs):
-            text = by_index.get(i, "")
-            raw.append(text)
-            if mode == "none":
-                frozen.append(text)
-            else:
-                frozen.append(protect.freeze(masks[i], text, previous) if i in by_index else "")
-            dumped.append(_dump(masks[i]))
-        result = {"raw": raw, "frozen": frozen, "masks": dumped,
-                  "before_masks": [_dump(m) for m in masks],
+        raw = [by_index.get(i, "") for i in range(len(inputs))]
+        result = {"raw": raw, "masks": before["masks"],
                   "seconds": round(self.seconds[name], 2)}
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(result, ensure_ascii=False), "utf-8")
@@ -207,26 +194,21 @@ class Chains:
         return result
 
     def _memo(self, source: str, texts: list[str], hops: list[Hop], mode: str) -> dict[str, str]:
-        """Input line → output of the last hop, from the other modes' cached runs."""
-        memo: dict[str, str] = {}
-        for other in MODES:
-            name = self._name(source, hops, other)
-            if other == mode or not (name in self.memory or self._cached(self._file(name))):
-                continue
-            done = self.step(source, texts, hops, other)
-            before = self.step(source, texts, hops[:-1], other)
-            if other == "released" and hops[-1].engine in protect.NEURAL_ENGINES:
-                continue  # its outputs went through neural_hop's retries
-            memo.update({i: o for i, o in zip(before["frozen"], done["raw"]) if i.strip()})
-        return memo
+        """Input line → output of the last hop, from the unprotected cached run
+        (the protected one's outputs went through retries)."""
+        name = self._name(source, hops, "none")
+        if mode == "none" or not (name in self.memory or self._cached(self._file(name))):
+            return {}
+        done = self.step(source, texts, hops, "none")
+        before = self.step(source, texts, hops[:-1], "none")
+        return {i: o for i, o in zip(before["raw"], done["raw"]) if i.strip()}
 
     def translate(self, source: str, texts: list[str], hops: list[Hop],
-                  mode: str = "released") -> list[str]:
+                  mode: str = "protected") -> list[str]:
         result = self.step(source, texts, hops, mode)
-        return [protect.unmask(raw, _load(m))[0]
-                for raw, m in zip(result["raw"], result["before_masks"])]
+        return [protect.unmask(raw, _load(m))[0] for raw, m in zip(result["raw"], result["masks"])]
 
-    def route_seconds(self, source: str, hops: list[Hop], mode: str = "released") -> float | None:
+    def route_seconds(self, source: str, hops: list[Hop], mode: str = "protected") -> float | None:
         """Seconds its hops took when first run (None if the cache does not say)."""
         times = [self.memory.get(self._name(source, hops[:k], mode), {}).get("seconds")
                  for k in range(1, len(hops) + 1)]
@@ -234,20 +216,11 @@ class Chains:
 
 
 def _dump(masked: protect.Masked) -> dict:
-    return {"slots": masked.slots, "names": sorted(masked.names), "released": sorted(masked.released)}
+    return {"slots": masked.slots, "glued": masked.glued}
 
 
 def _load(data: dict) -> protect.Masked:
-    return protect.Masked("", dict(data["slots"]), set(data["names"]), set(data["released"]))
-
-
-def _upgrade(result: dict) -> dict:
-    """A cache file from before the modes (``slots`` only; mode carried)."""
-    if "masks" not in result:
-        result["masks"] = [{"slots": s, "names": [], "released": []} for s in result.pop("slots")]
-        result["before_masks"] = [{"slots": s, "names": [], "released": []}
-                                  for s in result.pop("before_slots")]
-    return result
+    return protect.Masked("", dict(data["slots"]), dict(data.get("glued", {})))
 
 
 def names_lost(sources: list[str], refs: list[str], hyps: list[str]) -> int:
@@ -366,22 +339,22 @@ def main() -> int:
 
         def measure(hops: list[Hop], target: str) -> None:
             spec = spec_of(hops)
-            compare = spec in COMPARED
-            if spec in routes and ("chrf_none" in routes[spec] or not compare):
+            if spec in routes and "chrf_none" in routes[spec]:
                 return
-            modes = MODES if compare else ("released",)
-            outs = {mode: chains.translate("newstest.fr", data["fr"], hops, mode) for mode in modes}
-            out = outs["released"]
+            # Unprotected first: the protected run then sends the engines only
+            # the lines that differ (retries, placeholders).
+            outs = {mode: chains.translate("newstest.fr", data["fr"], hops, mode)
+                    for mode in reversed(MODES)}
+            out = outs["protected"]
             routes[spec] = {
                 "chrf": round(chrf(out, data[target]), 2),
                 "bleu": round(BLEU.corpus_score(out, [data[target]]).score, 2),
                 "seconds": chains.route_seconds("newstest.fr", hops),
                 "target": target,
             }
-            if compare:
-                for mode in modes:
-                    routes[spec][f"chrf_{mode}"] = round(chrf(outs[mode], data[target]), 2)
-                    routes[spec][f"names_lost_{mode}"] = names_lost(data["fr"], data[target], outs[mode])
+            for mode in MODES:
+                routes[spec][f"chrf_{mode}"] = round(chrf(outs[mode], data[target]), 2)
+                routes[spec][f"names_lost_{mode}"] = names_lost(data["fr"], data[target], outs[mode])
             print(f"route {spec}: {routes[spec]}", file=sys.stderr)
 
         for spec in SEEDS:
@@ -437,23 +410,15 @@ def main() -> int:
         from locwork.routing import quality_table
         quality_table.cache_clear()
 
-    print(f"| target | route (fr→…) | predicted chrF | measured chrF | BLEU | picked | s / {args.lines} lines |")
-    print("|---|---|---:|---:|---:|---|---:|")
+    print(f"| target | route (fr→…) | predicted chrF | measured chrF (protected) | unprotected | "
+          f"sentences losing a name (protected / unprotected) | BLEU | picked | s / {args.lines} lines |")
+    print("|---|---|---:|---:|---:|---|---:|---|---:|")
     for spec, row in sorted(routes.items(), key=lambda kv: (kv[1]["target"], -kv[1]["chrf"])):
         route = score_route(hops_of(spec), {"hops": {}, "routes": {}})
-        print(f"| {row['target']} | {route} | {row['predicted']:.1f} | {row['chrf']:.1f} | "
-              f"{row['bleu']:.1f} | {'**yes**' if row['picked'] else ''} | "
+        print(f"| {row['target']} | {route} | {row['predicted']:.1f} | {row['chrf']:.2f} | "
+              f"{row.get('chrf_none', float('nan')):.2f} | {row.get('names_lost_protected', '')} / "
+              f"{row.get('names_lost_none', '')} | {row['bleu']:.1f} | {'**yes**' if row['picked'] else ''} | "
               f"{'' if row.get('seconds') is None else format(row['seconds'], '.1f')} |")
-    print()
-    print("| target | route (fr→…) | chrF protected | chrF names carried through Bergamot | "
-          "chrF unprotected | sentences losing a name (protected / carried / unprotected) |")
-    print("|---|---|---:|---:|---:|---|")
-    for spec, row in sorted(routes.items(), key=lambda kv: (kv[1]["target"], -kv[1]["chrf"])):
-        if "chrf_none" in row:
-            route = score_route(hops_of(spec), {"hops": {}, "routes": {}})
-            print(f"| {row['target']} | {route} | {row['chrf_released']:.1f} | {row['chrf_carried']:.1f} | "
-                  f"{row['chrf_none']:.1f} | {row['names_lost_released']} / {row['names_lost_carried']} / "
-                  f"{row['names_lost_none']} |")
     print()
     print("| target | picked route | expected chrF | basis |")
     print("|---|---|---:|---|")

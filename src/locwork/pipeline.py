@@ -79,10 +79,7 @@ def route_chunk(
                                  n_best if last else 1, hop_cache, [masks[i] for i in todo])
         by_index = dict(zip(todo, outputs))
         if not last:
-            current = [
-                protect.freeze(masks[i], by_index[i][0].text, current[i]) if i in by_index else ""
-                for i in range(len(current))
-            ]
+            current = [by_index[i][0].text if i in by_index else "" for i in range(len(current))]
             continue
         for i in range(len(current)):
             hypotheses = by_index.get(i) or [Hypothesis("")]
@@ -99,21 +96,22 @@ def _translate_hop(engines: Engines, hop: Hop, texts: list[str], n_best: int,
     """One engine call for the texts of one hop, skipping those the cache already holds.
 
     Placeholders are guarded on every hop (a text that lost one is translated
-    again between them); before a neural hop the names are released, so that
-    hop depends on each text's mask and is never cached.
+    again between them). Names are checked after the hop (protection on
+    demand, against each text's source), so only the engine's plain output is
+    cached; a neural hop, whose retries also depend on the source, is not.
     """
     translate = partial(engines.get(hop.engine).translate_batch, src=hop.src, tgt=hop.tgt,
                         n_best=n_best)
     if hop.engine in protect.NEURAL_ENGINES:
         return protect.neural_hop(translate, texts, masks)
     if cache is None:
-        return protect.guard(translate, texts)
+        return protect.keep_names(translate, texts, protect.guard(translate, texts), masks)
     step = (hop.engine, hop.src, hop.tgt, n_best)
     missing = list(dict.fromkeys(t for t in texts if (step, t) not in cache))
     if missing:
         for text, output in zip(missing, protect.guard(translate, missing)):
             cache[(step, text)] = output
-    return [cache[(step, t)] for t in texts]
+    return protect.keep_names(translate, texts, [cache[(step, t)] for t in texts], masks)
 
 
 def run_route(
