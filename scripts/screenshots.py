@@ -87,7 +87,7 @@ def main() -> int:
         root = Path(tmp)
         make_project(root, [lang.strip() for lang in args.languages.split(",") if lang.strip()])
         os.environ["LOCWORK_ROOT"] = str(root)
-        with served(ROOT / "app.py", root) as url:
+        with served(ROOT / "app.py", root) as (url, _pid):
             shoot(url, args.out.resolve())
     return 0
 

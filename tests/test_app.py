@@ -73,6 +73,7 @@ def start(reviewer: str | None = None, page: str | None = "ui/review.py", tab: s
     """The app on ``page`` (None: the default page, the Article); ``tab``: the Review page's
     detail tab to open (only the open one is drawn)."""
     at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["segment_list"] = True  # the segment table's expander, open
     if tab:
         at.session_state["detail_tab"] = tab
     for key, value in params.items():
@@ -145,6 +146,25 @@ def test_save_then_approve_and_next(translated):
     records = history.read(path)
     assert [(r["action"], r["reviewer"]) for r in records] == [("save", "Ana"), ("approve", "Ana")]
     assert catalog.load(path).metadata["Last-Translator"] == "Ana"
+
+
+def test_segment_table_loads_only_once_its_list_is_opened(translated):
+    """The data-frame widget is the page's heaviest: a new session does not send it until the
+    reviewer opens the segment list, which then stays open through approve & next."""
+    proj, doc, path = translated
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["reviewer"] = "Ana"
+    at.switch_page("ui/review.py").run()
+    assert not at.exception, at.exception
+    assert len(at.dataframe) == 0
+    assert [e.label for e in at.expander] == ["Segment list"]
+    at.session_state["segment_list"] = True  # what a click on the expander sends
+    at.run()
+    assert at.dataframe[0].value["id"].tolist()[:2] == [s.id for s in doc.translatable[:2]]
+    at.button(key="approve_next").click().run()
+    assert not at.exception, at.exception
+    assert state_of(path, doc.translatable[0].id) == "approved"
+    assert at.dataframe[0].value["state"].tolist()[0] == "approved"
 
 
 def test_a_concurrent_edit_shows_a_conflict(translated):

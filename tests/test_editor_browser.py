@@ -157,8 +157,18 @@ def click(page, key: str) -> None:
     page.locator(f".st-key-{key} button:visible").first.click()
 
 
+def open_segment_list(page) -> None:
+    """Open the expander of the segment table (closed on a new session: the table loads then)."""
+    details = page.locator(".st-key-segment_list details")
+    if details.get_attribute("open") is None:
+        details.locator("summary").click()
+    table(page).wait_for()
+
+
 def click_row(page, index: int) -> None:
     """Select a row of the segment table (its checkbox column, drawn on a canvas)."""
+    settle(page)
+    open_segment_list(page)
     settle(page)
     grid = table(page)
     grid.scroll_into_view_if_needed()

@@ -212,6 +212,7 @@ def test_review_basics(served, request):
             settle(page)
 
             # The table shows blanks, never "None" (its accessible copy holds the cell texts).
+            page.locator(".st-key-segment_list summary").click()  # closed until opened
             grid = page.locator(".stElementContainer[data-stale='false'][class*='st-key-seg_table_']")
             expect(grid).to_contain_text("p7.s1")
             assert "None" not in grid.inner_text()
