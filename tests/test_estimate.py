@@ -109,6 +109,20 @@ def test_cross_route_prefers_the_engine_the_alternative_does_not_use():
     assert estimate.cross_route(only_apertium, direct, []) is None
 
 
+def test_cross_route_avoids_a_detour_that_contains_the_whole_route():
+    """fr→ca→pt→en: the detour fr→ca→es→ca→pt→en gave the same English 3 times in 4."""
+    from locwork.routing import Hop, build_graph, score_route
+
+    graph = build_graph({"apertium": [("fr", "ca"), ("ca", "pt"), ("fr", "es"), ("es", "pt"), ("ca", "es"),
+                                      ("es", "ca"), ("es", "en")],
+                         "bergamot": [("pt", "en")]})
+    route = score_route([Hop("apertium", "fr", "ca"), Hop("apertium", "ca", "pt"), Hop("bergamot", "pt", "en")])
+    alt = score_route([Hop("apertium", "fr", "es"), Hop("apertium", "es", "pt"), Hop("bergamot", "pt", "en")])
+    cross = estimate.cross_route(graph, route, [alt])
+    assert cross is not None and not set(route.hops) & set(cross.hops)
+    assert cross.spec() == "apertium:fr-es,apertium:es-en"
+
+
 # ---------------------------------------------------------------- real engines
 
 
