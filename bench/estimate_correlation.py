@@ -209,6 +209,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1000, help="Evaluation lines (1..n); fit on n+1..2n.")
     parser.add_argument("--fit", action="store_true", help="Fit the model on lines n+1..2n first.")
     parser.add_argument("--json", type=Path, default=RESULTS)
+    parser.add_argument("--model", type=Path, help="Evaluate this model file instead of the shipped one.")
     parser.add_argument("--cache", action="store_true",
                         help=f"Keep translations and signals in {CACHE} and reuse them.")
     args = parser.parse_args()
@@ -248,6 +249,8 @@ def main() -> None:
         MODEL.parent.mkdir(parents=True, exist_ok=True)
         MODEL.write_text(json.dumps(model.to_dict(), indent=2, ensure_ascii=False) + "\n", "utf-8")
         print(f"model written to {MODEL.relative_to(ROOT)}", file=sys.stderr)
+    elif args.model:
+        model = estimate.QEModel.from_dict(json.loads(args.model.read_text("utf-8")))
     else:
         model = estimate.load_model()
     for tgt, data in evals.items():
