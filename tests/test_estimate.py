@@ -81,8 +81,10 @@ def test_fit_model_recovers_a_useful_signal():
                                length_ratio=1.0 + ((i * 13) % 7) / 100, untranslated=0.0,
                                source_chars=40 + i % 30, copyable=0.0, word_length=5.0)
         rows.append(("es" if i % 2 else "en", sig, 20 + 60 * quality))
-    model = estimate.fit_model(rows, fitted_on="synthetic", typical_ratio={"es": 1.0})
+    model = estimate.fit_model(rows, fitted_on="synthetic", typical_ratio={"es": 1.0}, cap=None)
     assert model.weights["roundtrip"] > 0.1
+    capped = estimate.fit_model(rows, fitted_on="synthetic")  # chrF above TARGET_CAP counts as the cap
+    assert capped.target_cap == estimate.TARGET_CAP and 0 < capped.weights["roundtrip"] < model.weights["roundtrip"]
     assert abs(model.weights["agreement"]) < 0.02
     assert "hyp_score" not in model.weights  # never present: no weight
     assert set(model.intercepts) == {"en", "es"}
@@ -277,7 +279,7 @@ def _synthetic_rows() -> list[tuple[str, estimate.Signals, float]]:
 
 def test_calibration_maps_a_languages_mean_to_its_routes_expected_chrf():
     rows = _synthetic_rows()
-    model = estimate.fit_model(rows, fitted_on="synthetic")
+    model = estimate.fit_model(rows, fitted_on="synthetic", cap=None)
     assert set(model.centres) == {"en", "es"}
     for tgt, expected in (("en", 41.0), ("es", 63.5), ("en", 70.0)):
         values = [model.predict(sig, tgt, expected_chrf=expected) for t, sig, _ in rows if t == tgt]

@@ -220,6 +220,7 @@ class QEModel:
     intercepts: dict[str, float] = field(default_factory=dict)  # per target language
     typical_ratio: dict[str, float] = field(default_factory=dict)  # per target language
     centres: dict[str, float] = field(default_factory=dict)  # mean raw score of the fit lines, per target
+    target_cap: float | None = None  # the fit's target: min(chrF, cap)/100
     fitted_on: str = ""
 
     @classmethod
@@ -315,9 +316,17 @@ def load_model() -> QEModel:
     return _MODEL
 
 
+#: The fit's target is the segment's chrF capped here: the queue needs to tell
+#: bad segments from middling ones, not good from very good. On newstest2013
+#: (two folds of the fit lines) the cap raised the precision of the worst 10 %
+#: from 0.34 to 0.41 (en) and from 0.30 to 0.36 (es), Spearman unchanged.
+TARGET_CAP = 50.0
+
+
 def fit_model(rows: Sequence[tuple[str, Signals, float]], ridge: float = 1.0,
-              fitted_on: str = "", typical_ratio: Mapping[str, float] | None = None) -> QEModel:
-    """Least squares (lightly ridged) of ``chrF/100`` on the standardised features.
+              fitted_on: str = "", typical_ratio: Mapping[str, float] | None = None,
+              cap: float | None = TARGET_CAP) -> QEModel:
+    """Least squares (lightly ridged) of ``min(chrF, cap)/100`` on the standardised features.
 
     rows: (target language, signals, segment chrF against the reference).
     One intercept per target language; missing features are 0 after
@@ -347,7 +356,7 @@ def fit_model(rows: Sequence[tuple[str, Signals, float]], ridge: float = 1.0,
         + [1.0 if tgt == t else 0.0 for t in targets]
         for f, (tgt, _, _) in zip(feats, rows)
     ])
-    y = np.array([chrf / 100 for _, _, chrf in rows])
+    y = np.array([(chrf if cap is None else min(chrf, cap)) / 100 for _, _, chrf in rows])
     penalty = np.diag([ridge] * len(used) + [0.0] * len(targets))
     coef = np.linalg.solve(x.T @ x + penalty, x.T @ y)
     weights = {n: round(float(w), 6) for n, w in zip(used, coef[: len(used)])}
@@ -356,10 +365,10 @@ def fit_model(rows: Sequence[tuple[str, Signals, float]], ridge: float = 1.0,
     centres = {t: round(float(np.mean([r for r, (tg, _, _) in zip(raw, rows) if tg == t])), 6)
                for t in targets}
     return QEModel(
-        version="linear-1", mean={k: round(v, 6) for k, v in mean.items()},
+        version="linear-2", mean={k: round(v, 6) for k, v in mean.items()},
         std={k: round(v, 6) for k, v in std.items()}, weights=weights,
         intercept=round(float(np.mean(list(intercepts.values()))), 6), intercepts=intercepts,
-        typical_ratio=typical, centres=centres, fitted_on=fitted_on,
+        typical_ratio=typical, centres=centres, target_cap=cap, fitted_on=fitted_on,
     )
 
 
