@@ -39,7 +39,8 @@ engine): its length (log characters), its share of copyable tokens
 (capitalised words after the first, numbers) and its mean word length.
 
 Combination: a small linear model on the standardised features, predicting
-the segment's chrF against a human reference (/100), fitted by
+the segment's chrF against a human reference, capped at :data:`TARGET_CAP`
+(/100: the worst-first queue needs bad told from middling), fitted by
 ``bench/estimate_correlation.py --fit`` on newstest2013 lines 1001-2000
 (evaluated on lines 1-1000) and stored in ``locwork/data/qe_model.json``
 (all targets pooled, one intercept per target language seen in the fit, the
