@@ -81,8 +81,10 @@ def test_fit_model_recovers_a_useful_signal():
                                length_ratio=1.0 + ((i * 13) % 7) / 100, untranslated=0.0,
                                source_chars=40 + i % 30, copyable=0.0, word_length=5.0)
         rows.append(("es" if i % 2 else "en", sig, 20 + 60 * quality))
-    model = estimate.fit_model(rows, fitted_on="synthetic", typical_ratio={"es": 1.0})
+    model = estimate.fit_model(rows, fitted_on="synthetic", typical_ratio={"es": 1.0}, cap=None)
     assert model.weights["roundtrip"] > 0.1
+    capped = estimate.fit_model(rows, fitted_on="synthetic")  # chrF above TARGET_CAP counts as the cap
+    assert capped.target_cap == estimate.TARGET_CAP and 0 < capped.weights["roundtrip"] < model.weights["roundtrip"]
     assert abs(model.weights["agreement"]) < 0.02
     assert "hyp_score" not in model.weights  # never present: no weight
     assert set(model.intercepts) == {"en", "es"}
@@ -107,6 +109,20 @@ def test_cross_route_prefers_the_engine_the_alternative_does_not_use():
     only_apertium = build_graph({"apertium": [("fr", "es"), ("es", "fr")]})
     direct = rank_routes(only_apertium, "fr", "es")[0]
     assert estimate.cross_route(only_apertium, direct, []) is None
+
+
+def test_cross_route_avoids_a_detour_that_contains_the_whole_route():
+    """fr→ca→pt→en: the detour fr→ca→es→ca→pt→en gave the same English 3 times in 4."""
+    from locwork.routing import Hop, build_graph, score_route
+
+    graph = build_graph({"apertium": [("fr", "ca"), ("ca", "pt"), ("fr", "es"), ("es", "pt"), ("ca", "es"),
+                                      ("es", "ca"), ("es", "en")],
+                         "bergamot": [("pt", "en")]})
+    route = score_route([Hop("apertium", "fr", "ca"), Hop("apertium", "ca", "pt"), Hop("bergamot", "pt", "en")])
+    alt = score_route([Hop("apertium", "fr", "es"), Hop("apertium", "es", "pt"), Hop("bergamot", "pt", "en")])
+    cross = estimate.cross_route(graph, route, [alt])
+    assert cross is not None and not set(route.hops) & set(cross.hops)
+    assert cross.spec() == "apertium:fr-es,apertium:es-en"
 
 
 # ---------------------------------------------------------------- real engines
@@ -242,3 +258,70 @@ def test_one_word_headings_that_come_back_intact_do_not_rank_worst():
         assert model.predict(signals, "en") > 0.9 > model.predict(bad, "en")
     wrong = estimate.Signals(roundtrip=30, length_ratio=1.0, source_chars=9, copyable=0.0, word_length=9)
     assert model.predict(wrong, "en") < 0.5  # a short heading that does not come back stays low
+
+
+# ---------------------------------------------------------------- calibration (expected chrF scale)
+
+
+def _synthetic_rows() -> list[tuple[str, estimate.Signals, float]]:
+    """en drafts much worse than es ones; within each language, the round trip tells good from bad."""
+    rows = []
+    for i in range(300):
+        tgt = "en" if i % 2 else "es"
+        quality = (i % 37) / 37
+        base = 30 if tgt == "en" else 55
+        sig = estimate.Signals(roundtrip=40 + 50 * quality - (15 if tgt == "en" else 0),
+                               agreement=50 + (i * 37) % 40, length_ratio=1.0 + ((i * 13) % 7) / 100,
+                               untranslated=0.0, source_chars=40 + i % 30, copyable=0.0, word_length=5.0)
+        rows.append((tgt, sig, base + 30 * quality))
+    return rows
+
+
+def test_calibration_maps_a_languages_mean_to_its_routes_expected_chrf():
+    rows = _synthetic_rows()
+    model = estimate.fit_model(rows, fitted_on="synthetic", cap=None)
+    assert set(model.centres) == {"en", "es"}
+    for tgt, expected in (("en", 41.0), ("es", 63.5), ("en", 70.0)):
+        values = [model.predict(sig, tgt, expected_chrf=expected) for t, sig, _ in rows if t == tgt]
+        assert 100 * sum(values) / len(values) == pytest.approx(expected, abs=0.5)
+    # without the route's figure the language keeps its fitted level (the mean chrF of its fit lines)
+    for tgt in ("en", "es"):
+        values = [model.predict(sig, tgt) for t, sig, _ in rows if t == tgt]
+        chrf = [c for t, _, c in rows if t == tgt]
+        assert 100 * sum(values) / len(values) == pytest.approx(sum(chrf) / len(chrf), abs=1.0)
+    again = estimate.QEModel.from_dict(model.to_dict())
+    assert again.centres == model.centres
+
+
+def test_calibration_is_monotone_in_the_raw_score():
+    model = estimate.load_model()
+    assert model.centres, "qe_model.json has no centres: refit with bench/estimate_correlation.py --fit"
+    raws = [i / 100 for i in range(-50, 151)]
+    for tgt, expected in (("en", 55.4), ("es", 57.2), ("ca", 80.0)):
+        values = [model.calibrate(r, tgt, expected) for r in raws]
+        assert all(0.0 <= v <= 1.0 for v in values)
+        assert values == sorted(values)
+        assert model.calibrate(model.centre(tgt), tgt, expected) == pytest.approx(expected / 100)
+    # the order of segments is the raw model's order, on any route
+    src = dict(source_chars=80, copyable=0.05, word_length=5.0)
+    sigs = [estimate.Signals(roundtrip=rt, agreement=ag, cross=cr, length_ratio=lr, untranslated=un, **src)
+            for rt, ag, cr, lr, un in ((95, 90, 85, 1.0, 0.0), (70, 60, 65, 1.2, 0.1),
+                                       (50, 40, 45, 1.5, 0.3), (30, 20, 25, 2.0, 0.6))]
+    raw = [model.raw_score(s, "en") for s in sigs]
+    calibrated = [model.predict(s, "en", expected_chrf=55.4) for s in sigs]
+    assert sorted(range(4), key=raw.__getitem__) == sorted(range(4), key=calibrated.__getitem__) == [3, 2, 1, 0]
+    # a worse route gives lower estimates for the same signals
+    assert model.predict(sigs[1], "en", expected_chrf=30.0) < model.predict(sigs[1], "en", expected_chrf=60.0)
+
+
+def test_calibrated_one_word_heading_does_not_rank_worst():
+    model = estimate.load_model()
+    src = dict(source_chars=80, copyable=0.05, word_length=5.0)
+    sentences = [estimate.Signals(roundtrip=rt, agreement=rt - 5, cross=rt - 10, length_ratio=1.0,
+                                  untranslated=0.0, **src) for rt in (40, 60, 80)]
+    chars, copyable, word_length = estimate.source_features("Économie")
+    heading = estimate.Signals(roundtrip=100, agreement=100, cross=100, length_ratio=1.0, untranslated=0.0,
+                               source_chars=chars, copyable=copyable, word_length=word_length)
+    for expected in (35.0, 55.4, 80.0):
+        values = [model.predict(s, "en", expected_chrf=expected) for s in sentences]
+        assert model.predict(heading, "en", expected_chrf=expected) > min(values)

@@ -455,7 +455,9 @@ def details(row: review.Row, lang: str, path: Path, ident: str, wkey: str, where
                 f"<li>engine: <code>{dash(row.engine)}</code></li>"
                 f"<li>model: <code>{dash(row.model)}</code></li>"
                 f"<li>expected chrF: {dash(row.expected_chrf)}</li>"
-                f"<li>QE: {dash(row.qe)} · HTER: {dash(row.hter)}</li></ul>"
+                f"<li>QE: {dash(row.qe)}"
+                + ("" if row.qe is None else f" (expected chrF {100 * row.qe:.0f})")
+                + f" · HTER: {dash(row.hter)}</li></ul>"
             )
     if tabs[5].open is not False:
         with tabs[5]:
@@ -516,7 +518,9 @@ def segment_table(shown: list[review.Row], current: str, path: Path) -> None:
     if any(r.qe is not None for r in shown):
         frame["QE"] = [r.qe for r in shown]
         scores["QE"] = st.column_config.NumberColumn(
-            "QE", width=55, format="%.2f", help="Quality estimate of the machine translation (0-1)")
+            "QE", width=55, format="%.2f",
+            help="Quality estimate of the machine translation: expected sentence chrF / 100, "
+                 "on one scale for every language (its route's expected chrF on average)")
     if any(r.hter is not None for r in shown):
         frame["HTER"] = [r.hter for r in shown]
         scores["HTER"] = st.column_config.NumberColumn(
