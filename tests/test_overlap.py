@@ -64,8 +64,11 @@ def test_article_into_many_targets_at_once_equals_one_after_another(tmp_path):
     with Engines(["apertium"]) as engines:
         routes = services.choose_routes(engines, "fr", targets)
         for concurrent in (False, True):
-            reports = list(services.translate_languages(
-                engines, doc, routes, tmp_path / str(concurrent), tm=False, concurrent=concurrent))
+            reports = list(
+                services.translate_languages(
+                    engines, doc, routes, tmp_path / str(concurrent), tm=False, concurrent=concurrent
+                )
+            )
             assert [lang for lang, _ in reports] == targets
     assert catalogs(tmp_path / "True") == catalogs(tmp_path / "False")
     assert len(catalogs(tmp_path / "True")) == len(targets)

@@ -51,7 +51,9 @@ def lanes(routes: Mapping[str, Route], workers: int | None = None) -> list[list[
     return [lane for lane in [serial, *dealt] if lane]
 
 
-def run_lanes(lanes: Sequence[Sequence[str]], work: Callable[[str], R], order: Sequence[str]) -> Iterator[tuple[str, R]]:
+def run_lanes(
+    lanes: Sequence[Sequence[str]], work: Callable[[str], R], order: Sequence[str]
+) -> Iterator[tuple[str, R]]:
     """``work(lang)`` for every language, the lanes at once; yields (lang, result) in ``order``.
 
     An error is raised when its language's turn comes; languages not started
