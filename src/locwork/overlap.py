@@ -9,6 +9,7 @@ translation never depends on what else is in flight (null flush). The
 others (Bergamot and argos hold one model and their own thread pools) keep
 to one thread: every route that uses one runs in the same lane, in order.
 Results come back in the order of the sequential run, and are the same bytes.
+``LOCWORK_CONCURRENT=0`` runs everything one after another (to compare).
 """
 
 from __future__ import annotations
@@ -31,9 +32,14 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
+def enabled() -> bool:
+    """False when ``LOCWORK_CONCURRENT=0`` asks for one thing at a time."""
+    return os.environ.get("LOCWORK_CONCURRENT", "1").strip() != "0"
+
+
 def concurrent_route(route: Route) -> bool:
     """True when every hop's engine may be called from several threads."""
-    return all(hop.engine in CONCURRENT_ENGINES for hop in route.hops)
+    return enabled() and all(hop.engine in CONCURRENT_ENGINES for hop in route.hops)
 
 
 def lanes(routes: Mapping[str, Route], workers: int | None = None) -> list[list[str]]:
@@ -43,6 +49,8 @@ def lanes(routes: Mapping[str, Route], workers: int | None = None) -> list[list[
     are dealt round-robin over the remaining lanes (``workers``: by default
     the cores, at least 2, at most :data:`MAX_LANES`).
     """
+    if not enabled():
+        return [list(routes)]
     workers = workers or max(2, min(MAX_LANES, os.cpu_count() or 1))
     serial = [lang for lang, route in routes.items() if not concurrent_route(route)]
     free = [lang for lang in routes if lang not in serial]
