@@ -21,6 +21,10 @@ loaded machine disturbs far less.
   10k and 30k segments: it should grow linearly (per-1,000 figure flat).
 - ``prefix``: the article into 8 targets: sentences each hop receives, with
   the shared-prefix cache and without.
+- ``concurrency``: wall and CPU of the article into 8 targets and of newstest
+  into es,ca,pt,it,en, one thing at a time (``LOCWORK_CONCURRENT=0``) against
+  targets in concurrent lanes and a route's hops overlapping; the catalogs of
+  both runs must be the same bytes (date lines aside).
 - ``folder``: peak RSS translating a folder of 10 documents and of 1,000.
 - ``engines``: batched engine calls against one call per sentence.
 - ``memory``: peak memory as the input grows (500 → 3000 lines).
@@ -274,6 +278,41 @@ def bench_prefix() -> dict:
     return result
 
 
+def catalog_bytes(folder: Path) -> dict[str, bytes]:
+    """The catalogs under folder, without the two lines that say when they were written."""
+    dates = (b'"POT-Creation-Date:', b'"PO-Revision-Date:')
+    return {str(path.relative_to(folder)): b"".join(
+        line for line in path.read_bytes().splitlines(keepends=True) if not line.startswith(dates))
+        for path in sorted(folder.rglob("*.po"))}
+
+
+def bench_concurrency(project: Path, lines: list[str], rounds: int) -> list[dict]:
+    """Sequential against concurrent targets and overlapping hops, interleaved, best of rounds."""
+    shutil.copy(ROOT / "corpus" / "sommet-trump-poutine-annule.txt", project / "article.txt")
+    as_document(lines, project / "newstest.txt")
+    env = dict(os.environ, LOCWORK_TM=str(project / "empty-tm" / "tm.sqlite"))
+    rows = []
+    cases = (("article.txt", "en,es,ca,pt,it,gl,eo,oc", rounds), ("newstest.txt", ",".join(TARGETS), 1))
+    for name, targets, count in cases:
+        runs: dict[str, list[dict]] = {"sequential": [], "concurrent": []}
+        outputs: dict[str, dict[str, bytes]] = {}
+        for _ in range(count):
+            for label, flag in (("sequential", "0"), ("concurrent", "1")):
+                locales = f"locales-{label}"
+                shutil.rmtree(project / locales, ignore_errors=True)
+                runs[label].append(measure(locwork("translate", name, "--to", targets, "--locales", locales),
+                                           project, env=dict(env, LOCWORK_CONCURRENT=flag)))
+                outputs[label] = catalog_bytes(project / locales)
+        row = {"document": name, "targets": targets}
+        for label, measured in runs.items():
+            row[f"{label}_wall_s"] = round(best(measured, "wall"), 2)
+            row[f"{label}_cpu_s"] = round(best(measured, "cpu"), 2)
+        row["wall_ratio"] = round(row["concurrent_wall_s"] / row["sequential_wall_s"], 2)
+        row["same_catalogs"] = outputs["sequential"] == outputs["concurrent"] and bool(outputs["concurrent"])
+        rows.append(row)
+    return rows
+
+
 def bench_folder(project: Path, lines: list[str], counts: list[int]) -> list[dict]:
     """Peak RSS of ``locwork translate FOLDER`` as the number of documents grows."""
     rows = []
@@ -380,7 +419,7 @@ def bench_memory(project: Path, lines: list[str]) -> list[dict]:
     return rows
 
 
-SECTIONS = ("documents", "overhead", "rerun", "scaling", "prefix", "folder", "engines", "memory")
+SECTIONS = ("documents", "overhead", "rerun", "scaling", "prefix", "concurrency", "folder", "engines", "memory")
 
 
 def main() -> int:
@@ -411,6 +450,7 @@ def main() -> int:
             "rerun": lambda: bench_rerun(project, args.rounds + 2),
             "scaling": lambda: bench_scaling(project, lines, [int(x) for x in args.sizes.split(",")]),
             "prefix": bench_prefix,
+            "concurrency": lambda: bench_concurrency(project, lines, args.rounds),
             "folder": lambda: bench_folder(project, lines, [int(x) for x in args.folders.split(",")]),
             "engines": lambda: bench_engines(lines),
             "memory": lambda: bench_memory(project, lines),
@@ -461,6 +501,13 @@ def print_tables(results: dict) -> None:
         print(f"\narticle into {p['targets']} targets: {p['each_route_sentences']} sentences through "
               f"the engines route by route ({p['each_route_s']} s), {p['shared_sentences']} with "
               f"shared prefixes ({p['shared_s']} s)")
+    if "concurrency" in results:
+        print("\n| document → targets | one at a time: wall s / CPU s | concurrent: wall s / CPU s | wall × | same catalogs |")
+        print("|---|---:|---:|---:|---|")
+        for row in results["concurrency"]:
+            print(f"| {row['document']} → {row['targets']} | {row['sequential_wall_s']} / {row['sequential_cpu_s']} | "
+                  f"{row['concurrent_wall_s']} / {row['concurrent_cpu_s']} | {row['wall_ratio']} | "
+                  f"{row['same_catalogs']} |")
     if "folder" in results:
         print("\n| documents in the folder | wall s | peak RSS MiB |")
         print("|---:|---:|---:|")

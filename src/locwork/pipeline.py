@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import re
+import threading
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 import polib
 from rapidfuzz import fuzz, process
 
-from locwork import atomic, catalog, protect
+from locwork import atomic, catalog, overlap, protect
 from locwork.catalog import State
 from locwork.document import Document, Segment
 from locwork.engines.base import Hypothesis
@@ -107,11 +108,22 @@ def _translate_hop(engines: Engines, hop: Hop, texts: list[str], n_best: int,
     if cache is None:
         return protect.keep_names(translate, texts, protect.guard(translate, texts), masks)
     step = (hop.engine, hop.src, hop.tgt, n_best)
-    missing = list(dict.fromkeys(t for t in texts if (step, t) not in cache))
-    if missing:
-        for text, output in zip(missing, protect.guard(translate, missing)):
-            cache[(step, text)] = output
+    with _step_lock(step):  # a prefix shared by targets run at once: translated once
+        missing = list(dict.fromkeys(t for t in texts if (step, t) not in cache))
+        if missing:
+            for text, output in zip(missing, protect.guard(translate, missing)):
+                cache[(step, text)] = output
     return protect.keep_names(translate, texts, [cache[(step, t)] for t in texts], masks)
+
+
+_STEP_LOCKS: dict[tuple[str, str, str, int], threading.Lock] = {}
+_STEP_LOCKS_LOCK = threading.Lock()
+
+
+def _step_lock(step: tuple[str, str, str, int]) -> threading.Lock:
+    """One lock per engine step, so that two threads never translate the same cached step at once."""
+    with _STEP_LOCKS_LOCK:
+        return _STEP_LOCKS.setdefault(step, threading.Lock())
 
 
 def run_route(
@@ -125,13 +137,25 @@ def run_route(
     software: bool = False,
     hop_cache: HopCache | None = None,
 ) -> list[MTResult]:
-    """Translate every text through the route, chunk by chunk."""
+    """Translate every text through the route, chunk by chunk.
+
+    The chunks of a route of several Apertium hops overlap: chunk k+1 is in
+    hop 1 while chunk k is in hop 2 (see :func:`locwork.overlap.in_order`).
+    """
+    parts = list(chunks(texts, chunk_size))
+    depth = len(route.hops) if overlap.concurrent_route(route) else 1
+    work = partial(_chunk_of, engines, route, glossary, n_best, software, hop_cache)
     results: list[MTResult] = []
-    for chunk in chunks(texts, chunk_size):
-        results.extend(route_chunk(engines, route, chunk, glossary, n_best, software, hop_cache))
+    for chunk, done in zip(parts, overlap.in_order(work, parts, depth)):
+        results.extend(done)
         if progress is not None:
             progress(len(chunk))
     return results
+
+
+def _chunk_of(engines: Engines, route: Route, glossary: Glossary | None, n_best: int, software: bool,
+              hop_cache: HopCache | None, texts: Sequence[str]) -> list[MTResult]:
+    return route_chunk(engines, route, texts, glossary, n_best, software, hop_cache)
 
 
 def choose_route(

@@ -29,6 +29,7 @@ per-segment edit command).
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -154,25 +155,29 @@ def translate_languages(
     progress_for: ProgressFor | None = None,
     tm: MemoryStore | Location | bool | None = None,
     tm_threshold: float | None = None,
+    concurrent: bool = True,
 ) -> Iterator[tuple[str, TranslateReport]]:
-    """Translate ``doc`` into each language of ``routes``; yield (language, report) as each is written.
+    """Translate ``doc`` into each language of ``routes``; yield (language, report) in their order.
 
     A route of ``None`` is the router's pick (:func:`choose_routes`). A route
     prefix shared by several targets is translated once. Edited and
     approved entries are never touched (:func:`locwork.pipeline.translate_document`).
+    With ``concurrent``, the targets run at once in threads (the work is in
+    engine subprocesses), see :func:`locwork.pipeline.lanes`; the catalogs are
+    the same bytes as one after another.
     """
     from locwork import pipeline
 
     hop_cache: pipeline.HopCache | None = {} if len(routes) > 1 else None
-    for lang, route in routes.items():
-        if route is None:
-            route = choose_routes(engines, src, [lang])[lang]
+    chosen = {lang: route or choose_routes(engines, src, [lang])[lang] for lang, route in routes.items()}
+
+    def one(lang: str) -> TranslateReport:
         opened = progress_for(lang) if progress_for else contextlib.nullcontext(None)
         with opened as progress:
-            report = pipeline.translate_document(
+            return pipeline.translate_document(
                 doc,
                 lang,
-                route,
+                chosen[lang],
                 engines,
                 locales_dir,
                 glossary,
@@ -183,7 +188,19 @@ def translate_languages(
                 tm_threshold=tm_threshold,
                 hop_cache=hop_cache,
             )
-        yield lang, report
+
+    from locwork import overlap
+
+    for route in chosen.values():  # started here, not by two threads at once
+        for hop in route.hops:
+            engines.get(hop.engine)
+    lanes = overlap.lanes(chosen) if concurrent and not _open_store(tm) else [list(chosen)]
+    yield from overlap.run_lanes(lanes, one, list(chosen))
+
+
+def _open_store(tm: object) -> bool:
+    """An open memory is one connection, which threads must not share."""
+    return not (tm is None or isinstance(tm, (bool, str, os.PathLike)))
 
 
 # ------------------------------------------------------------------ memory

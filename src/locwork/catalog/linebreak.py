@@ -3,7 +3,22 @@
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
+from itertools import accumulate, compress
+from typing import Sequence
+
+
+class _WidthTable(dict[str, int]):
+    """Display width by character, filled on first use (looked up with ``map``, at C speed)."""
+
+    def __init__(self, cjk: bool) -> None:
+        super().__init__()
+        self.cjk = cjk
+
+    def __missing__(self, ch: str) -> int:
+        self[ch] = width = _char_width(ch, self.cjk)
+        return width
 
 
 @functools.lru_cache(maxsize=None)
@@ -22,28 +37,42 @@ def _char_width(ch: str, cjk: bool) -> int:
     return 1
 
 
+#: Widths for text in a CJK encoding and for any other.
+WIDTHS = {False: _WidthTable(False), True: _WidthTable(True)}
+
+
 def _width_linebreaks(widths: list[int], breaks: list[int], width: int, start: int) -> list[bool]:
     """libunistring's u8_width_linebreaks: greedy fill, breaking only where allowed."""
     cuts = [False] * len(widths)
+    for i in _cut_positions(widths, breaks, width, start):
+        cuts[i] = True
+    return cuts
+
+
+def _cut_positions(widths: list[int], breaks: list[int], width: int, start: int) -> list[int]:
+    """The indices :func:`_width_linebreaks` cuts before, visiting break opportunities only.
+
+    ``piece`` (the width since the last opportunity) is a difference of
+    running sums, so the characters between opportunities are not visited.
+    """
+    cuts: list[int] = []
+    total = list(accumulate(widths, initial=0))
     last_p = -1
     column = start
-    piece = 0
-    for i, char_width in enumerate(widths):
-        kind = breaks[i]
-        if kind:  # possible (1) or mandatory (2)
-            if last_p >= 0 and column + piece > width:
-                cuts[last_p] = True
-                column = 0
-        if kind == 2:
-            last_p, column, piece = -1, 0, 0
+    base = 0  # running width where the current piece began
+    for i in compress(range(len(breaks)), breaks):
+        piece = total[i] - base
+        if last_p >= 0 and column + piece > width:
+            cuts.append(last_p)
+            column = 0
+        if breaks[i] == 2:  # mandatory: its own width is not counted
+            last_p, column, base = -1, 0, total[i + 1]
             continue
-        if kind == 1:
-            last_p = i
-            column += piece
-            piece = 0
-        piece += char_width
-    if last_p >= 0 and column + piece > width:
-        cuts[last_p] = True
+        last_p = i
+        column += piece
+        base = total[i]
+    if last_p >= 0 and column + total[-1] - base > width:
+        cuts.append(last_p)
     return cuts
 
 
@@ -365,11 +394,41 @@ def _lb_class(ch: str) -> int:
     return result
 
 
-def _possible_linebreaks(chars: list[str], cjk: bool) -> list[int]:
-    """Break opportunities before each character: 0 no, 1 possible, 2 mandatory."""
+#: Break opportunities of a run of non-space characters, by (run, class
+#: before it, space before it, cjk): words repeat, so a catalog's text is
+#: scanned word by word from here instead of character by character.
+_RUN_CACHE: dict[tuple[str, int, bool, bool], tuple[list[int], int, bool]] = {}
+_RUN_CACHE_SIZE = 1 << 17
+_RUNS = re.compile(r"[^ ]+ *| +")
+
+
+def _possible_linebreaks(text: str | list[str], cjk: bool) -> list[int]:
+    """Break opportunities before each character: 0 no, 1 possible, 2 mandatory.
+
+    The same as :func:`_scan` over the whole text, run by run (a word and the
+    spaces after it): the state between two runs is only the class before and
+    whether a space came since, and only ``" "`` is of class SP.
+    """
+    if not isinstance(text, str):
+        text = "".join(text)
+    out: list[int] = []
+    last, seen_space = BK, False
+    get = _RUN_CACHE.get
+    for run in _RUNS.findall(text):
+        key = (run, last, seen_space, cjk)
+        known = get(key)
+        if known is None:
+            if len(_RUN_CACHE) >= _RUN_CACHE_SIZE:
+                _RUN_CACHE.clear()
+            known = _RUN_CACHE[key] = _scan(run, cjk, last, seen_space)
+        out += known[0]
+        last, seen_space = known[1], known[2]
+    return out
+
+
+def _scan(chars: Sequence[str], cjk: bool, last: int, seen_space: bool) -> tuple[list[int], int, bool]:
+    """libunistring's pass over the characters, from a state; returns the marks and the end state."""
     out = [0] * len(chars)
-    last = BK
-    seen_space = False
     for i, ch in enumerate(chars):
         prop = _lb_class(ch)
         if prop == AI:
@@ -400,4 +459,4 @@ def _possible_linebreaks(chars: list[str], cjk: bool) -> list[int]:
         if last == ZW or rule == 2 or (rule == 1 and seen_space):
             out[i] = 1
         last, seen_space = prop, False
-    return out
+    return out, last, seen_space

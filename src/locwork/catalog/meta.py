@@ -19,7 +19,13 @@ _META_UNESCAPE = re.compile(r"\\(\\|n|r|t|u[0-9a-fA-F]{4})")
 _UNSAFE = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
+#: What :func:`_escape_meta` changes: the unsafe characters, controls (Cc), line/paragraph separators.
+_NEEDS_META_ESCAPE = re.compile("[\\\\\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def _escape_meta(value: str) -> str:
+    if _NEEDS_META_ESCAPE.search(value) is None and not value[-1:].isspace():
+        return value  # the usual case, at regex speed
     out = []
     for ch in value:
         if ch in _UNSAFE:

@@ -8,7 +8,7 @@ import sys
 
 import polib
 
-from locwork.catalog.linebreak import _char_width, _possible_linebreaks, _width_linebreaks
+from locwork.catalog.linebreak import WIDTHS, _cut_positions, _possible_linebreaks
 from locwork.catalog.scanner import (
     _HEADER,
     _comment_key,
@@ -242,6 +242,25 @@ _ESCAPES = {
     "\f": "\\f",
 }
 _PORTION = re.compile(r"[^\n]*\n|[^\n]+")
+_NEEDS_ESCAPE = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
+
+
+_ESCAPE_TABLE = str.maketrans(_ESCAPES)
+_ESCAPE_PAIR = re.compile(r"\\.", re.DOTALL)
+
+
+def _escaped_chars(portion: str) -> tuple[str, list[int]]:
+    """The portion escaped, and where a break is forbidden (inside an escape, before a final ``\\n``)."""
+    if _NEEDS_ESCAPE.search(portion) is None:
+        return portion, []
+    text = portion.translate(_ESCAPE_TABLE)
+    # Every backslash of the escaped text starts a two-character escape.
+    prohibit = [match.start() + 1 for match in _ESCAPE_PAIR.finditer(text)]
+    if portion.endswith("\n"):
+        prohibit.append(len(text) - 2)  # never break just before the final \n
+    return text, prohibit
+
+
 _CJK_CODECS = {
     codecs.lookup(name).name
     for name in (
@@ -286,22 +305,12 @@ def _wrap_lines(prefix: str, name: str, value: str, cjk: bool, wrap: bool) -> tu
     first_line = True
     last = len(portions) - 1
     for index, portion in enumerate(portions):
-        chars: list[str] = []
-        prohibit: list[int] = []
-        for ch in portion:
-            escaped = _ESCAPES.get(ch)
-            if escaped is None:
-                chars.append(ch)
-            else:
-                prohibit.append(len(chars) + 1)
-                chars += escaped
-        if portion.endswith("\n"):
-            prohibit.append(len(chars) - 2)  # never break just before the final \n
-        widths = [1] * len(chars) if portion.isascii() else [_char_width(c, cjk) for c in chars]
+        chars, prohibit = _escaped_chars(portion)
+        widths = [1] * len(chars) if chars.isascii() else list(map(WIDTHS[cjk].__getitem__, chars))
         total = sum(widths)
         breaks: list[int] | None = None
 
-        def cut_points(start: int) -> list[bool] | None:  # called only in this iteration
+        def cut_points(start: int) -> list[int] | None:  # called only in this iteration
             nonlocal breaks
             if start + total <= width:  # noqa: B023
                 return None  # fits: no break needed
@@ -309,25 +318,17 @@ def _wrap_lines(prefix: str, name: str, value: str, cjk: bool, wrap: bool) -> tu
                 breaks = _possible_linebreaks(chars, cjk)  # noqa: B023
                 for i in prohibit:  # noqa: B023
                     breaks[i] = 0
-            return _width_linebreaks(widths, breaks, width, start)  # noqa: B023
+            return _cut_positions(widths, breaks, width, start)  # noqa: B023
 
         startcol = len(name) + 1 if first_line else 0
         cuts = cut_points(startcol)
-        if first_line and chars and (index < last or startcol > width or (cuts and any(cuts))):
+        if first_line and chars and (index < last or startcol > width or cuts):
             lines.append(f'{prefix}{name} ""')
             first_line = False
             cuts = cut_points(0)
-        current = [f'{prefix}{name} "' if first_line else f'{prefix}"']
+        head = f'{prefix}{name} "' if first_line else f'{prefix}"'
         first_line = False
-        if cuts is None:
-            current += chars
-        else:
-            for ch, cut in zip(chars, cuts):
-                if cut:
-                    current.append('"')
-                    lines.append("".join(current))
-                    current = [prefix, '"']
-                current.append(ch)
-        current.append('"')
-        lines.append("".join(current))
+        bounds = [0, *(cuts or ()), len(chars)]
+        lines.append(f'{head}{chars[: bounds[1]]}"')
+        lines += [f'{prefix}"{chars[a:b]}"' for a, b in zip(bounds[1:], bounds[2:])]
     return tuple(lines)
