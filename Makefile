@@ -43,7 +43,7 @@ run: setup
 # the older modules keep their layout until they are next reworked.
 FORMATTED := src/locwork/catalog src/locwork/tm src/locwork/cli src/locwork/services.py \
 	src/locwork/constants.py src/locwork/cluster.py src/locwork/uptodate.py \
-	src/locwork/engines/registry.py src/locwork/export/__init__.py
+	src/locwork/engines/registry.py src/locwork/export/__init__.py src/locwork/overlap.py
 
 test: setup
 	$(BIN)/ruff check .

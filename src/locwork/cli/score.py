@@ -68,8 +68,12 @@ def _table(report: dict) -> list[str]:
     if qe:
         values = [s["qe"] for s in qe["per_segment"] if s["qe"] is not None]
         expected = [f"{r['expected_chrf']:.1f}" for r in qe.get("routes", []) if r.get("expected_chrf") is not None]
-        mean = (f", mean estimate chrF {100 * sum(values) / len(values):.1f}"
-                + (f" (route expects {', '.join(expected)})" if expected else "") if values else "")
+        mean = (
+            f", mean estimate chrF {100 * sum(values) / len(values):.1f}"
+            + (f" (route expects {', '.join(expected)})" if expected else "")
+            if values
+            else ""
+        )
         lines.append(f"  estimated {qe['estimated']} unreviewed segments (model {qe['model']}){mean}")
     return lines
 
