@@ -48,12 +48,18 @@ POOL = 2000  # rows read per chosen word at most: bounds a common-word query's w
 
 
 def rare_terms(df: dict[str, int]) -> tuple[list[str], int]:
-    """The query words to look up in a word index, rarest first, and their postings.
+    """The query words to look up in a word index, rarest first, and the postings the index
+    reads for them.
 
     Rare words are a far sharper filter than trigrams (whose common ones,
     ``" de"``, ``"es "``, hit most of a memory): the rarest are taken while
     their document frequencies add up to less than :data:`POSTINGS_BUDGET`
-    (at least :data:`MIN_TERMS`, at most :data:`RARE_TERMS`).
+    (at least :data:`MIN_TERMS`, at most :data:`RARE_TERMS`). The postings
+    counted are capped at :data:`POOL` per word, as the stores read them:
+    compared with the uncapped counts, a length band of a few thousand
+    sources looked cheaper than three common words, and a short query of
+    common words scored 20,000 sources at 1M units (0.46 s) instead of
+    reading three pools.
     """
     known = sorted((w for w, n in df.items() if n), key=lambda w: (df[w], w))
     chosen: list[str] = []
@@ -63,7 +69,7 @@ def rare_terms(df: dict[str, int]) -> tuple[list[str], int]:
             break
         chosen.append(word)
         postings += df[word]
-    return chosen, postings
+    return chosen, sum(min(df[word], POOL) for word in chosen)
 
 
 def scan_band(band: int, postings: int | None = None) -> bool:

@@ -128,8 +128,8 @@ WITH q AS (
     WINDOW w AS (ORDER BY df, term)
 ), chosen AS (
     SELECT term, df FROM q WHERE rn <= %(rare)s AND (rn <= %(min)s OR cum <= %(budget)s)
-), postings AS (
-    SELECT coalesce(sum(df), 0) AS n FROM chosen
+), postings AS (  -- as the index reads them: at most POOL rows per word
+    SELECT coalesce(sum(least(df, %(pool)s)), 0) AS n FROM chosen
 ), band AS (  -- counted only as far as the choice needs
     SELECT count(*) AS n FROM (SELECT 1 FROM tm_sources WHERE src_lang = %(src)s AND length BETWEEN %(lo)s AND %(hi)s
         LIMIT (SELECT greatest(%(scan_limit)s, least(%(cap)s - 1, floor(n / %(scan_cost)s))) + 1 FROM postings)) AS b
