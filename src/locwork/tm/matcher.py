@@ -80,6 +80,12 @@ def scan_band(band: int, postings: int | None = None) -> bool:
     return postings is not None and band <= SCAN_MAX and band * SCAN_COST <= postings
 
 
+def band_cap(postings: int) -> int:
+    """How far a length band must be counted for :func:`scan_band` to decide (it is scored whole
+    only up to this size): past it, the count changes nothing."""
+    return max(SCAN_LIMIT, min(SCAN_MAX, int(postings / SCAN_COST))) + 1
+
+
 def score(norm: str, candidates: dict[int, str], threshold: float, limit: int) -> list[tuple[int, int]]:
     """(score, key) of the best ``limit`` candidates at or above ``threshold``, best first."""
     from rapidfuzz import fuzz, process

@@ -158,6 +158,18 @@ UNION ALL
  LIMIT %(n)s)
 """
 
+# The two temporary tables a write copies its batches into (this session's only; emptied at commit).
+_STAGE = """
+CREATE TEMP TABLE IF NOT EXISTS tm_stage_sources (
+    ord integer, lang text, hash bigint, text text, norm text, folded text, words text, length integer
+) ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE IF NOT EXISTS tm_stage_units (
+    ord integer, src_lang text, hash bigint, lang text, base text, target text, folded text, words text,
+    document text, segment text, reviewer text, approved_at text, route text, engine text, origin text,
+    via text, added_at text
+) ON COMMIT DELETE ROWS
+"""
+
 _UNIT_COLUMNS = (
     "coalesce(s.text, s.norm), u.target, s.src_lang, u.tgt_lang, u.document, u.segment, u.reviewer, "
     "u.approved_at, u.route, u.engine, u.origin, u.via"
@@ -266,58 +278,55 @@ class PostgresMemory(Matcher):
     # ---------------------------------------------------------- writing
 
     def _put_many(self, cur: "psycopg.Cursor[Any]", units: Iterable[TMUnit]) -> int:
-        """Store (or replace) units, :data:`BATCH` per statement; how many went in."""
+        """Store (or replace) units, :data:`BATCH` at a time; how many went in.
+
+        Each batch is copied (``COPY``, formatted by psycopg's C code) into two
+        temporary tables, then moved into the memory by two ``INSERT ... SELECT``:
+        passing the rows as array parameters spent most of a bulk build's
+        client time in psycopg's Python array formatting.
+        """
         count = 0
         batch: dict[tuple, tuple] = {}
+        cur.execute(_STAGE)
 
         def flush() -> None:
             if not batch:
                 return
             rows = list(batch.values())
             sources = {(r[0], r[1]): r for r in rows}
-            cur.execute(
-                """INSERT INTO tm_sources (src_lang, hash, text, norm, folded, terms, length)
-                   SELECT lang, hash, text, norm, folded, string_to_array(words, ' '), length
-                   FROM unnest(%s::text[], %s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[],
-                               %s::int[]) AS n (lang, hash, text, norm, folded, words, length)
-                   ON CONFLICT (src_lang, hash) DO NOTHING RETURNING terms""",
-                [
-                    list(c)
-                    for c in zip(
-                        *[
-                            (r[0], r[1], r[2], r[3], fold(r[3]), " ".join(terms(r[3])), len(r[3]))
-                            for r in sources.values()
-                        ]
-                    )
-                ],
+            cur.execute("TRUNCATE tm_stage_sources, tm_stage_units")
+            with cur.copy("COPY tm_stage_sources FROM STDIN") as copy:
+                for ord_, r in enumerate(sources.values()):
+                    folded = fold(r[3])
+                    copy.write_row((ord_, r[0], r[1], r[2], r[3], folded, " ".join(terms(r[3], folded)), len(r[3])))
+            cur.execute(  # the new sources' words counted in the document frequencies, on the server
+                """WITH added AS (
+                       INSERT INTO tm_sources (src_lang, hash, text, norm, folded, terms, length)
+                       SELECT lang, hash, text, norm, folded, string_to_array(words, ' '), length
+                       FROM tm_stage_sources ORDER BY ord
+                       ON CONFLICT (src_lang, hash) DO NOTHING RETURNING terms)
+                   INSERT INTO tm_terms (term, df)
+                   SELECT term, count(*) FROM added, unnest(added.terms) AS term GROUP BY term
+                   ON CONFLICT (term) DO UPDATE SET df = tm_terms.df + excluded.df"""
             )
-            self._count_terms(cur, [t for row in cur.fetchall() for t in row[0]], +1)
-            cur.execute(
-                "SELECT s.id, s.src_lang, s.hash FROM tm_sources s JOIN unnest(%s::text[], %s::bigint[]) "
-                "AS k (lang, hash) ON s.src_lang = k.lang AND s.hash = k.hash",
-                [[k[0] for k in sources], [k[1] for k in sources]],
-            )
-            ids = {(lang, key): sid for sid, lang, key in cur.fetchall()}
             stamp = now()
-            values = [(ids[(r[0], r[1])], *r[4:8], " ".join(terms(r[6])), *r[8:], stamp) for r in rows]
+            with cur.copy("COPY tm_stage_units FROM STDIN") as copy:
+                for ord_, r in enumerate(rows):
+                    copy.write_row((ord_, r[0], r[1], *r[4:8], " ".join(terms(r[6], r[7])), *r[8:], stamp))
             cur.execute(
                 """INSERT INTO tm_units (source_id, tgt_lang, tgt_base, target, target_folded, target_terms,
                                          document, segment, reviewer, approved_at, route, engine, origin, via,
                                          added_at)
-                   SELECT sid, lang, base, target, folded, string_to_array(words, ' '), document, segment,
-                          reviewer, approved_at, route, engine, origin, via, added_at
-                   FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[],
-                               %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[],
-                               %s::text[], %s::text[], %s::text[])
-                        AS n (sid, lang, base, target, folded, words, document, segment, reviewer, approved_at,
-                              route, engine, origin, via, added_at)
+                   SELECT s.id, n.lang, n.base, n.target, n.folded, string_to_array(n.words, ' '), n.document,
+                          n.segment, n.reviewer, n.approved_at, n.route, n.engine, n.origin, n.via, n.added_at
+                   FROM tm_stage_units n JOIN tm_sources s ON s.src_lang = n.src_lang AND s.hash = n.hash
+                   ORDER BY n.ord
                    ON CONFLICT (source_id, tgt_lang, document, segment) DO UPDATE SET
                        target = excluded.target, target_folded = excluded.target_folded,
                        target_terms = excluded.target_terms,
                        reviewer = excluded.reviewer, approved_at = excluded.approved_at,
                        route = excluded.route, engine = excluded.engine, origin = excluded.origin,
-                       via = excluded.via, added_at = excluded.added_at""",
-                [list(c) for c in zip(*values)],
+                       via = excluded.via, added_at = excluded.added_at"""
             )
             batch.clear()
 

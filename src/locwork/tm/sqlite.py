@@ -64,8 +64,8 @@ from locwork.tm.matcher import (
     CANDIDATES,
     PG_CANDIDATES,
     POOL,
-    SCAN_MAX,
     Matcher,
+    band_cap,
     UnitRow,
     length_band,
     rare_terms,
@@ -601,12 +601,11 @@ class SQLiteMemory(Matcher):
             if version != self._df_version or len(self._df) > 200_000:
                 self._df.clear()
                 self._df_version = version
-            missing = [w for w in words if w not in self._df]
-            if missing:
-                marks = ",".join("?" * len(missing))
-                found = dict(self._query(f"SELECT term, doc FROM src_vocab WHERE term IN ({marks})", missing))
-                for word in missing:
-                    self._df[word] = found.get(word, 0)
+            for word in dict.fromkeys(w for w in words if w not in self._df):
+                # one word per query: fts5vocab seeks a ``term =`` constraint, but reads its whole
+                # vocabulary for ``term IN (...)`` (15-40 ms at 100,000 sources, against 0.2 ms)
+                found = self._query("SELECT doc FROM src_vocab WHERE term = ?", (word,))
+                self._df[word] = found[0][0] if found else 0
             return {w: self._df[w] for w in words}
 
     def _candidates(self, norm: str, src: str, tgt_base: str, threshold: float) -> list[tuple[int, str]]:
@@ -619,13 +618,11 @@ class SQLiteMemory(Matcher):
             f"SELECT s.id, s.norm FROM sources s WHERE s.src_lang = ? AND s.length BETWEEN ? AND ? AND {exists}",
             (src, lo, hi, tgt_base),
         )
-        band = self._query(
-            "SELECT count(*) FROM (SELECT 1 FROM sources WHERE src_lang = ? AND length BETWEEN ? AND ? LIMIT ?)",
-            (src, lo, hi, SCAN_MAX + 1),
-        )[0][0]
-        if scan_band(band):
-            return self._query(*scan)
         chosen, postings = rare_terms(self._document_frequencies(terms(norm)))
+        band = self._query(  # counted only as far as the choice needs (20,000 rows took 2-10 ms at 1M)
+            "SELECT count(*) FROM (SELECT 1 FROM sources WHERE src_lang = ? AND length BETWEEN ? AND ? LIMIT ?)",
+            (src, lo, hi, band_cap(postings)),
+        )[0][0]
         if scan_band(band, postings):
             return self._query(*scan)
         if not chosen:
