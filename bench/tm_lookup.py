@@ -141,6 +141,7 @@ def measure(open_memory, units: list, held_out: list[str], document: list[str], 
     from rapidfuzz import fuzz, process
 
     queries = queries_for(units, held_out, args.queries)
+    load_before = round(os.getloadavg()[0], 1)
     memory = open_memory()
     memory.lookup(queries["exact"][0], "es")  # warm the caches
     rows, found_by = {}, {}
@@ -174,17 +175,30 @@ def measure(open_memory, units: list, held_out: list[str], document: list[str], 
         ours = next((m.score for m in found_matches if not m.exact), None)
         checked += 1
         agreed += brute_score == ours
-    return {"lookups": rows,
+    return {"load_before": load_before, "lookups": rows,
             "recall": {"checked": checked, "same_best_score_as_brute_force": agreed,
                        "brute_force_ms_p50": percentiles(brute_times)["p50_ms"] if brute_times else None}}
 
 
-def build(open_memory, units: list) -> float:
+def build(open_memory, units: list, keep: Path | None = None) -> float:
+    """Fill the memory; its build time. With ``keep`` (a JSON file beside a memory kept from an
+    earlier run), a memory that already holds these units is used as it is, with the build time
+    that run measured."""
+    if keep is not None and keep.exists():
+        saved = json.loads(keep.read_text("utf-8"))
+        with open_memory() as memory:
+            if len(memory) == len(units) == saved["units"]:
+                print(f"reusing the memory built in {saved['build_seconds']:.1f} s ({keep})")
+                return float(saved["build_seconds"])
     start = time.perf_counter()
     with open_memory() as memory:
         for i in range(0, len(units), 20000):
             memory.add_many(units[i:i + 20000])
-    return time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    if keep is not None:
+        keep.write_text(json.dumps({"units": len(units), "build_seconds": round(seconds, 1),
+                                    "load": round(os.getloadavg()[0], 1)}) + "\n", "utf-8")
+    return seconds
 
 
 def report(store: str, units: list, build_s: float, size_mib: float | None, measured: dict, args) -> dict:
@@ -222,6 +236,8 @@ def main() -> int:
     parser.add_argument("--store", choices=("sqlite", "postgresql", "both"), default="sqlite")
     parser.add_argument("--url", help="a PostgreSQL database to use (default: start a throw-away server)")
     parser.add_argument("--json", type=Path, help="where to write the results")
+    parser.add_argument("--keep", type=Path, help="a folder where the SQLite memory is kept (and, with --url, "
+                        "the PostgreSQL build time) and reused by the next run of the same size")
     args = parser.parse_args()
 
     if not (SHARED / "newstest2013.fr").exists() or not (SHARED / "newstest2013.es").exists():
@@ -235,8 +251,11 @@ def main() -> int:
 
     if args.store in ("sqlite", "both"):
         with tempfile.TemporaryDirectory(prefix="locwork-tm-bench-") as tmp:
-            path = Path(tmp) / "tm.sqlite"
-            build_s = build(lambda: tm.open_memory(path), units)
+            folder = Path(tmp) if args.keep is None else args.keep
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"tm-{len(units)}.sqlite"
+            build_s = build(lambda: tm.open_memory(path), units,
+                            None if args.keep is None else folder / f"tm-{len(units)}.sqlite.json")
             size = sum(p.stat().st_size for p in path.parent.glob(path.name + "*")) / 2**20
             measured = measure(lambda: tm.open_memory(path, create=False), units, held_out, document, args)
             report("sqlite", units, build_s, round(size, 1), measured, args)
@@ -254,7 +273,11 @@ def main() -> int:
                 return 0
             url = server.new_database()
         try:
-            build_s = build(lambda: tm.open_memory(url), units)
+            kept = None
+            if args.keep is not None and args.url:
+                args.keep.mkdir(parents=True, exist_ok=True)
+                kept = args.keep / f"postgresql-{len(units)}.json"
+            build_s = build(lambda: tm.open_memory(url), units, kept)
             with tm.open_memory(url) as memory:
                 size = memory._query("SELECT pg_database_size(current_database())")[0][0] / 2**20
                 memory.conn.execute("VACUUM ANALYZE")  # as autovacuum would: index-only scans

@@ -119,8 +119,8 @@ CREATE INDEX IF NOT EXISTS tm_units_terms ON tm_units USING gin (target_terms);
 # the budget, at least MIN_TERMS); ``scan``: whether to score the whole length
 # band instead, as matcher.scan_band decides. The planner runs the branch not
 # taken as a one-time filter that is false, so it costs nothing. Each word's
-# rows are read up to POOL (a rare word's all of them), then ranked by the
-# summed idf of the chosen words they hold.
+# first POOL rows are read (a rare word's all of them), and those of the length
+# band ranked by the summed idf of the chosen words they hold.
 _CANDIDATES_SQL = """
 WITH q AS (
     SELECT term, df, row_number() OVER w AS rn, sum(df) OVER w AS cum
@@ -146,12 +146,11 @@ WHERE (SELECT scan FROM choice) AND s.src_lang = %(src)s AND s.length BETWEEN %(
 UNION ALL
 (SELECT p.id, p.norm, p.text FROM (
     SELECT DISTINCT ON (x.id) x.id, x.norm, x.text, x.terms, x.length
-    FROM chosen c CROSS JOIN LATERAL (
-        SELECT s.id, s.norm, coalesce(s.text, s.norm) AS text, s.terms, s.length FROM tm_sources s
-        WHERE s.terms @> ARRAY[c.term] AND s.src_lang = %(src)s AND s.length + 0 BETWEEN %(lo)s AND %(hi)s
-          AND EXISTS (SELECT 1 FROM tm_units u WHERE u.source_id = s.id AND u.tgt_base = %(tgt)s)
-        LIMIT %(pool)s) AS x
-    WHERE NOT (SELECT scan FROM choice)
+    FROM chosen c CROSS JOIN LATERAL (  -- the pool first, then the band: at most POOL rows per word
+        SELECT s.id, s.norm, coalesce(s.text, s.norm) AS text, s.terms, s.length, s.src_lang FROM tm_sources s
+        WHERE s.terms @> ARRAY[c.term] LIMIT %(pool)s) AS x
+    WHERE NOT (SELECT scan FROM choice) AND x.src_lang = %(src)s AND x.length BETWEEN %(lo)s AND %(hi)s
+      AND EXISTS (SELECT 1 FROM tm_units u WHERE u.source_id = x.id AND u.tgt_base = %(tgt)s)
  ) AS p
  ORDER BY (SELECT sum(ln(1 + (SELECT total FROM choice) / c.df)) FROM chosen c WHERE c.term = ANY(p.terms)) DESC,
           abs(p.length - %(len)s), p.id

@@ -35,7 +35,8 @@ Fuzzy candidates
     scoring the whole length band is cheaper than that (a short query, or
     one made of common words only), every source of the band is a
     candidate. When a chosen word is common (more than ``POOL`` sources),
-    at most ``POOL`` sources are read per word and ranked by summed idf, as
+    the first ``POOL`` sources holding each word are read, and those of the
+    band are ranked by summed idf, as
     the PostgreSQL store ranks them, rather than BM25 over every row holding
     one. Why words rather than FTS5's ``trigram`` tokenizer: a fuzzy
     query would have to OR all of its trigrams, and the common ones
@@ -641,23 +642,27 @@ class SQLiteMemory(Matcher):
     def _pooled_candidates(
         self, norm: str, src: str, tgt_base: str, band: tuple[int, int], df: dict[str, int]
     ) -> list[tuple[int, str, str]]:
-        """A common-word query: at most :data:`POOL` sources read per chosen word (BM25 would
-        rank every row holding one), ranked as the PostgreSQL store ranks them, by the summed
-        idf of the chosen words found, the best :data:`PG_CANDIDATES` kept."""
+        """A common-word query: the first :data:`POOL` sources holding each chosen word (BM25
+        would rank every row holding one), those of the length band ranked as the PostgreSQL
+        store ranks them, by the summed idf of the chosen words found, the best
+        :data:`PG_CANDIDATES` kept.
+
+        The pool is taken from the word index before the band is checked, so a lookup reads at
+        most ``POOL`` sources per word, whatever the band: filtering first read ten times more
+        at 1M units, where a short query's band holds a tenth of the memory.
+        """
         total = max(1, self._query("SELECT max(id) FROM sources")[0][0] or 0, *df.values())
         parts, params = [], []
         for word, count in df.items():
-            parts.append(
-                "SELECT * FROM (SELECT s.id, s.norm, coalesce(s.text, s.norm) AS text, s.length, "
-                "? AS idf FROM src_fts CROSS JOIN sources s ON s.id = src_fts.rowid "  # the index first, rowid order
-                "WHERE src_fts MATCH ? AND s.src_lang = ? AND s.length BETWEEN ? AND ? AND EXISTS "
-                "(SELECT 1 FROM units u WHERE u.source_id = s.id AND u.tgt_base = ?) LIMIT ?)"
-            )
-            params += [math.log(1 + total / count), '"' + word.replace('"', '""') + '"', src, *band, tgt_base, POOL]
+            parts.append("SELECT * FROM (SELECT rowid AS id, ? AS idf FROM src_fts WHERE src_fts MATCH ? LIMIT ?)")
+            params += [math.log(1 + total / count), '"' + word.replace('"', '""') + '"', POOL]
         return self._query(
-            f"SELECT id, norm, text FROM ({' UNION ALL '.join(parts)}) GROUP BY id "
-            "ORDER BY sum(idf) DESC, abs(length - ?), id LIMIT ?",
-            [*params, len(norm), PG_CANDIDATES],
+            f"""SELECT s.id, s.norm, coalesce(s.text, s.norm) FROM ({" UNION ALL ".join(parts)}) AS p
+                CROSS JOIN sources s ON s.id = p.id
+                WHERE s.src_lang = ? AND s.length BETWEEN ? AND ? AND EXISTS
+                    (SELECT 1 FROM units u WHERE u.source_id = s.id AND u.tgt_base = ?)
+                GROUP BY s.id ORDER BY sum(p.idf) DESC, abs(s.length - ?), s.id LIMIT ?""",
+            [*params, src, *band, tgt_base, len(norm), PG_CANDIDATES],
         )
 
     def concordance(self, query: str, lang: str | None = None, limit: int = 50) -> list[ConcordanceHit]:
