@@ -10,7 +10,7 @@ Run: ``.venv/bin/python bench/tm_lookup.py [--segments 100000] [--queries 300]
    numbers changed), every source distinct. PostgreSQL: ``--url``, else a
    throw-away server started as the tests start theirs.
 2. Times, per segment, with the memory's own API (a warm connection, as in
-   a ``translate`` run or the app):
+   a ``translate`` run or the app, warmed by five lookups of each kind):
    - ``exact``: sources from the memory, ``best()`` (exact path);
    - ``exact+fuzzy``: the same through ``lookup(limit=5)`` (exact first,
      then the fuzzy search for the other matches);
@@ -143,7 +143,9 @@ def measure(open_memory, units: list, held_out: list[str], document: list[str], 
     queries = queries_for(units, held_out, args.queries)
     load_before = round(os.getloadavg()[0], 1)
     memory = open_memory()
-    memory.lookup(queries["exact"][0], "es")  # warm the caches
+    for kind in queries:  # warm the caches, as the first lookups of a translate run or the app do
+        for query in queries[kind][:5]:
+            memory.lookup(query, "es", threshold=args.threshold)
     rows, found_by = {}, {}
     t, res = timed(lambda q: memory.best(q, "es", threshold=args.threshold), queries["exact"])
     rows["exact"] = {**percentiles(t), "found": sum(r is not None and r.exact for r in res)}
