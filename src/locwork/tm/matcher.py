@@ -36,14 +36,13 @@ def length_band(length: int, threshold: float) -> tuple[int, int]:
     return int(length * t / (200 - t)), int(length * (200 - t) / t) + 1
 
 
-CANDIDATES = 150  # sources scored with rapidfuzz per fuzzy lookup (index path)
 SCAN_LIMIT = 1500  # a length band this small is scored whole, without the index...
 SCAN_MAX = 20000  # ...and one up to this size too, when that is cheaper than the index
 SCAN_COST = 1.5  # cost of scoring one source of the band, against one index posting
 RARE_TERMS = 8  # query words OR-ed in the index query, rarest first...
 MIN_TERMS = 3  # ...at least this many (when the query has them)...
 POSTINGS_BUDGET = 5000  # ...and more only while their document frequencies add up to less
-PG_CANDIDATES = 500  # rows scored when ranked by summed idf (rougher than BM25: more of them)
+PG_CANDIDATES = 500  # sources scored with rapidfuzz per fuzzy lookup (index path), ranked by summed idf
 POOL = 2000  # rows read per chosen word at most: bounds a common-word query's work (a rare word's all)
 
 
