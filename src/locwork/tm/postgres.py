@@ -70,7 +70,7 @@ if TYPE_CHECKING:
     import psycopg
 
 SCHEMA_VERSION = 1
-DENSE = 20  # a word in more than 1/DENSE of the sources is read in table order, not through the GIN index
+DENSE = 4  # a word in more than 1/DENSE of the sources is read in table order, not through the GIN index
 BATCH = 2000  # units written per statement
 _LOCK_ID = 0x6C6F63776F726B  # "locwork": the advisory lock that makes the schema once
 
