@@ -70,6 +70,7 @@ if TYPE_CHECKING:
     import psycopg
 
 SCHEMA_VERSION = 1
+DENSE = 4  # a word in more than 1/DENSE of the sources is read in table order, not through the GIN index
 BATCH = 2000  # units written per statement
 _LOCK_ID = 0x6C6F63776F726B  # "locwork": the advisory lock that makes the schema once
 
@@ -119,8 +120,8 @@ CREATE INDEX IF NOT EXISTS tm_units_terms ON tm_units USING gin (target_terms);
 # the budget, at least MIN_TERMS); ``scan``: whether to score the whole length
 # band instead, as matcher.scan_band decides. The planner runs the branch not
 # taken as a one-time filter that is false, so it costs nothing. Each word's
-# rows are read up to POOL (a rare word's all of them), then ranked by the
-# summed idf of the chosen words they hold.
+# first POOL rows are read (a rare word's all of them), and those of the length
+# band ranked by the summed idf of the chosen words they hold.
 _CANDIDATES_SQL = """
 WITH q AS (
     SELECT term, df, row_number() OVER w AS rn, sum(df) OVER w AS cum
@@ -128,8 +129,8 @@ WITH q AS (
     WINDOW w AS (ORDER BY df, term)
 ), chosen AS (
     SELECT term, df FROM q WHERE rn <= %(rare)s AND (rn <= %(min)s OR cum <= %(budget)s)
-), postings AS (
-    SELECT coalesce(sum(df), 0) AS n FROM chosen
+), postings AS (  -- as the index reads them: at most POOL rows per word
+    SELECT coalesce(sum(least(df, %(pool)s)), 0) AS n FROM chosen
 ), band AS (  -- counted only as far as the choice needs
     SELECT count(*) AS n FROM (SELECT 1 FROM tm_sources WHERE src_lang = %(src)s AND length BETWEEN %(lo)s AND %(hi)s
         LIMIT (SELECT greatest(%(scan_limit)s, least(%(cap)s - 1, floor(n / %(scan_cost)s))) + 1 FROM postings)) AS b
@@ -146,16 +147,31 @@ WHERE (SELECT scan FROM choice) AND s.src_lang = %(src)s AND s.length BETWEEN %(
 UNION ALL
 (SELECT p.id, p.norm, p.text FROM (
     SELECT DISTINCT ON (x.id) x.id, x.norm, x.text, x.terms, x.length
-    FROM chosen c CROSS JOIN LATERAL (
-        SELECT s.id, s.norm, coalesce(s.text, s.norm) AS text, s.terms, s.length FROM tm_sources s
-        WHERE s.terms @> ARRAY[c.term] AND s.src_lang = %(src)s AND s.length + 0 BETWEEN %(lo)s AND %(hi)s
-          AND EXISTS (SELECT 1 FROM tm_units u WHERE u.source_id = s.id AND u.tgt_base = %(tgt)s)
-        LIMIT %(pool)s) AS x
-    WHERE NOT (SELECT scan FROM choice)
+    FROM chosen c CROSS JOIN LATERAL (  -- the pool first, then the band: at most POOL rows per word
+        (SELECT s.id, s.norm, coalesce(s.text, s.norm) AS text, s.terms, s.length, s.src_lang FROM tm_sources s
+         WHERE c.df * %(dense)s <= (SELECT total FROM choice) AND s.terms @> ARRAY[c.term] LIMIT %(pool)s)
+        UNION ALL  -- a word in most sources: read in table order (a GIN bitmap would list them all first)
+        (SELECT s.id, s.norm, coalesce(s.text, s.norm) AS text, s.terms, s.length, s.src_lang FROM tm_sources s
+         WHERE c.df * %(dense)s > (SELECT total FROM choice) AND (s.terms || '{}'::text[]) @> ARRAY[c.term]
+         LIMIT %(pool)s)) AS x
+    WHERE NOT (SELECT scan FROM choice) AND x.src_lang = %(src)s AND x.length BETWEEN %(lo)s AND %(hi)s
+      AND EXISTS (SELECT 1 FROM tm_units u WHERE u.source_id = x.id AND u.tgt_base = %(tgt)s)
  ) AS p
  ORDER BY (SELECT sum(ln(1 + (SELECT total FROM choice) / c.df)) FROM chosen c WHERE c.term = ANY(p.terms)) DESC,
           abs(p.length - %(len)s), p.id
  LIMIT %(n)s)
+"""
+
+# The two temporary tables a write copies its batches into (this session's only; emptied at commit).
+_STAGE = """
+CREATE TEMP TABLE IF NOT EXISTS tm_stage_sources (
+    ord integer, lang text, hash bigint, text text, norm text, folded text, words text, length integer
+) ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE IF NOT EXISTS tm_stage_units (
+    ord integer, src_lang text, hash bigint, lang text, base text, target text, folded text, words text,
+    document text, segment text, reviewer text, approved_at text, route text, engine text, origin text,
+    via text, added_at text
+) ON COMMIT DELETE ROWS
 """
 
 _UNIT_COLUMNS = (
@@ -195,6 +211,9 @@ class PostgresMemory(Matcher):
         self.conn = _connect(url, timeout)
         try:
             self.conn.execute(f"SET lock_timeout = {int(timeout * 1000)}")
+            # lookups are short: starting parallel workers for the branch of the candidates query
+            # that is not taken cost 250 ms at 1M units on a loaded machine
+            self.conn.execute("SET max_parallel_workers_per_gather = 0")
             if not self._has_schema():
                 if not create:
                     raise NoMemoryYet(
@@ -266,58 +285,55 @@ class PostgresMemory(Matcher):
     # ---------------------------------------------------------- writing
 
     def _put_many(self, cur: "psycopg.Cursor[Any]", units: Iterable[TMUnit]) -> int:
-        """Store (or replace) units, :data:`BATCH` per statement; how many went in."""
+        """Store (or replace) units, :data:`BATCH` at a time; how many went in.
+
+        Each batch is copied (``COPY``, formatted by psycopg's C code) into two
+        temporary tables, then moved into the memory by two ``INSERT ... SELECT``:
+        passing the rows as array parameters spent most of a bulk build's
+        client time in psycopg's Python array formatting.
+        """
         count = 0
         batch: dict[tuple, tuple] = {}
+        cur.execute(_STAGE)
 
         def flush() -> None:
             if not batch:
                 return
             rows = list(batch.values())
             sources = {(r[0], r[1]): r for r in rows}
-            cur.execute(
-                """INSERT INTO tm_sources (src_lang, hash, text, norm, folded, terms, length)
-                   SELECT lang, hash, text, norm, folded, string_to_array(words, ' '), length
-                   FROM unnest(%s::text[], %s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[],
-                               %s::int[]) AS n (lang, hash, text, norm, folded, words, length)
-                   ON CONFLICT (src_lang, hash) DO NOTHING RETURNING terms""",
-                [
-                    list(c)
-                    for c in zip(
-                        *[
-                            (r[0], r[1], r[2], r[3], fold(r[3]), " ".join(terms(r[3])), len(r[3]))
-                            for r in sources.values()
-                        ]
-                    )
-                ],
+            cur.execute("TRUNCATE tm_stage_sources, tm_stage_units")
+            with cur.copy("COPY tm_stage_sources FROM STDIN") as copy:
+                for ord_, r in enumerate(sources.values()):
+                    folded = fold(r[3])
+                    copy.write_row((ord_, r[0], r[1], r[2], r[3], folded, " ".join(terms(r[3], folded)), len(r[3])))
+            cur.execute(  # the new sources' words counted in the document frequencies, on the server
+                """WITH added AS (
+                       INSERT INTO tm_sources (src_lang, hash, text, norm, folded, terms, length)
+                       SELECT lang, hash, text, norm, folded, string_to_array(words, ' '), length
+                       FROM tm_stage_sources ORDER BY ord
+                       ON CONFLICT (src_lang, hash) DO NOTHING RETURNING terms)
+                   INSERT INTO tm_terms (term, df)
+                   SELECT term, count(*) FROM added, unnest(added.terms) AS term GROUP BY term
+                   ON CONFLICT (term) DO UPDATE SET df = tm_terms.df + excluded.df"""
             )
-            self._count_terms(cur, [t for row in cur.fetchall() for t in row[0]], +1)
-            cur.execute(
-                "SELECT s.id, s.src_lang, s.hash FROM tm_sources s JOIN unnest(%s::text[], %s::bigint[]) "
-                "AS k (lang, hash) ON s.src_lang = k.lang AND s.hash = k.hash",
-                [[k[0] for k in sources], [k[1] for k in sources]],
-            )
-            ids = {(lang, key): sid for sid, lang, key in cur.fetchall()}
             stamp = now()
-            values = [(ids[(r[0], r[1])], *r[4:8], " ".join(terms(r[6])), *r[8:], stamp) for r in rows]
+            with cur.copy("COPY tm_stage_units FROM STDIN") as copy:
+                for ord_, r in enumerate(rows):
+                    copy.write_row((ord_, r[0], r[1], *r[4:8], " ".join(terms(r[6], r[7])), *r[8:], stamp))
             cur.execute(
                 """INSERT INTO tm_units (source_id, tgt_lang, tgt_base, target, target_folded, target_terms,
                                          document, segment, reviewer, approved_at, route, engine, origin, via,
                                          added_at)
-                   SELECT sid, lang, base, target, folded, string_to_array(words, ' '), document, segment,
-                          reviewer, approved_at, route, engine, origin, via, added_at
-                   FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[],
-                               %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[],
-                               %s::text[], %s::text[], %s::text[])
-                        AS n (sid, lang, base, target, folded, words, document, segment, reviewer, approved_at,
-                              route, engine, origin, via, added_at)
+                   SELECT s.id, n.lang, n.base, n.target, n.folded, string_to_array(n.words, ' '), n.document,
+                          n.segment, n.reviewer, n.approved_at, n.route, n.engine, n.origin, n.via, n.added_at
+                   FROM tm_stage_units n JOIN tm_sources s ON s.src_lang = n.src_lang AND s.hash = n.hash
+                   ORDER BY n.ord
                    ON CONFLICT (source_id, tgt_lang, document, segment) DO UPDATE SET
                        target = excluded.target, target_folded = excluded.target_folded,
                        target_terms = excluded.target_terms,
                        reviewer = excluded.reviewer, approved_at = excluded.approved_at,
                        route = excluded.route, engine = excluded.engine, origin = excluded.origin,
-                       via = excluded.via, added_at = excluded.added_at""",
-                [list(c) for c in zip(*values)],
+                       via = excluded.via, added_at = excluded.added_at"""
             )
             batch.clear()
 
@@ -530,6 +546,7 @@ class PostgresMemory(Matcher):
                 "min": MIN_TERMS,
                 "budget": POSTINGS_BUDGET,
                 "pool": POOL,
+                "dense": DENSE,
             },
         )
 
