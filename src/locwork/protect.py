@@ -243,7 +243,13 @@ def _retry_with_names_masked(translate: "Translate", texts: Sequence[str],
         masked.append(text)
         slots.append(tokens)
     for i, tokens, out in zip(retry, slots, guard(translate, masked)):
-        outputs[i] = [Hypothesis(_write_back(h.text, tokens), h.score) for h in out]
+        again = [Hypothesis(_write_back(h.text, tokens), h.score) for h in out]
+        # The retry's best comes first; if it has fewer alternatives than the
+        # first pass (guard's piece-by-piece fallback gives one), the first
+        # pass's others follow, so an n-best is never cut short.
+        shown = {h.text for h in again}
+        extra = [h for h in outputs[i] if h.text not in shown]
+        outputs[i] = again + extra[: max(0, len(outputs[i]) - len(again))]
     return outputs
 
 
