@@ -29,6 +29,7 @@ be dropped or changed by a model.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
@@ -179,7 +180,14 @@ SENTENCE_START = re.compile(r"(?:^|[.!?…:])[^\w]*$")
 
 
 def _has(name: str, text: str) -> bool:
-    return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) is not None
+    """``name`` is in ``text`` as whole words."""
+    return name in text and _whole(name).search(text) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _whole(name: str) -> re.Pattern[str]:
+    # Compiled once per name: ``re``'s own cache (512) thrashed on a long document.
+    return re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
 
 
 def _capitalised(word: str) -> str:
