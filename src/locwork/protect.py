@@ -234,7 +234,8 @@ def _retry_with_names_masked(translate: "Translate", texts: Sequence[str],
     """Translate again the texts that lost names, those names as placeholders.
 
     The placeholders are numbered above the text's own and written back as
-    the names right after the hop, so the next hop sees words again.
+    the names right after the hop, so the next hop sees words again. A retry
+    whose output lost a placeholder is dropped (the first pass stands).
     """
     retry = [i for i, names in enumerate(lost) if names]
     if not retry:
@@ -250,14 +251,12 @@ def _retry_with_names_masked(translate: "Translate", texts: Sequence[str],
             tokens[token] = name
         masked.append(text)
         slots.append(tokens)
-    for i, tokens, out in zip(retry, slots, guard(translate, masked)):
-        again = [Hypothesis(_write_back(h.text, tokens), h.score) for h in out]
-        # The retry's best comes first; if it has fewer alternatives than the
-        # first pass (guard's piece-by-piece fallback gives one), the first
-        # pass's others follow, so an n-best is never cut short.
-        shown = {h.text for h in again}
-        extra = [h for h in outputs[i] if h.text not in shown]
-        outputs[i] = again + extra[: max(0, len(outputs[i]) - len(again))]
+    for i, text, tokens, out in zip(retry, masked, slots, translate(masked)):
+        # Taken only when the model translated the whole sentence and kept every
+        # placeholder: a piece-by-piece rebuild (guard's fallback) loses the
+        # sentence's context, its n-best and its score, so the first pass stands.
+        if out and sorted(tokens_in(text)) == sorted(tokens_in(out[0].text)):
+            outputs[i] = [Hypothesis(_write_back(h.text, tokens), h.score) for h in out]
     return outputs
 
 
