@@ -512,7 +512,7 @@ def segment_table(shown: list[review.Row], current: str, path: Path) -> None:
         "translation": [r.target for r in shown],
         "QA": [len(r.warnings) or None for r in shown],
     })
-    # Each segment's score: the estimate (0-1, higher is better) and the post-editing effort
+    # Each segment's score: the estimate (expected chrF / 100, higher is better) and the post-editing effort
     # (HTER, lower is less effort), when the catalog has them.
     scores = {}
     if any(r.qe is not None for r in shown):

@@ -132,7 +132,7 @@ def distributions(report: score_report.DocumentReport) -> None:
         if qe:
             title = f"{summary.lang}: estimate of unreviewed · {_segments(len(qe))}"
             right.altair_chart(histogram_chart(score_report.qe_histogram(summary), title,
-                                               "QE (0-1, higher is better)", "#c2410c"),
+                                               "QE: expected chrF / 100 (higher is better)", "#c2410c"),
                                width="stretch")
         else:
             right.caption("No estimate for unreviewed segments: Estimate quality.")
