@@ -25,10 +25,10 @@ import os
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from locwork import catalog, pipeline
 from locwork.catalog import State
@@ -95,6 +95,9 @@ def connect(address: str) -> "Client":
             f"the Dask scheduler at {address} has no worker (start one with: locwork worker {address}): {error}"
         ) from None
     return client
+
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -234,6 +237,19 @@ class Batch:
             if self.users[key] <= 0:
                 self.results.pop(key, None)
 
+    def written(self, write: Callable[[Job], T]) -> Iterator[T]:
+        """``write(job)`` for each job whose translations all came back, as they come; yields
+        what it returns. The failed jobs are reported in one line at the end, after every
+        other catalog is written."""
+        failed: list[BaseException] = []
+        for job, error in self.run():
+            if error is not None:
+                failed.append(error)
+            else:
+                yield write(job)
+            self.forget(job)
+        _raise_failures(failed, self.deserted)
+
 
 def _document_texts(
     doc: Document, lang: str, locales_dir: Path, root: Path | None, tm: Any = None, tm_threshold: float | None = None
@@ -279,14 +295,10 @@ def translate_documents(
     for doc in docs:
         for lang, route in routes.items():
             batch.add(Job((doc, lang), route, _document_texts(doc, lang, locales_dir, root, tm, tm_threshold)))
-    failed: list[BaseException] = []
-    for job, error in batch.run():
-        if error is not None:
-            failed.append(error)
-            batch.forget(job)
-            continue
+
+    def write(job: Job) -> pipeline.TranslateReport:
         doc, lang = job.key
-        yield pipeline.translate_document(
+        return pipeline.translate_document(
             doc,
             lang,
             job.route,
@@ -299,8 +311,8 @@ def translate_documents(
             tm=tm,
             tm_threshold=tm_threshold,
         )
-        batch.forget(job)
-    _raise_failures(failed, batch.deserted)
+
+    yield from batch.written(write)
 
 
 def pretranslate_catalogs(
@@ -334,13 +346,9 @@ def pretranslate_catalogs(
                         if core:
                             cores.setdefault(core)
         batch.add(Job(path, route, list(cores)))
-    failed: list[BaseException] = []
-    for job, error in batch.run():
-        if error is not None:
-            failed.append(error)
-            batch.forget(job)
-            continue
-        yield pretranslate(
+
+    def write(job: Job) -> Any:
+        return pretranslate(
             job.key,
             src,
             tgt,
@@ -352,8 +360,8 @@ def pretranslate_catalogs(
             tm=tm,
             tm_threshold=tm_threshold,
         )
-        batch.forget(job)
-    _raise_failures(failed, batch.deserted)
+
+    yield from batch.written(write)
 
 
 def _raise_failures(failed: list[BaseException], deserted: bool = False) -> None:
