@@ -705,30 +705,29 @@ class SQLiteMemory(Matcher):
         if lang:
             lang_sql = " AND u.tgt_base = ?2"
             params_lang = [base_lang(lang)]
-        rows: list[tuple] = []
-        if words:
-            phrase = '"' + " ".join(words) + '"' + ("*" if prefix else "")
-            in_source = "u.source_id IN (SELECT rowid FROM src_fts WHERE src_fts MATCH ?1)"
-            in_target = "u.id IN (SELECT rowid FROM tgt_fts WHERE tgt_fts MATCH ?1)"
-            rows = self._query(
+
+        def hits_where(in_source: str, in_target: str, needle: str) -> list[tuple]:
+            """The newest units whose source or target matches ``?1``, each with where it matched."""
+            return self._query(
                 f"""SELECT {_UNIT_COLUMNS}, {in_source}, {in_target}
                     FROM units u JOIN sources s ON s.id = u.source_id
                     WHERE ({in_source} OR {in_target}){lang_sql}
                     ORDER BY coalesce(u.approved_at, u.added_at) DESC, u.id DESC LIMIT {limit}""",
-                [phrase, *params_lang],
+                [needle, *params_lang],
+            )
+
+        rows: list[tuple] = []
+        if words:
+            phrase = '"' + " ".join(words) + '"' + ("*" if prefix else "")
+            rows = hits_where(
+                "u.source_id IN (SELECT rowid FROM src_fts WHERE src_fts MATCH ?1)",
+                "u.id IN (SELECT rowid FROM tgt_fts WHERE tgt_fts MATCH ?1)",
+                phrase,
             )
         if not rows:
             needle = query.rstrip("*")
             pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            in_source = "coalesce(s.text, s.norm) LIKE ?1 ESCAPE '\\'"
-            in_target = "u.target LIKE ?1 ESCAPE '\\'"
-            rows = self._query(
-                f"""SELECT {_UNIT_COLUMNS}, {in_source}, {in_target}
-                    FROM units u JOIN sources s ON s.id = u.source_id
-                    WHERE ({in_source} OR {in_target}){lang_sql}
-                    ORDER BY coalesce(u.approved_at, u.added_at) DESC, u.id DESC LIMIT {limit}""",
-                [pattern, *params_lang],
-            )
+            rows = hits_where("coalesce(s.text, s.norm) LIKE ?1 ESCAPE '\\'", "u.target LIKE ?1 ESCAPE '\\'", pattern)
         hits = []
         for row in rows:
             where = "both" if row[12] and row[13] else "source" if row[12] else "target"
