@@ -14,6 +14,7 @@ out of the graph with the reason kept for ``locwork models list``.
 from __future__ import annotations
 
 import importlib
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterator
 
@@ -71,17 +72,24 @@ class Engines:
             raise LocworkError(f"unknown engine {unknown[0]!r}; choose from {', '.join(ENGINE_CLASSES)}")
         self._engines: dict[str, Engine] = {}
         self.problems: dict[str, str] = {}
+        # Concurrent targets (overlap.py) may ask for the same engine at once:
+        # one creates it, the others wait for it instead of starting their own.
+        self._lock = threading.Lock()
 
     def get(self, name: str) -> Engine:
-        """The engine called name, started on first use."""
-        if name not in self._engines:
-            if name not in ENGINE_CLASSES:
-                raise LocworkError(f"unknown engine {name!r}")
-            try:
-                self._engines[name] = _load_class(ENGINE_CLASSES[name])()
-            except (ImportError, OSError) as error:
-                raise LocworkError(f"engine {name} is not available: {error}") from None
-        return self._engines[name]
+        """The engine called name, started on first use (once, even from several threads)."""
+        engine = self._engines.get(name)
+        if engine is not None:
+            return engine
+        if name not in ENGINE_CLASSES:
+            raise LocworkError(f"unknown engine {name!r}")
+        with self._lock:
+            if name not in self._engines:
+                try:
+                    self._engines[name] = _load_class(ENGINE_CLASSES[name])()
+                except (ImportError, OSError) as error:
+                    raise LocworkError(f"engine {name} is not available: {error}") from None
+            return self._engines[name]
 
     def available(self) -> Iterator[tuple[str, Engine]]:
         """Engines that start; the others are recorded in ``problems``."""
@@ -113,9 +121,11 @@ class Engines:
         return build_graph(self.pairs_by_engine())
 
     def close(self) -> None:
-        for engine in self._engines.values():
+        with self._lock:
+            engines = list(self._engines.values())
+            self._engines.clear()
+        for engine in engines:
             engine.close()
-        self._engines.clear()
 
     def __enter__(self) -> "Engines":
         return self
