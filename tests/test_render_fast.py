@@ -43,6 +43,26 @@ def test_run_by_run_line_breaks_equal_the_character_scan(cjk):
         assert linebreak._possible_linebreaks(text, cjk) == linebreak._scan(text, cjk, linebreak.BK, False)[0], text
 
 
+
+@needs_data
+@pytest.mark.parametrize("cjk", [False, True])
+def test_sparse_break_opportunities_equal_the_character_scan(cjk):
+    for text in sample_lines():
+        marks = linebreak._scan(text, cjk, linebreak.BK, False)[0]
+        assert linebreak._break_opportunities(text, cjk) == [(i, m) for i, m in enumerate(marks) if m], text
+
+
+@pytest.mark.parametrize("cjk", [False, True])
+def test_latin_word_shortcut_equals_the_scan_after_every_class(cjk):
+    letters = [chr(c) for c in range(0x41, 0x250) if linebreak._LATIN_WORD.fullmatch(chr(c))]
+    assert all(linebreak._lb_class(ch) == linebreak.AL for ch in letters)
+    for last in [*range(len(linebreak._CLASSES)), linebreak.BK, linebreak.ZW]:  # every state a run can follow
+        for seen_space in (False, True):
+            for run in ("mot", "été  ", "Ŀœ "):
+                marks, end, space = linebreak._scan(run, cjk, last, seen_space)
+                expected = (tuple((i, m) for i, m in enumerate(marks) if m), end, space)
+                assert linebreak._run_marks(run, cjk, last, seen_space) == expected, (last, seen_space, run)
+
 @needs_data
 @pytest.mark.skipif(shutil.which("msgcat") is None, reason="gettext's msgcat is not installed")
 def test_newstest_catalog_is_laid_out_as_msgcat_does(tmp_path):
