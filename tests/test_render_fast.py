@@ -52,16 +52,11 @@ def test_sparse_break_opportunities_equal_the_character_scan(cjk):
         assert linebreak._break_opportunities(text, cjk) == [(i, m) for i, m in enumerate(marks) if m], text
 
 
-@pytest.mark.parametrize("cjk", [False, True])
-def test_latin_word_shortcut_equals_the_scan_after_every_class(cjk):
-    letters = [chr(c) for c in range(0x41, 0x250) if linebreak._LATIN_WORD.fullmatch(chr(c))]
-    assert all(linebreak._lb_class(ch) == linebreak.AL for ch in letters)
-    for last in [*range(len(linebreak._CLASSES)), linebreak.BK, linebreak.ZW]:  # every state a run can follow
-        for seen_space in (False, True):
-            for run in ("mot", "été  ", "Ŀœ "):
-                marks, end, space = linebreak._scan(run, cjk, last, seen_space)
-                expected = (tuple((i, m) for i, m in enumerate(marks) if m), end, space)
-                assert linebreak._run_marks(run, cjk, last, seen_space) == expected, (last, seen_space, run)
+def test_shapes_keep_the_line_breaking_class():
+    """Runs are looked up by shape: every letter and digit mapped keeps its class."""
+    for code, shape in linebreak._SHAPE.items():
+        assert linebreak._lb_class(chr(code)) == linebreak._lb_class(shape), hex(code)
+    assert "Été 2012, l'État".translate(linebreak._SHAPE) == "aaa 0000, a'aaaa"
 
 @needs_data
 @pytest.mark.skipif(shutil.which("msgcat") is None, reason="gettext's msgcat is not installed")

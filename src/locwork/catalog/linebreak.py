@@ -426,20 +426,20 @@ def _possible_linebreaks(text: str | list[str], cjk: bool) -> list[int]:
     return out
 
 
-#: A Latin word (letters of class AL only, width 1 outside CJK encodings)
-#: and the spaces after it: its only possible break is before its first letter.
-_LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]+ *")
-#: :func:`_run_marks` by (run, class before it, space before it, cjk).
+#: Latin letters (all of class AL) → "a", ASCII digits (NU) → "0": the line
+#: breaking rules see only classes, so a run and its shape break alike, and
+#: a catalog's words come down to a few hundred shapes ("aaa, ", "a'aaaa ").
+_LATIN_LETTERS = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
+_SHAPE = str.maketrans(
+    {chr(c): "a" for c in range(0x250) if _LATIN_LETTERS.match(chr(c))} | {str(d): "0" for d in range(10)}
+)
+#: Break opportunities of a run of a shape, as (offset, kind) pairs, and the
+#: state after it, by (shape of the run, class before it, space before it, cjk).
 _MARKS_CACHE: dict[tuple[str, int, bool, bool], tuple[tuple[tuple[int, int], ...], int, bool]] = {}
 
 
 def _run_marks(run: str, cjk: bool, last: int, seen_space: bool) -> tuple[tuple[tuple[int, int], ...], int, bool]:
-    """The break opportunities of one run as (offset, kind) pairs, and the state after it."""
-    if _LATIN_WORD.fullmatch(run):
-        # What _scan does for one AL character, the rest of the word being AL after AL.
-        rule = -1 if last in (BK, ZW) else _PAIRS[last][AL]
-        first = last == ZW or rule == 2 or (rule == 1 and seen_space)
-        return ((0, 1),) if first else (), AL, run[-1] == " "
+    """The nonzero marks of :func:`_scan` over one run, and the state after it."""
     marks, last, seen_space = _scan(run, cjk, last, seen_space)
     return tuple((i, m) for i, m in enumerate(marks) if m), last, seen_space
 
@@ -449,13 +449,14 @@ def _break_opportunities(text: str, cjk: bool) -> list[tuple[int, int]]:
 
     Why: wrapping needs only the opportunities, and a sentence has a few
     dozen of them against a few hundred characters; building the list per
-    character cost more than the greedy fill itself.
+    character cost more than the greedy fill itself. Runs are looked up by
+    their shape (:data:`_SHAPE`), so a new word seldom needs a scan.
     """
     out: list[tuple[int, int]] = []
     last, seen_space = BK, False
     position = 0
     get = _MARKS_CACHE.get
-    for run in _RUNS.findall(text):
+    for run in _RUNS.findall(text.translate(_SHAPE)):
         key = (run, last, seen_space, cjk)
         known = get(key)
         if known is None:
