@@ -118,11 +118,16 @@ def _replace_spans(masked: Masked, spans: list[tuple[int, int, str]],
 
 
 def markup_spans(text: str) -> list[tuple[int, int]]:
-    """Inline markup delimiters: HTML tags, Markdown emphasis, link and code."""
-    spans = [m.span() for pattern in (TAG, ENTITY, MD_CODE) for m in pattern.finditer(text)]
-    for m in MD_LINK.finditer(text):
+    """Inline markup delimiters: HTML tags, Markdown emphasis, link and code.
+
+    Each pattern runs only on a text holding the character it starts with
+    (most sentences hold none: the scans were a third of masking's cost).
+    """
+    spans = [m.span() for pattern, mark in ((TAG, "<"), (ENTITY, "&"), (MD_CODE, "`")) if mark in text
+             for m in pattern.finditer(text)]
+    for m in MD_LINK.finditer(text) if "[" in text else ():
         spans += [(m.start(), m.start(1)), (m.end(1), m.end())]
-    for m in MD_EMPHASIS.finditer(text):
+    for m in MD_EMPHASIS.finditer(text) if "*" in text or "_" in text else ():
         first, second = (1, 2) if m.group(1) else (3, 4)
         spans += [(m.start(first), m.end(first)), (m.end(second), m.end())]
     return spans
@@ -144,8 +149,10 @@ def mask(
             spans += [(m.start(), m.end(), m.group(0)) for m in pattern.finditer(text)]
     if glossary is not None and target:
         spans += [(s, e, term.rendering()) for s, e, term in glossary.find(text, target)]
-    spans += [(m.start(), m.end(), m.group(0)) for m in URL.finditer(text)]
-    spans += [(m.start(), m.end(), m.group(0)) for m in EMAIL.finditer(text)]
+    if "://" in text or "www." in text:
+        spans += [(m.start(), m.end(), m.group(0)) for m in URL.finditer(text)]
+    if "@" in text:
+        spans += [(m.start(), m.end(), m.group(0)) for m in EMAIL.finditer(text)]
     # Longest first at equal start, so a glossary term containing a URL wins.
     spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
     _replace_spans(masked, spans, frozenset(marks))
@@ -326,7 +333,7 @@ def guard(translate: Translate, texts: Sequence[str]) -> list[list[Hypothesis]]:
     """
     outputs = translate(list(texts))
     bad = [i for i, (text, out) in enumerate(zip(texts, outputs))
-           if sorted(tokens_in(text)) != sorted(tokens_in(out[0].text if out else ""))]
+           if _tokens_differ(text, out[0].text if out else "")]
     if not bad:
         return outputs
     pieces = {i: re.split(r"(\s*Zx\d+\s*)", texts[i]) for i in bad}
@@ -336,6 +343,13 @@ def guard(translate: Translate, texts: Sequence[str]) -> list[list[Hypothesis]]:
         rebuilt = "".join(done.get(p, p) if k % 2 == 0 else p for k, p in enumerate(parts))
         outputs[i] = [Hypothesis(rebuilt, None)]
     return outputs
+
+
+def _tokens_differ(text: str, output: str) -> bool:
+    """The output lost or gained a placeholder (texts without any: no regex run)."""
+    if "Zx" not in text and "Zx" not in output:
+        return False
+    return sorted(tokens_in(text)) != sorted(tokens_in(output))
 
 
 def unmask(text: str, masked: Masked) -> tuple[str, list[str]]:
