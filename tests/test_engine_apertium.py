@@ -387,6 +387,39 @@ def test_deformat_reformat_round_trip():
             assert reformat(deformat(core)) == core
 
 
+
+def _reformat_by_character(stream: str) -> str:
+    """The character loop reformat() was until one regex pass replaced it (the reference)."""
+    out, i, n = [], 0, len(stream)
+    while i < n:
+        c = stream[i]
+        if c == "\\" and i + 1 < n:
+            out.append(stream[i + 1])
+            i += 2
+        elif c == "." and stream.startswith("[]", i + 1):
+            i += 3
+        elif c == "[":
+            j = i + 1
+            while j < n and stream[j] != "]":
+                step = 2 if stream[j] == "\\" and j + 1 < n else 1
+                out.append(stream[j + step - 1])
+                j += step
+            i = j + 1
+        else:
+            out.append("" if c == "]" else c)
+            i += 1
+    return "".join(out)
+
+
+def test_reformat_equals_the_character_loop():
+    import random
+
+    draw = random.Random(15)
+    streams = ["".join(draw.choice("\\[].a ~\n") for _ in range(draw.randint(0, 12))) for _ in range(20000)]
+    streams += ["x\\", "[a\\", "[[b]]c", ".[][ ]d.[]", "\\.[]", "[\\]]e"]
+    for stream in streams:
+        assert reformat(stream) == _reformat_by_character(stream), repr(stream)
+
 # -- speed ---------------------------------------------------------------------
 
 

@@ -91,3 +91,18 @@ def test_tbx_glossary(tmp_path):
     (tmp_path / "bad.tbx").write_bytes(b"<martif><text>")
     with pytest.raises(LocworkError, match="not valid TBX"):
         glossary.load(tmp_path / "bad.tbx")
+
+
+def test_whole_word_check_agrees_with_the_regex_for_every_neighbour():
+    """_has (str.find and character tests) says what ``(?<![\\w-])name(?![\\w-])`` says."""
+    import re
+
+    from locwork.protect import _has
+
+    pattern = re.compile(r"(?<![\w-])ab(?![\w-])")
+    for code in [*range(0xD800), *range(0xE000, 0x10000), 0x1D7CE, 0x1F600, 0x20000]:  # BMP, a few beyond
+        for text in (chr(code) + "ab", "ab" + chr(code), "ab" + chr(code) + "ab"):
+            assert _has("ab", text) == (pattern.search(text) is not None), hex(code)
+    for name, text in [("", ""), ("", "x"), ("a-b", "xa-b a-b"), ("Rubio", "Rubios Rubio_"), ("é", "café é")]:
+        expected = re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) is not None
+        assert _has(name, text) == expected, (name, text)

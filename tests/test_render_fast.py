@@ -43,6 +43,21 @@ def test_run_by_run_line_breaks_equal_the_character_scan(cjk):
         assert linebreak._possible_linebreaks(text, cjk) == linebreak._scan(text, cjk, linebreak.BK, False)[0], text
 
 
+
+@needs_data
+@pytest.mark.parametrize("cjk", [False, True])
+def test_sparse_break_opportunities_equal_the_character_scan(cjk):
+    for text in sample_lines():
+        marks = linebreak._scan(text, cjk, linebreak.BK, False)[0]
+        assert linebreak._break_opportunities(text, cjk) == [(i, m) for i, m in enumerate(marks) if m], text
+
+
+def test_shapes_keep_the_line_breaking_class():
+    """Runs are looked up by shape: every letter and digit mapped keeps its class."""
+    for code, shape in linebreak._SHAPE.items():
+        assert linebreak._lb_class(chr(code)) == linebreak._lb_class(shape), hex(code)
+    assert "Été 2012, l'État".translate(linebreak._SHAPE) == "aaa 0000, a'aaaa"
+
 @needs_data
 @pytest.mark.skipif(shutil.which("msgcat") is None, reason="gettext's msgcat is not installed")
 def test_newstest_catalog_is_laid_out_as_msgcat_does(tmp_path):

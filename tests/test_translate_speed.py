@@ -160,3 +160,12 @@ def test_stamp_lives_beside_the_catalog_only(run_cli, tmp_path):
     _translate(run_cli)
     names = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
     assert names == ["doc.txt", str(Path("locales/es/.doc.txt.stamp")), str(Path("locales/es/doc.po"))]
+
+
+def test_no_progress_bar_library_without_a_terminal(run_cli, tmp_path, monkeypatch):
+    """stderr is no terminal: the bar would be silent, so tqdm is not even imported."""
+    (tmp_path / "doc.txt").write_text(TEXT, "utf-8")
+    monkeypatch.setenv("PYTHONPROFILEIMPORTTIME", "1")
+    result = _translate(run_cli)
+    assert "locwork.pipeline" in result.err and "tqdm" not in result.err
+    assert "3 translated" in result.out

@@ -426,6 +426,79 @@ def _possible_linebreaks(text: str | list[str], cjk: bool) -> list[int]:
     return out
 
 
+#: Latin letters (all of class AL) → "a", ASCII digits (NU) → "0": the line
+#: breaking rules see only classes, so a run and its shape break alike, and
+#: a catalog's words come down to a few hundred shapes ("aaa, ", "a'aaaa ").
+_LATIN_LETTERS = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
+_SHAPE = str.maketrans(
+    {chr(c): "a" for c in range(0x250) if _LATIN_LETTERS.match(chr(c))} | {str(d): "0" for d in range(10)}
+)
+#: Break opportunities of a run of a shape, as (offset, kind) pairs, and the
+#: state after it, by (shape of the run, class before it, space before it, cjk).
+_MARKS_CACHE: dict[tuple[str, int, bool, bool], tuple[tuple[tuple[int, int], ...], int, bool]] = {}
+
+
+def _run_marks(run: str, cjk: bool, last: int, seen_space: bool) -> tuple[tuple[tuple[int, int], ...], int, bool]:
+    """The nonzero marks of :func:`_scan` over one run, and the state after it."""
+    marks, last, seen_space = _scan(run, cjk, last, seen_space)
+    return tuple((i, m) for i, m in enumerate(marks) if m), last, seen_space
+
+
+def _break_opportunities(text: str, cjk: bool) -> list[tuple[int, int]]:
+    """The nonzero marks of :func:`_possible_linebreaks` as (index, kind) pairs.
+
+    Why: wrapping needs only the opportunities, and a sentence has a few
+    dozen of them against a few hundred characters; building the list per
+    character cost more than the greedy fill itself. Runs are looked up by
+    their shape (:data:`_SHAPE`), so a new word seldom needs a scan.
+    """
+    out: list[tuple[int, int]] = []
+    last, seen_space = BK, False
+    position = 0
+    get = _MARKS_CACHE.get
+    for run in _RUNS.findall(text.translate(_SHAPE)):
+        key = (run, last, seen_space, cjk)
+        known = get(key)
+        if known is None:
+            if len(_MARKS_CACHE) >= _RUN_CACHE_SIZE:
+                _MARKS_CACHE.clear()
+            known = _MARKS_CACHE[key] = _run_marks(run, cjk, last, seen_space)
+        marks, last, seen_space = known
+        for offset, kind in marks:
+            out.append((position + offset, kind))
+        position += len(run)
+    return out
+
+
+def _cut_at(opportunities: Sequence[tuple[int, int]], total: Sequence[int] | None, length: int,
+            width: int, start: int) -> list[int]:
+    """:func:`_cut_positions` from (index, kind) opportunities.
+
+    ``total``: the running display width before each index (``None`` when
+    every character is one column wide: the index itself).
+    """
+    cuts: list[int] = []
+    last_p = -1
+    column = start
+    base = 0
+    for i, kind in opportunities:
+        piece = (total[i] if total is not None else i) - base
+        if last_p >= 0 and column + piece > width:
+            cuts.append(last_p)
+            column = 0
+        if kind == 2:  # mandatory: its own width is not counted
+            last_p, column = -1, 0
+            base = total[i + 1] if total is not None else i + 1
+            continue
+        last_p = i
+        column += piece
+        base = total[i] if total is not None else i
+    end = total[-1] if total is not None else length
+    if last_p >= 0 and column + end - base > width:
+        cuts.append(last_p)
+    return cuts
+
+
 def _scan(chars: Sequence[str], cjk: bool, last: int, seen_space: bool) -> tuple[list[int], int, bool]:
     """libunistring's pass over the characters, from a state; returns the marks and the end state."""
     out = [0] * len(chars)

@@ -184,8 +184,7 @@ def _write(entry: polib.POEntry, **values: object) -> None:
 
 def record_segment(entry: polib.POEntry, kind: str, level: int | None) -> None:
     """What the document says the segment is (a heading and its level, or a sentence)."""
-    _write(entry, kind=kind)
-    _write(entry, level=level or None)
+    _write(entry, kind=kind, level=level or None)  # one pass over the comment lines
 
 
 def record_mt(
@@ -201,13 +200,17 @@ def record_mt(
     alternatives: Sequence[tuple[str, float | None]] = (),
 ) -> None:
     """Store machine output and its provenance; the translation too unless a human wrote one."""
+    # The draft's own fields (when it is not human work) come first, as two
+    # writes in a row would put them; one pass over the comment lines.
+    draft: dict[str, object] = {}
     if entry_state(entry) not in (State.EDITED, State.APPROVED):
         entry.msgstr = text
         set_state(entry, State.MACHINE)
-        _write(entry, origin="mt", tm_ref=None, tm_source=None)
+        draft = {"origin": "mt", "tm_ref": None, "tm_source": None}
     alts = [{"text": t, "score": None if s is None else round(s, 4)} for t, s in alternatives]
     _write(
         entry,
+        **draft,
         mt=text,
         route=route,
         engine=engine,

@@ -5,10 +5,11 @@ from __future__ import annotations
 import codecs
 import re
 import sys
+from itertools import accumulate
 
 import polib
 
-from locwork.catalog.linebreak import WIDTHS, _cut_positions, _possible_linebreaks
+from locwork.catalog.linebreak import WIDTHS, _break_opportunities, _cut_at
 from locwork.catalog.scanner import (
     _HEADER,
     _comment_key,
@@ -306,19 +307,24 @@ def _wrap_lines(prefix: str, name: str, value: str, cjk: bool, wrap: bool) -> tu
     last = len(portions) - 1
     for index, portion in enumerate(portions):
         chars, prohibit = _escaped_chars(portion)
-        widths = [1] * len(chars) if chars.isascii() else list(map(WIDTHS[cjk].__getitem__, chars))
-        total = sum(widths)
-        breaks: list[int] | None = None
+        # Running widths only where some character is not one column wide.
+        widths = None if chars.isascii() else list(map(WIDTHS[cjk].__getitem__, chars))
+        if widths is not None and widths.count(1) == len(widths):
+            widths = None
+        total = len(chars) if widths is None else sum(widths)
+        breaks: list[tuple[int, int]] | None = None
 
         def cut_points(start: int) -> list[int] | None:  # called only in this iteration
             nonlocal breaks
             if start + total <= width:  # noqa: B023
                 return None  # fits: no break needed
             if breaks is None:
-                breaks = _possible_linebreaks(chars, cjk)  # noqa: B023
-                for i in prohibit:  # noqa: B023
-                    breaks[i] = 0
-            return _cut_positions(widths, breaks, width, start)  # noqa: B023
+                breaks = _break_opportunities(chars, cjk)  # noqa: B023
+                if prohibit:  # noqa: B023
+                    banned = set(prohibit)  # noqa: B023
+                    breaks = [b for b in breaks if b[0] not in banned]
+            running = None if widths is None else list(accumulate(widths, initial=0))  # noqa: B023
+            return _cut_at(breaks, running, len(chars), width, start)  # noqa: B023
 
         startcol = len(name) + 1 if first_line else 0
         cuts = cut_points(startcol)

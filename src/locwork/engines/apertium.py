@@ -277,35 +277,32 @@ def deformat(text: str) -> str:
     return _BLANKS.sub(blank, escaped) + ".[]"
 
 
+#: One token of the stream that plain text does not show: an escape, a
+#: sentence end the deformatter added, a superblank (to its first unescaped
+#: ``]``, or the end), a stray ``]``.
+_STREAM_TOKEN = re.compile(r"\\(.)|\.\[\]|\[((?:[^\]\\]|\\.|\\)*)\]?|\]", re.DOTALL)
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+
+
+def _open_token(match: re.Match[str]) -> str:
+    escaped, blank = match.group(1), match.group(2)
+    if escaped is not None:
+        return escaped
+    if blank is not None:  # a superblank's content, verbatim (unescaped)
+        return _ESCAPE.sub(r"\1", blank) if "\\" in blank else blank
+    return ""
+
+
 def reformat(stream: str) -> str:
-    """Apertium stream → plain text: unescape, open superblanks, drop ``.[]``."""
-    out: list[str] = []
-    i, n = 0, len(stream)
-    while i < n:
-        c = stream[i]
-        if c == "\\" and i + 1 < n:
-            out.append(stream[i + 1])
-            i += 2
-        elif c == "." and stream.startswith("[]", i + 1):
-            i += 3  # a sentence end the deformatter added
-        elif c == "[":
-            # A superblank: its content verbatim (unescaped); "[[...]]" word-bound
-            # blanks (never produced from plain text) are opened the same way.
-            j = i + 1
-            while j < n and stream[j] != "]":
-                if stream[j] == "\\" and j + 1 < n:
-                    out.append(stream[j + 1])
-                    j += 2
-                else:
-                    out.append(stream[j])
-                    j += 1
-            i = j + 1
-        elif c == "]":
-            i += 1
-        else:
-            out.append(c)
-            i += 1
-    return "".join(out)
+    """Apertium stream → plain text: unescape, open superblanks, drop ``.[]``.
+
+    ``[[...]]`` word-bound blanks (never produced from plain text) are opened
+    the same way. One regex pass: the loop over characters it replaced was
+    the largest Python cost of a batch (0.3 s for newstest's 3,000 lines).
+    """
+    if "\\" not in stream and "[" not in stream and "]" not in stream:
+        return stream
+    return _STREAM_TOKEN.sub(_open_token, stream)
 
 
 def _split_edges(text: str) -> tuple[str, str, str]:
