@@ -293,11 +293,9 @@ def editor(row: review.Row, rows: list[review.Row], shown: list[review.Row], lan
         after_id = ids[position + 1] if 0 <= position < len(ids) - 1 else None
         with nav.container(horizontal=True, horizontal_alignment="right", gap="small"):
             st.button("Prev", key="prev", icon=":material/arrow_upward:", disabled=prev_id is None,
-                      on_click=open_segment, args=(prev_id,), shortcut="Alt+Up",
-                      help="Previous segment in the list (an unsaved text stays as its draft)")
+                      on_click=open_segment, args=(prev_id,), shortcut="Alt+Up")
             st.button("Next", key="next", icon=":material/arrow_downward:", disabled=after_id is None,
-                      on_click=open_segment, args=(after_id,), shortcut="Alt+Down",
-                      help="Next segment in the list (an unsaved text stays as its draft)")
+                      on_click=open_segment, args=(after_id,), shortcut="Alt+Down")
 
         if row.previous_source:
             st.warning("The source changed since this was translated:", icon=":material/edit_note:")
@@ -336,15 +334,12 @@ def editor(row: review.Row, rows: list[review.Row], shown: list[review.Row], lan
             if not can_save:
                 st.caption("Enter your name in the sidebar to save.")
             st.button("Save", key="save", icon=":material/save:", disabled=not can_save,
-                      shortcut="Alt+S", on_click=do_save, args=(str(path), row.id, ident, wkey, False, None, row.source),
-                      help="Keep the edit: state edited, still fuzzy")
+                      shortcut="Alt+S", on_click=do_save, args=(str(path), row.id, ident, wkey, False, None, row.source))
             st.button("Approve", key="approve", icon=":material/check:", disabled=not can_save,
-                      shortcut="Alt+A", on_click=do_save, args=(str(path), row.id, ident, wkey, True, None, row.source),
-                      help="Approve this translation (clears fuzzy)")
+                      shortcut="Alt+A", on_click=do_save, args=(str(path), row.id, ident, wkey, True, None, row.source))
             st.button("Approve & next", key="approve_next", type="primary",
                       icon=":material/done_all:", disabled=not can_save, shortcut="Ctrl+Enter",
-                      on_click=do_save, args=(str(path), row.id, ident, wkey, True, next_id, row.source),
-                      help="Approve, then open the next segment to review")
+                      on_click=do_save, args=(str(path), row.id, ident, wkey, True, next_id, row.source))
 
         details(row, lang, path, ident, wkey, where)
 
