@@ -74,6 +74,7 @@ def start(reviewer: str | None = None, page: str | None = "ui/review.py", tab: s
     detail tab to open (only the open one is drawn)."""
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["segment_list"] = True  # the segment table's expander, open
+    at.session_state["find_replace"] = True  # and the Find & replace popover (drawn when open)
     if tab:
         at.session_state["detail_tab"] = tab
     for key, value in params.items():
