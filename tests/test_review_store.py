@@ -157,3 +157,21 @@ def test_threads_saving_at_once_lose_nothing(tmp_path):
     assert [review.find_entry(po, s).msgstr for s, _, _ in SENTENCES[:3]] == ["Ana 11.", "Bea 11.", "Cai 11."]
     assert len(history.read(path)) == 36
     msgfmt_check(path)
+
+
+def test_reading_sees_every_writer_and_leaves_the_file_alone(tmp_path):
+    path = make_catalog(tmp_path)
+
+    def text(seg: str) -> str:
+        with review_store.reading(path) as po:
+            return review.find_entry(po, seg).msgstr
+
+    assert text("p1.s0") == SENTENCES[0][2]  # parsed, and kept for the save below
+    review.save(path, "p1.s0", "Uno.", SENTENCES[0][2], "Ana")
+    assert text("p1.s0") == "Uno."  # the save's own catalog
+    with catalog.edit(path) as po:  # another writer
+        review.find_entry(po, "p1.s0").msgstr = "Versión de Bea."
+    assert text("p1.s0") == "Versión de Bea."
+    before = path.read_bytes()
+    assert text("p1.s1") == SENTENCES[1][2] and path.read_bytes() == before
+    assert not [p.name for p in path.parent.iterdir() if p.name.endswith(".lock")]  # none left

@@ -153,8 +153,10 @@ def load_rows(doc: Document, locales_dir: Path, lang: str,
               glossary: Glossary | None = None) -> list[Row]:
     """Rows of the document's catalog in ``lang`` (all untranslated if there is none)."""
     path = catalog_for(locales_dir, lang, doc.name)
-    po = catalog.load(path) if path.exists() else None
-    return rows_from_catalog(doc, po, lang, glossary)
+    if not path.exists():
+        return rows_from_catalog(doc, None, lang, glossary)
+    with review_store.reading(path) as po:  # (the app: no new parse after its own save)
+        return rows_from_catalog(doc, po, lang, glossary)
 
 
 def filter_rows(

@@ -97,6 +97,35 @@ def edit(path: str | os.PathLike[str]) -> Iterator[polib.POFile]:
             _keep(key, data, po)
 
 
+@contextlib.contextmanager
+def reading(path: str | os.PathLike[str]) -> Iterator[polib.POFile]:
+    """The catalog at ``path``, to read (never to change) in the block: the one kept by the
+    last save when the file still holds its bytes, else the file parsed (and kept for the next
+    save). The block runs under the catalog's lock, so no save edits the kept catalog
+    meanwhile; where the lock cannot be taken (a read-only folder), the file is parsed as is."""
+    path = Path(path)
+    key = path.resolve()
+    try:
+        lock = atomic.locked(path)
+        lock.__enter__()
+    except LocworkError:
+        yield catalog.load(path)
+        return
+    try:
+        data = _read(path)
+        with _catalogs_lock:
+            kept = _catalogs.get(key)
+        if kept is not None and kept[0] == data:
+            yield kept[1]
+            return
+        po = catalog.load(path)
+        yield po
+        if catalog.encode(po, path) == data:  # the next save edits it without a parse
+            _keep(key, data, po)
+    finally:
+        lock.__exit__(None, None, None)
+
+
 def forget_catalogs() -> None:
     """Drop every parsed catalog kept (tests; a process that wants its memory back)."""
     with _catalogs_lock:
