@@ -141,7 +141,7 @@ def opened(page, seg: str) -> None:
     """Wait until the editor shows ``seg`` and the app is idle."""
     from playwright.sync_api import expect
 
-    expect(box(page).locator("p").first).to_contain_text(seg)
+    expect(box(page).locator(".lw-head")).to_contain_text(seg)
     settle(page)
     expect(editor(page)).to_have_count(1)
 
@@ -283,7 +283,7 @@ def test_filter_language_and_document_switches_never_carry_text(project, page, s
     page.get_by_role("option", name="beta.txt").click()
     expect(page.locator(".st-key-editor_box")).not_to_contain_text("p3.s1")
     settle(page)
-    y = box(page).locator("p").first.inner_text().split()[0]
+    y = box(page).locator(".lw-head").inner_text().split()[0]
     assert y in {"p1.s1", "p2.s1", "p2.s2"}
     approve(page, "ctrl+enter", y, root, ("es", "beta", y))
     back_to_draft(page, root, "p3.s1", typed, (*ES_ALPHA, "p3.s1"))

@@ -123,7 +123,7 @@ def test_review_basics(served, request):
                                     accept_downloads=True).new_page()
         page.set_default_timeout(90_000)
         editor = page.locator(".st-key-target_editor textarea")
-        head = page.locator(".st-key-editor_box p").first
+        head = page.locator(".st-key-editor_box .lw-head")  # the segment id, kind and state
         try:
             page.goto(f"{url}/review?lang=es&seg=p7.s1&reviewer=Ana")
             settle(page)

@@ -21,6 +21,7 @@ from test_app import (  # noqa: E402,F401  (fixtures are used by name)
     argos_home,
     editor,
     engines,
+    html_texts,
     start,
     state_of,
     translated,
@@ -114,7 +115,7 @@ def test_comment_is_saved_as_a_translator_comment(translated):
     assert state_of(path, seg) == "machine"
     at2 = start("Bea", tab="Comment")  # a fresh session shows it
     assert at2.text_area(key=key).value == "Vérifier le nom\navec l'auteur"
-    assert any("Vérifier le nom" in c.value for c in at2.caption)
+    assert "💬 Vérifier le nom" in html_texts(at2)  # above the tools
 
 
 def test_glossary_term_added_from_the_screen_is_shown(translated):

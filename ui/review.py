@@ -285,19 +285,17 @@ def editor(row: review.Row, rows: list[review.Row], shown: list[review.Row], lan
     with st.container(border=True, key="editor_box"):
         head, nav = st.columns([1, 1.25], vertical_alignment="center")
         kind = f"heading {row.level}" if row.kind == "heading" else row.kind
-        head.markdown(f"**{row.id}** · {kind} &nbsp; {common.state_badge(row.state)}")
+        reviewed = (f"<div class='lw-meta'>last reviewed by <b>{escape(row.reviewer)}</b> · "
+                    f"{escape(row.reviewed_at.replace('T', ' ')[:16])}</div>" if row.reviewer else "")
+        head.html(f"<div class='lw-head'><b>{escape(row.id)}</b> · {escape(kind)} &nbsp; {state_badge_html(row.state)}"
+                  f"</div>{reviewed}")
         prev_id = ids[position - 1] if position > 0 else None
         after_id = ids[position + 1] if 0 <= position < len(ids) - 1 else None
         with nav.container(horizontal=True, horizontal_alignment="right", gap="small"):
             st.button("Prev", key="prev", icon=":material/arrow_upward:", disabled=prev_id is None,
-                      on_click=open_segment, args=(prev_id,), shortcut="Alt+Up",
-                      help="Previous segment in the list (an unsaved text stays as its draft)")
+                      on_click=open_segment, args=(prev_id,), shortcut="Alt+Up")
             st.button("Next", key="next", icon=":material/arrow_downward:", disabled=after_id is None,
-                      on_click=open_segment, args=(after_id,), shortcut="Alt+Down",
-                      help="Next segment in the list (an unsaved text stays as its draft)")
-        if row.reviewer:
-            st.html(f"<div class='lw-meta'>last reviewed by <b>{escape(row.reviewer)}</b> · "
-                    f"{escape(row.reviewed_at.replace('T', ' ')[:16])}</div>")
+                      on_click=open_segment, args=(after_id,), shortcut="Alt+Down")
 
         if row.previous_source:
             st.warning("The source changed since this was translated:", icon=":material/edit_note:")
@@ -323,12 +321,7 @@ def editor(row: review.Row, rows: list[review.Row], shown: list[review.Row], lan
             # as the area loses focus (or a shortcut fires), and stays as this segment's draft.
             st.text_area(f"Translation · {common.lang_name(lang)}", key=wkey, height=height,
                          on_change=note_draft, args=(ident, wkey, row.source, where))
-            # After a shortcut the caret goes on into the editor of the segment now open.
-            st.html(f"<script>setTimeout(function(){{var w=window.__lwRefocus;"
-                    f"if(!w||Date.now()-w>15000)return;var t=document.querySelector("
-                    f"'.st-key-{wkey} textarea');if(!t)return;window.__lwRefocus=0;t.focus();"
-                    f"t.setSelectionRange(t.value.length,t.value.length);}},250);</script>",
-                    unsafe_allow_javascript=True)
+            # (after a shortcut the caret goes on into this area: status's REFOCUS_JS)
         note = st.container()  # always there, so that the tabs below keep their place
         if ident in drafts:
             with note, st.container(horizontal=True, vertical_alignment="center", key="draft_note"):
@@ -341,17 +334,20 @@ def editor(row: review.Row, rows: list[review.Row], shown: list[review.Row], lan
             if not can_save:
                 st.caption("Enter your name in the sidebar to save.")
             st.button("Save", key="save", icon=":material/save:", disabled=not can_save,
-                      shortcut="Alt+S", on_click=do_save, args=(str(path), row.id, ident, wkey, False, None, row.source),
-                      help="Keep the edit: state edited, still fuzzy")
+                      shortcut="Alt+S", on_click=do_save, args=(str(path), row.id, ident, wkey, False, None, row.source))
             st.button("Approve", key="approve", icon=":material/check:", disabled=not can_save,
-                      shortcut="Alt+A", on_click=do_save, args=(str(path), row.id, ident, wkey, True, None, row.source),
-                      help="Approve this translation (clears fuzzy)")
+                      shortcut="Alt+A", on_click=do_save, args=(str(path), row.id, ident, wkey, True, None, row.source))
             st.button("Approve & next", key="approve_next", type="primary",
                       icon=":material/done_all:", disabled=not can_save, shortcut="Ctrl+Enter",
-                      on_click=do_save, args=(str(path), row.id, ident, wkey, True, next_id, row.source),
-                      help="Approve, then open the next segment to review")
+                      on_click=do_save, args=(str(path), row.id, ident, wkey, True, next_id, row.source))
 
         details(row, lang, path, ident, wkey, where)
+
+
+def state_badge_html(state: str) -> str:
+    colour = common.STATE_HEX.get(state, "#6b7280")
+    return (f"<span class='lw-badge' style='color:{colour};background:{colour}1a;padding:.05rem .4rem;"
+            f"border-radius:.3rem;font-size:.875rem'>{escape(common.STATE_LABELS.get(state, state))}</span>")
 
 
 def conflict_panel(conflict: dict) -> None:
@@ -369,6 +365,15 @@ def conflict_panel(conflict: dict) -> None:
     b1, b2, _ = st.columns([1, 1, 2])
     b1.button("Keep mine", key="keep_mine", type="primary", on_click=keep_mine, width="stretch")
     b2.button("Take theirs", key="take_theirs", on_click=take_theirs, width="stretch")
+
+
+def qa_html(warnings) -> str:
+    """The QA tab: its warnings, one HTML element."""
+    if not warnings:
+        return "<div class='lw-meta'>No QA warning.</div>"
+    return (f"<div style='color:#b45309'><b>{len(warnings)} QA warnings</b></div>" + "".join(
+        f"<div>• <b>{escape(qa.LABELS.get(w.code, w.code))}</b> — {escape(w.message)}</div>"
+        for w in warnings))
 
 
 def text_html(text: str, meta: str = "") -> str:
@@ -393,13 +398,7 @@ def details(row: review.Row, lang: str, path: Path, ident: str, wkey: str, where
             review_tools.glossary_tab(row, lang, insert, wkey)
     if tabs[0].open is not False:
         with tabs[0]:
-            if row.warnings:
-                st.markdown(f":orange[**{len(row.warnings)} QA warnings**]")
-            else:
-                st.caption("No QA warning.")
-            for warning in row.warnings:
-                st.html(f"<div>• <b>{escape(qa.LABELS.get(warning.code, warning.code))}</b> — "
-                        f"{escape(warning.message)}</div>")
+            st.html(qa_html(row.warnings))
     if tabs[1].open is not False:
         with tabs[1]:
             if row.alternatives:
@@ -568,8 +567,8 @@ def segment_list(shown: list[review.Row], rows: list[review.Row], current: str, 
     each editor action redrew it. Closed, it is not sent at all; open, it stays open for the
     session (its state is keyed) and follows every action.
     """
-    st.caption(f"{len(shown)} of {len(rows)} segments shown · open the list and click a row "
-               "to open that segment")
+    st.html(f"<div class='lw-meta'>{len(shown)} of {len(rows)} segments shown · open the list "
+            "and click a row to open that segment</div>")
     box = st.expander("Segment list", key=SEGMENT_LIST, on_change="rerun",
                       icon=":material/table_rows:")
     if box.open is False:  # (None: no browser, e.g. AppTest: drawn)
@@ -639,11 +638,44 @@ COMMIT_BEFORE_SHORTCUT = (  # and asks for the caret back in the next editor (se
 )
 
 
-def page_scripts(drafts: bool) -> None:
-    """The shortcut guard, and, while drafts live in this tab, a question before leaving it."""
+PROGRESS_STYLE = """<style>
+.lw-progress { font-size: 14px; color: rgb(49, 51, 63); }
+.lw-progress .lw-bar { height: .5rem; border-radius: .25rem; background: #f0f2f6; margin-top: .3rem; }
+.lw-progress .lw-bar > span { display: block; height: 100%; border-radius: .25rem; background: #ff4b4b; }
+</style>"""
+
+# The caret goes on into the editor of the segment now open after a shortcut (COMMIT_BEFORE_SHORTCUT
+# took it out of the area), and the preview scrolls its current segment into view.
+REFOCUS_JS = ("setTimeout(function(){{var w=window.__lwRefocus;"
+              "if(!w||Date.now()-w>15000)return;var t=document.querySelector("
+              "'.st-key-{wkey} textarea');if(!t)return;window.__lwRefocus=0;t.focus();"
+              "t.setSelectionRange(t.value.length,t.value.length);}},250);")
+SCROLL_PREVIEW_JS = (
+    "setTimeout(function(){const root=document.querySelector('.st-key-preview_box');"
+    "const el=root&&root.querySelector('.lw-seg.current');if(!el)return;let box=el.parentElement;"
+    "while(box&&box!==root.parentElement){const o=getComputedStyle(box).overflowY;"
+    "if((o==='auto'||o==='scroll')&&box.scrollHeight>box.clientHeight+2)break;box=box.parentElement;}"
+    "if(!box||box===root.parentElement)return;box.scrollTop+=el.getBoundingClientRect().top-"
+    "box.getBoundingClientRect().top-box.clientHeight/3;},150);")
+
+
+def progress_html(prog: review.Progress) -> str:
+    """The progress bar and the counts by state, as HTML (no Markdown to render)."""
+    counts = " · ".join(f"<span style='color:{common.STATE_HEX[s]}'>{prog.counts[s]} {s}</span>"
+                        for s in review.STATES if s != "approved")
+    return (f"<div class='lw-progress' data-testid='lw-progress'><b>{prog.approved} / {prog.total} "
+            f"approved</b> · {counts}<div class='lw-bar'><span style='width:{100 * prog.fraction:.1f}%'>"
+            "</span></div></div>")
+
+
+def status(prog: review.Progress, drafts: bool, wkey: str | None) -> None:
+    """The progress, and the scripts of this run: while drafts live in this tab, a question
+    before leaving it; the caret back in the editor; the preview's scroll. One element."""
     handler = "function(e){e.preventDefault();e.returnValue='';return '';}" if drafts else "null"
-    st.html(f"<script>{COMMIT_BEFORE_SHORTCUT}window.onbeforeunload={handler};</script>",
-                    unsafe_allow_javascript=True)
+    scripts = f"window.onbeforeunload={handler};"
+    if wkey:
+        scripts += REFOCUS_JS.format(wkey=wkey) + SCROLL_PREVIEW_JS
+    st.html(f"{progress_html(prog)}<script>{scripts}</script>", unsafe_allow_javascript=True)
 
 
 def preview_texts(rows: list[review.Row], current: str, path: Path) -> dict[str, tuple[str, str]]:
@@ -661,7 +693,11 @@ def preview_texts(rows: list[review.Row], current: str, path: Path) -> dict[str,
 def page() -> None:
     """What changes with the document, the language or the filters: a full run. The rest,
     everything an editor action changes, is :func:`workbench`, a fragment."""
-    st.html(DIFF_STYLE)
+    # Every style and page-wide key handler, in one element outside the fragment: an editor
+    # action does not redraw it (each element a run sends costs React work in the browser).
+    st.html(DIFF_STYLE + review_tools.TOKEN_STYLE + PROGRESS_STYLE
+            + f"<script>{COMMIT_BEFORE_SHORTCUT}</script>" + review_tools.FOCUS_SEARCH_JS,
+            unsafe_allow_javascript=True)
     path, doc = common.current_document()
     if doc is None:
         st.info("Choose or upload a document first.")
@@ -705,12 +741,7 @@ def workbench(path: Path, doc, lang: str, spec: dict, order: str) -> None:
     shown = apply_filters(rows, spec, order)
     flash()
     drafts_banner()  # (a fragment draws its widgets in its own body only)
-    page_scripts(bool(_drafts()))
-    prog = review.progress(rows)
-    st.progress(prog.fraction, text=(
-        f"**{prog.approved} / {prog.total} approved** · " + " · ".join(
-            f":{common.STATE_COLOURS[s]}[{prog.counts[s]} {s}]" for s in review.STATES if s != "approved")
-    ))
+    slot = st.container()  # the progress and this run's scripts (status), once the segment is known
 
     ids = [r.id for r in rows]
     seg = st.session_state.get("seg") or st.query_params.get("seg")
@@ -723,6 +754,8 @@ def workbench(path: Path, doc, lang: str, spec: dict, order: str) -> None:
             (shown[0].id if shown else ids[0] if ids else None)
         seg = pick
     if seg is None:
+        with slot:
+            status(review.progress(rows), bool(_drafts()), None)
         st.info("This document has no translatable segment.")
         return
     st.session_state["seg"] = seg
@@ -730,6 +763,8 @@ def workbench(path: Path, doc, lang: str, spec: dict, order: str) -> None:
         st.query_params["lang"] = lang
         st.query_params["seg"] = seg
     row = next(r for r in rows if r.id == seg)
+    with slot:
+        status(review.progress(rows), bool(_drafts()), editor_keys(catalog_path, row.id, row.source)[1])
 
     main, side = st.columns([3, 2], gap="medium")
     with main:
@@ -748,15 +783,6 @@ def workbench(path: Path, doc, lang: str, spec: dict, order: str) -> None:
         with st.container(height=760, border=True, key="preview_box"):
             translations = preview_texts(rows, seg, catalog_path)
             st.html(preview.render(doc, translations, highlight=seg, lang=lang))
-        st.html(
-            "<script>setTimeout(function(){const root=document.querySelector('.st-key-preview_box');"
-            "const el=root&&root.querySelector('.lw-seg.current');if(!el)return;let box=el.parentElement;"
-            "while(box&&box!==root.parentElement){const o=getComputedStyle(box).overflowY;"
-            "if((o==='auto'||o==='scroll')&&box.scrollHeight>box.clientHeight+2)break;box=box.parentElement;}"
-            "if(!box||box===root.parentElement)return;box.scrollTop+=el.getBoundingClientRect().top-"
-            "box.getBoundingClientRect().top-box.clientHeight/3;},150);</script>",
-            unsafe_allow_javascript=True,
-        )
 
 
 page()

@@ -41,14 +41,15 @@ mark.lw-name { background: #bbf7d0; }
 </style>"""
 
 # (keys, what they do): the single list the screen shows and the buttons use.
+# What the editor's buttons do (they have no tooltip: each costs a Markdown render per run).
 SHORTCUTS = [
-    ("Ctrl+Enter", "approve and open the next segment to review"),
-    ("Alt+S", "save"),
-    ("Alt+A", "approve"),
-    ("Alt+↑ / Alt+↓", "previous / next segment in the list"),
-    ("Alt+U", "next untranslated (not yet edited or approved)"),
-    ("Alt+O", "copy the source (original) into the editor"),
-    ("Alt+M", "use the best match (memory, then engine alternatives)"),
+    ("Ctrl+Enter", "Approve & next: approve, then open the next segment to review"),
+    ("Alt+S", "Save: keep the edit (state edited, still fuzzy)"),
+    ("Alt+A", "Approve (clears fuzzy)"),
+    ("Alt+↑ / Alt+↓", "Prev / Next segment in the list (an unsaved text stays as its draft)"),
+    ("Alt+U", "Next untranslated: the next segment nobody has edited or approved yet"),
+    ("Alt+O", "Copy source: put the source (original) text in the editor"),
+    ("Alt+M", "Use best match: the best memory match, else the engine's best alternative"),
     ("Alt+1 … Alt+9", "insert the n-th placeholder, tag, number or name"),
     ("/", "focus the search box"),
 ]
@@ -88,22 +89,26 @@ def _flash(kind: str, text: str) -> None:
 def toolbar(path: Path, rows: list[review.Row], shown: list[review.Row], current: str,
             open_segment: TextCallback) -> None:
     """Above the table: find and replace, approve the shown list, next untranslated, keys."""
-    st.html(TOKEN_STYLE + FOCUS_SEARCH_JS, unsafe_allow_javascript=True)
+    # (TOKEN_STYLE and FOCUS_SEARCH_JS: drawn once by the page, outside the editor's fragment)
+    # The popovers' content is drawn only while one is open: closed, it costs no element.
     with st.container(horizontal=True, gap="small", vertical_alignment="center", key="review_toolbar"):
-        with st.popover("Find & replace", icon=":material/find_replace:"):
-            replace_panel(path, shown, len(rows))
+        finder = st.popover("Find & replace", icon=":material/find_replace:", key="find_replace",
+                            on_change="rerun")
+        if finder.open is not False:  # (None: no browser, e.g. AppTest: drawn)
+            with finder:
+                replace_panel(path, shown, len(rows))
         pending = [r for r in shown if r.state != "approved" and r.target.strip()]
         st.button(f"Approve the {len(pending)} shown…", key="batch_approve",
                   icon=":material/done_all:", disabled=not pending or not common.reviewer(),
-                  on_click=_ask_batch, args=(str(path), [(r.id, r.target) for r in pending]),
-                  help="Approve every segment of the filtered list that is not approved yet "
-                       "(asks first; a segment someone saved since is left alone)")
+                  on_click=_ask_batch, args=(str(path), [(r.id, r.target) for r in pending]))
         target = next_untranslated(shown or rows, current)
         st.button("Next untranslated", key="next_untranslated", icon=":material/skip_next:",
-                  disabled=target is None, on_click=open_segment, args=(target,), shortcut="Alt+U",
-                  help="Next segment in the list that nobody has edited or approved yet")
-        with st.popover("Keyboard", icon=":material/keyboard:"):
-            keyboard_help()
+                  disabled=target is None, on_click=open_segment, args=(target,), shortcut="Alt+U")
+        keys = st.popover("Keyboard", icon=":material/keyboard:", key="keyboard_help",
+                          on_change="rerun")
+        if keys.open is not False:
+            with keys:
+                keyboard_help()
     if st.session_state.get("batch_pending"):
         confirm_batch()
 
@@ -240,33 +245,30 @@ def _best_match(row: review.Row, lang: str) -> str | None:
 
 def segment_tools(row: review.Row, lang: str, use_text: TextCallback, editor_key: str) -> None:
     """Counts, the source's tokens (one key each into the editor), copy source, best match."""
-    st.html(TOKEN_STYLE)
     target = st.session_state.get(editor_key, row.target) or ""
     src_chars, src_words = tokens.counts(row.source)
     tgt_chars, tgt_words = tokens.counts(target)
+    found = tokens.distinct(tokens.find(row.source))
+    # One element for the counts, the comment and the translation's tokens (TOKEN_STYLE: the page).
     st.html(f"<div class='lw-counts' data-testid='lw-counts'>source {src_chars} characters · "
             f"{src_words} words &nbsp;|&nbsp; translation {tgt_chars} characters · {tgt_words} words"
             + (f" &nbsp;|&nbsp; <span style='color:#b45309'>⚠ {len(row.warnings)} QA warnings "
-               "(QA tab)</span>" if row.warnings else "") + "</div>")
-    if row.comment:
-        st.caption(f":material/comment: {row.comment}")
-    found = tokens.distinct(tokens.find(row.source))
+               "(QA tab)</span>" if row.warnings else "") + "</div>"
+            + (f"<div class='lw-meta'>💬 {escape(row.comment)}</div>" if row.comment else "")
+            + (f"<div class='lw-meta'>translation: {tokens.highlight_html(target)}</div>" if found else ""))
     with st.container(horizontal=True, gap="small", key="segment_tools"):
         st.button("Copy source", key="copy_source", icon=":material/content_copy:", shortcut="Alt+O",
-                  on_click=use_text, args=(row.source,), help="Put the source text in the editor")
+                  on_click=use_text, args=(row.source,))
         best = _best_match(row, lang)
         st.button("Use best match", key="use_best", icon=":material/auto_fix_high:", shortcut="Alt+M",
-                  disabled=best is None, on_click=use_text, args=(best or "",),
-                  help=best or "No memory match or engine alternative for this segment")
+                  disabled=best is None, on_click=use_text, args=(best or "",))
         for i, token in enumerate(found[:9], start=1):
             missing = token.text not in target
+            # (no tooltip: each costs a Markdown render per run; the icon says "missing", the
+            # shortcut shows on the button and the Keyboard popover says what Alt+1..9 do)
             st.button(token.text[:30], key=f"tok_{i}", shortcut=f"Alt+{i}",
                       icon=":material/error_outline:" if missing else None,
-                      on_click=_insert, args=(use_text, editor_key, token.text),
-                      help=f"{token.kind}{' — not in the translation yet' if missing else ''}; "
-                           f"Alt+{i} inserts it")
-    if found:
-        st.html(f"<div class='lw-meta'>translation: {tokens.highlight_html(target)}</div>")
+                      on_click=_insert, args=(use_text, editor_key, token.text))
 
 
 # ------------------------------------------------------------- detail tabs

@@ -29,6 +29,7 @@ Writing: no edit is ever lost
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import difflib
 import re
@@ -41,7 +42,7 @@ from typing import Iterable, Sequence
 
 import polib
 
-from locwork import atomic, catalog, constants, history, qa, search
+from locwork import atomic, catalog, constants, history, qa, review_store, search
 from locwork.catalog import State
 from locwork.document import Document
 from locwork.errors import LocworkError
@@ -152,8 +153,10 @@ def load_rows(doc: Document, locales_dir: Path, lang: str,
               glossary: Glossary | None = None) -> list[Row]:
     """Rows of the document's catalog in ``lang`` (all untranslated if there is none)."""
     path = catalog_for(locales_dir, lang, doc.name)
-    po = catalog.load(path) if path.exists() else None
-    return rows_from_catalog(doc, po, lang, glossary)
+    if not path.exists():
+        return rows_from_catalog(doc, None, lang, glossary)
+    with review_store.reading(path) as po:  # (the app: no new parse after its own save)
+        return rows_from_catalog(doc, po, lang, glossary)
 
 
 def filter_rows(
@@ -374,8 +377,8 @@ def save(
     if not path.exists():
         raise LocworkError(f"{path}: no catalog yet; translate the document first")
     try:
-        with atomic.locked(path):  # re-entrant: catalog.edit takes it again inside
-            with catalog.edit(path, touch=False) as po:
+        with atomic.locked(path):  # re-entrant: review_store.edit takes it again inside
+            with review_store.edit(path) as po:  # (no new parse when this process wrote it last)
                 entry = find_entry(po, segment_id)
                 if entry is None:
                     raise LocworkError(f"segment {segment_id} is not in {path.name} (re-translate the document)")
@@ -407,6 +410,7 @@ def save(
                 catalog.record_review(entry, reviewer, stamp)
                 po.metadata["Last-Translator"] = reviewer
                 po.metadata["PO-Revision-Date"] = catalog.gettext_date(when)
+                entry = copy.deepcopy(entry)  # the kept catalog's entry is edited by the next save
             history.append(path, {
                 "time": stamp, "reviewer": reviewer, "segment": segment_id, "action": action,
                 "old": current, "new": new, "state": state,
@@ -521,10 +525,11 @@ def follow_in_memory(path: Path, entry: polib.POEntry, approved: bool, was_appro
     from locwork import tm
 
     try:
-        if approved:
-            tm.record_approval(None, path, entry)
-        elif was_approved:
-            tm.forget_segment(None, path, entry.msgctxt, entry.msgid)
+        with review_store.memory(path, create=approved) as memory:  # kept open between saves
+            if approved:
+                tm.record_approval(memory, path, entry)
+            elif was_approved and memory is not None:
+                tm.forget_segment(memory, path, entry.msgctxt, entry.msgid)
     except LocworkError as error:
         return f"translation memory not updated: {error}"
     return ""
