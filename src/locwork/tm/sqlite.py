@@ -62,6 +62,7 @@ from locwork.errors import LocworkError
 from locwork.tm.matcher import (
     PG_CANDIDATES,
     POOL,
+    RANKED_READ,
     Matcher,
     band_cap,
     UnitRow,
@@ -294,8 +295,7 @@ def set_aside(path: str | os.PathLike[str]) -> Path:
     return aside
 
 
-RANKED_CHUNK = 500  # sources read per query while ranking candidates...
-RANKED_READ = 2000  # ...and at most this many, the best ranked (a short band keeps few of them)
+RANKED_CHUNK = 500  # sources read per query while ranking candidates (at most RANKED_READ in all)
 COMMON_DF = 50_000  # a word in more sources than this keeps its cached count across writes...
 DF_DRIFT = 0.05  # ...while the memory's size stays within 5% of its size when counted
 
@@ -669,6 +669,7 @@ class SQLiteMemory(Matcher):
                 "SELECT rowid FROM src_fts WHERE src_fts MATCH ? LIMIT ?", ('"' + word.replace('"', '""') + '"', POOL)
             ):
                 weight[rowid] = weight.get(rowid, 0.0) + idf
+        weight = {i: round(w, 9) for i, w in weight.items()}  # the same ties whatever the order summed
         ranked = sorted(weight, key=lambda i: (-weight[i], i))
         found: list[tuple[float, int, int, str, str]] = []  # (-idf, |length - query's|, id, norm, text)
         for start in range(0, min(len(ranked), RANKED_READ), RANKED_CHUNK):
