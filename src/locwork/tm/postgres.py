@@ -168,7 +168,7 @@ UNION ALL
 (SELECT s.id, s.norm, coalesce(s.text, s.norm) FROM (
     SELECT r.id, r.weight, r.length FROM (  -- ranked as the SQLite store ranks them: the best
         SELECT ranked.* FROM (  -- RANKED_READ by summed idf, then of those the band's, closest length first
-            SELECT x.id, round(sum(ln(1 + (SELECT total FROM choice) / c.df))::numeric, 9) AS weight, min(x.length) AS length,
+            SELECT x.id, round(1e9 * sum(ln(1 + (SELECT total FROM choice) / c.df))) AS weight, min(x.length) AS length,
                    min(x.src_lang) AS src_lang
             FROM chosen c CROSS JOIN LATERAL (  -- each word's first POOL sources, from the narrow index alone
                 SELECT p.source_id AS id, p.length, p.src_lang FROM tm_postings p WHERE p.term = c.term
@@ -235,6 +235,8 @@ class PostgresMemory(Matcher):
             # lookups are short: starting parallel workers for the branch of the candidates query
             # that is not taken cost 250 ms at 1M units on a loaded machine
             self.conn.execute("SET max_parallel_workers_per_gather = 0")
+            # nor compiled: the candidates query's estimate (its band-scan branch) set off JIT, 50 ms at 1M
+            self.conn.execute("SET jit = off")
             if not self._has_schema():
                 if not create:
                     raise NoMemoryYet(
