@@ -160,6 +160,8 @@ WITH q AS (
            greatest(1, (SELECT reltuples FROM pg_class WHERE oid = 'tm_sources'::regclass),
                     (SELECT max(df) FROM q)) AS total
     FROM band
+), idf AS (  -- each chosen word's weight, computed once (not once per posting)
+    SELECT term, ln(1 + (SELECT total FROM choice) / df) AS idf FROM chosen
 )
 SELECT s.id, s.norm, coalesce(s.text, s.norm) FROM tm_sources s
 WHERE (SELECT scan FROM choice) AND s.src_lang = %(src)s AND s.length BETWEEN %(lo)s AND %(hi)s
@@ -168,9 +170,9 @@ UNION ALL
 (SELECT s.id, s.norm, coalesce(s.text, s.norm) FROM (
     SELECT r.id, r.weight, r.length FROM (  -- ranked as the SQLite store ranks them: the best
         SELECT ranked.* FROM (  -- RANKED_READ by summed idf, then of those the band's, closest length first
-            SELECT x.id, round(1e9 * sum(ln(1 + (SELECT total FROM choice) / c.df))) AS weight, min(x.length) AS length,
+            SELECT x.id, round(1e9 * sum(c.idf)) AS weight, min(x.length) AS length,
                    min(x.src_lang) AS src_lang
-            FROM chosen c CROSS JOIN LATERAL (  -- each word's first POOL sources, from the narrow index alone
+            FROM idf c CROSS JOIN LATERAL (  -- each word's first POOL sources, from the narrow index alone
                 SELECT p.source_id AS id, p.length, p.src_lang FROM tm_postings p WHERE p.term = c.term
                 ORDER BY p.source_id LIMIT %(pool)s) AS x
             WHERE NOT (SELECT scan FROM choice)
