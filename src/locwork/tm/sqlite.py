@@ -689,7 +689,8 @@ class SQLiteMemory(Matcher):
                 "SELECT rowid FROM src_fts WHERE src_fts MATCH ? LIMIT ?", ('"' + word.replace('"', '""') + '"', POOL)
             ):
                 weight[rowid] = weight.get(rowid, 0.0) + idf
-        ranked = sorted(weight, key=lambda i: (-weight[i], i))
+        ranked = sorted(weight)  # by id, then (a stable sort) by weight, highest first: no Python key tuples
+        ranked.sort(key=weight.__getitem__, reverse=True)
         found = self._read_ranked(ranked, weight, len(norm), src, band, None)
         ids = [i for _, _, i, _, _ in found[:PG_CANDIDATES]]
         if ids and len(
