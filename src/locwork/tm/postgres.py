@@ -6,19 +6,21 @@ use, in one transaction under an advisory lock, so two processes starting
 together do not race.
 
 Fuzzy candidates, as in the SQLite store: every source of a small length
-band, else those holding one of the query's rarest words (``terms``, a
-``text[]`` column of the folded words with a GIN index; document
-frequencies kept in ``tm_terms`` by every write), ranked by the summed
-rarity of the words they share with the query, all in one query
-(:data:`_CANDIDATES_SQL`), reading at most ``POOL`` rows per word. The final score is
+band, else those holding one of the query's rarest words (``tm_postings``,
+a narrow B-tree of (word, source, length); document frequencies kept in
+``tm_terms`` by every write), ranked by the summed rarity of the chosen
+words whose pools they are in, all in one query (:data:`_CANDIDATES_SQL`),
+reading at most ``POOL`` postings per word and the wide source rows of the
+best ``PG_CANDIDATES`` only. The final score is
 rapidfuzz's, computed by the shared :class:`~locwork.tm.matcher.Matcher`,
 so both stores return the same matches. Why not ``pg_trgm``: its ``%``
 operator must visit the postings of every trigram of the query, and the
 common ones (``" de"``) hold most of the memory; measured, a fuzzy lookup
 took 0.7 s (p50) at 10,000 units, against 15 ms with rare words.
 Concordance search finds the units holding every word of the phrase
-through the same index, then checks the phrase with a regular
-expression on an accent-folded copy of the text.
+through a GIN index on the ``terms`` (``text[]``) of the sources, then
+checks the phrase with a regular expression on an accent-folded copy of
+the text.
 
 Concurrency: every write is one transaction that first bumps the
 ``generation`` row of ``tm_meta``; that row lock queues writers (an

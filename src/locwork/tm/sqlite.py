@@ -27,12 +27,15 @@ Safety
 
 Fuzzy candidates
     From an SQLite FTS5 word index of the sources (``unicode61``, accents
-    folded): the query's rarest words (by document frequency, from
-    ``fts5vocab``) are looked up, each word's first ``POOL`` sources (a rare
+    folded): the query's rarest words (by document frequency, kept in
+    ``src_terms`` by every write, as PostgreSQL's ``tm_terms``) are looked
+    up, each word's first ``POOL`` sources (a rare
     word's all of them) taken as bare rowids and ranked by the summed idf
     of the chosen words they hold, as the PostgreSQL store ranks them; the
     best :data:`PG_CANDIDATES` of the length band that have a translation
-    in the target language go to the matcher. The rarest words are taken
+    in the target language go to the matcher (the translations are checked
+    for those best ones only, read again with the check when one lacks
+    it). The rarest words are taken
     while their postings stay under a budget (at least three of them).
     When scoring the whole length band is cheaper than reading those
     postings (a short band), every source of the band is a candidate.
