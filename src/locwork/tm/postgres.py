@@ -268,15 +268,23 @@ class PostgresMemory(Matcher):
         """Bring a memory made by an older locwork to :data:`SCHEMA_VERSION`, in place, in one
         transaction (another process opening it meanwhile waits on the advisory lock, then sees
         it done); writers wait on the generation row, so no approval slips in unindexed."""
-        with self._lock, self.conn.transaction():
-            self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_ID,))
-            if self._schema_version() >= SCHEMA_VERSION:
-                return
-            self.conn.execute("UPDATE tm_meta SET value = value + 1 WHERE key = 'generation'")
-            if self._schema_version() < 2:
-                for statement in _UPGRADE_2:
-                    self.conn.execute(statement)  # type: ignore[arg-type]
-            self.conn.execute("UPDATE tm_meta SET value = %s WHERE key = 'schema'", (SCHEMA_VERSION,))
+        import psycopg
+
+        try:
+            with self._lock, self.conn.transaction():
+                self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_ID,))
+                if self._schema_version() >= SCHEMA_VERSION:
+                    return
+                self.conn.execute("UPDATE tm_meta SET value = value + 1 WHERE key = 'generation'")
+                if self._schema_version() < 2:
+                    for statement in _UPGRADE_2:  # 1M units: about 6 minutes
+                        self.conn.execute(statement)  # type: ignore[arg-type]
+                self.conn.execute("UPDATE tm_meta SET value = %s WHERE key = 'schema'", (SCHEMA_VERSION,))
+        except psycopg.Error as error:
+            raise LocworkError(
+                f"{shown(self.url)}: cannot upgrade the translation memory to this locwork's schema "
+                f"({_one_line(error)}); if another locwork is upgrading it, try again when it is done"
+            ) from None
 
     def _has_schema(self) -> bool:
         return bool(self._query("SELECT to_regclass('tm_meta') IS NOT NULL")[0][0])
