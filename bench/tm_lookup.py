@@ -20,6 +20,10 @@ Run: ``.venv/bin/python bench/tm_lookup.py [--segments 100000] [--queries 300]
    - ``miss``: the held-out lines (no close match), ``lookup(limit=5)``;
    - ``best_many``: one call for a 3,000-segment document (memory lines,
      exact hits, and held-out lines), on a fresh connection: seconds.
+   With ``--phases``, where each kind's time goes (ms per lookup): each of the
+   store's SQL statements by what it is for, rapidfuzz's scoring, and the
+   rest (Python around them); and ``fuzzy (cold)``: the first 20 fuzzy
+   lookups on a fresh connection, before any warming.
 3. Recall of the candidate retrieval: for a sample of fuzzy and held-out
    queries, the best score found against a brute-force
    ``rapidfuzz.process.extractOne`` over every source.
@@ -133,6 +137,50 @@ def with_cpu(row: dict) -> dict:
     return {**row, "cpu_p50_ms": cpu["p50_ms"], "cpu_p95_ms": cpu["p95_ms"]}
 
 
+PHASES = (  # (label, a piece of the SQL statement), first match wins
+    ("candidates (one query)", "WITH q AS"), ("word counts", "src_terms"), ("pools", "src_fts MATCH"), ("translations check", "DISTINCT source_id"),
+    ("source rows", "s.id IN ("), ("band count", "SELECT count(*) FROM (SELECT 1"), ("band scan", "s.length BETWEEN"),
+    ("exact", "hash"), ("units", "u.source_id"),
+    ("source texts", "coalesce(text, norm) FROM"),
+)
+
+
+class Phases:
+    """Wall time per phase of the lookups (``--phases``): wraps the memory's ``_query`` and the
+    matcher's rapidfuzz ``score``."""
+
+    def __init__(self, memory) -> None:
+        from locwork.tm import matcher
+
+        self.totals: collections.Counter = collections.Counter()
+        query, score = memory._query, matcher.score
+
+        def timed_query(sql, params=()):
+            start = time.perf_counter()
+            try:
+                return query(sql, params)
+            finally:
+                label = next((name for name, piece in PHASES if piece in sql), "other SQL")
+                self.totals[label] += time.perf_counter() - start
+
+        def timed_score(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return score(*args, **kwargs)
+            finally:
+                self.totals["rapidfuzz"] += time.perf_counter() - start
+
+        memory._query, matcher.score = timed_query, timed_score
+        self.restore = lambda: setattr(matcher, "score", score)
+
+    def take(self, lookups: int, wall: list[float]) -> dict:
+        """ms per lookup of each phase since the last call, and the rest of the wall time."""
+        out = {name: round(t * 1000 / lookups, 2) for name, t in self.totals.most_common()}
+        out["rest (Python)"] = round(sum(wall) * 1000 / lookups - sum(out.values()), 2)
+        self.totals.clear()
+        return out
+
+
 def queries_for(units: list, held_out: list[str], count: int) -> dict[str, list[str]]:
     rng = random.Random(7)
     vocab = sorted({w for u in units[:3000] for w in u.source.split() if w.isalpha()})
@@ -155,17 +203,31 @@ def measure(open_memory, units: list, held_out: list[str], document: list[str], 
     queries = queries_for(units, held_out, args.queries)
     load_before = round(os.getloadavg()[0], 1)
     memory = open_memory()
+    phases = Phases(memory) if args.phases else None
+    rows, found_by = {}, {}
+    if phases is not None:  # a fresh connection, nothing looked up yet
+        t, _ = timed(lambda q: memory.lookup(q, "es", threshold=args.threshold), queries["fuzzy"][-20:])
+        rows["fuzzy (cold)"] = with_cpu({**percentiles(t), "found": None, "phases_ms": phases.take(len(t), t)})
     for kind in queries:  # warm the caches, as the first lookups of a translate run or the app do
         for query in queries[kind][:5]:
             memory.lookup(query, "es", threshold=args.threshold)
-    rows, found_by = {}, {}
+    if phases is not None:
+        phases.take(1, [0.0])
     t, res = timed(lambda q: memory.best(q, "es", threshold=args.threshold), queries["exact"])
     rows["exact"] = with_cpu({**percentiles(t), "found": sum(r is not None and r.exact for r in res)})
+    if phases is not None:
+        rows["exact"]["phases_ms"] = phases.take(len(t), t)
     t, res = timed(lambda q: memory.lookup(q, "es", threshold=args.threshold), queries["exact"])
     rows["exact+fuzzy"] = with_cpu({**percentiles(t), "found": sum(bool(r) for r in res)})
+    if phases is not None:
+        rows["exact+fuzzy"]["phases_ms"] = phases.take(len(t), t)
     for kind in ("fuzzy", "short-common", "miss"):
         t, found_by[kind] = timed(lambda q: memory.lookup(q, "es", threshold=args.threshold), queries[kind])
         rows[kind] = with_cpu({**percentiles(t), "found": sum(bool(r) for r in found_by[kind])})
+        if phases is not None:
+            rows[kind]["phases_ms"] = phases.take(len(t), t)
+    if phases is not None:
+        phases.restore()
     memory.close()
     memory = open_memory()  # a fresh connection: no cached answers
     start = time.perf_counter()
@@ -228,11 +290,14 @@ def report(store: str, units: list, build_s: float, size_mib: float | None, meas
             print(f"{name:<13} {row['n']:>5} {row['seconds']:>8.2f} s for the document, {row['found']} found")
             continue
         print(f"{name:<13} {row['n']:>5} {row['p50_ms']:>8.2f} {row['p95_ms']:>8.2f} "
-              f"{row['max_ms']:>8.2f} {row['found']:>6} {row['cpu_p50_ms']:>7.2f}/{row['cpu_p95_ms']:.2f}")
+              f"{row['max_ms']:>8.2f} {row['found'] if row['found'] is not None else '-':>6} "
+              f"{row['cpu_p50_ms']:>7.2f}/{row['cpu_p95_ms']:.2f}")
+        if "phases_ms" in row:
+            print("    " + ", ".join(f"{name} {ms}" for name, ms in row["phases_ms"].items()))
     recall = measured["recall"]
     print(f"recall: {recall['same_best_score_as_brute_force']}/{recall['checked']} queries get the same best "
           f"fuzzy score as a brute-force scan ({recall['brute_force_ms_p50']} ms per query)")
-    worst = max(row["p95_ms"] for name, row in rows.items() if name != "best_many")
+    worst = max(row["p95_ms"] for name, row in rows.items() if name not in ("best_many", "fuzzy (cold)"))
     print(f"target p95 < 50 ms: {'met' if worst < 50 else 'NOT met'} (worst p95 {worst} ms, load average "
           f"{measured['load_before']} before the lookups, {os.getloadavg()[0]:.1f} after)")
     out = args.json or ROOT / "bench" / "results" / f"tm_lookup-{store}-{len(units)}.json"
@@ -251,6 +316,8 @@ def main() -> int:
     parser.add_argument("--store", choices=("sqlite", "postgresql", "both"), default="sqlite")
     parser.add_argument("--url", help="a PostgreSQL database to use (default: start a throw-away server)")
     parser.add_argument("--json", type=Path, help="where to write the results")
+    parser.add_argument("--phases", action="store_true", help="time each phase of the lookups (SQL statements "
+                        "by purpose, rapidfuzz, the rest) and the first fuzzy lookups on a fresh connection")
     parser.add_argument("--keep", type=Path, help="a folder where the SQLite memory is kept (and, with --url, "
                         "the PostgreSQL build time) and reused by the next run of the same size")
     args = parser.parse_args()

@@ -385,3 +385,26 @@ def test_pretranslate_takes_memory_first(run_cli, tmp_path, tm_location, monkeyp
     assert second.msgstr == "  Le disque est plein.\n"
     assert catalog.get_meta(third, "origin") == "mt" and "%d" in third.msgstr
     assert catalog.get_meta(fourth, "origin") == "mt"
+
+
+def test_fuzzy_candidates_are_those_translated_into_the_language_asked(memory, monkeypatch):
+    """The word index pools sources of every language; only those with a translation into the
+    language asked become candidates, and the best of those are kept, even when the best
+    ranked sources overall have none (the store then reads the pools again, with the check)."""
+    from locwork.tm import matcher, postgres, sqlite
+
+    for module in (matcher, postgres, sqlite):  # a small pool, and always the index: the hard case
+        monkeypatch.setattr(module, "PG_CANDIDATES", 3, raising=False)
+    monkeypatch.setattr(sqlite, "scan_band", lambda band, postings=None: False)
+    monkeypatch.setattr(postgres, "SCAN_LIMIT", 0)
+    monkeypatch.setattr(postgres, "SCAN_COST", 1000.0)
+    german = [tm.TMUnit(f"Le sommet de Budapest aura lieu le {i} mars.", f"Gipfel {i}.", "fr", "de", "d", f"g{i}")
+              for i in range(1, 9)]
+    spanish = [tm.TMUnit(f"Le sommet de Vienne aura lieu le {i} avril.", f"Cumbre {i}.", "fr", "es", "d", f"e{i}")
+               for i in range(1, 9)]
+    memory.add_many(german + spanish)
+    found = memory.lookup("Le sommet de Budapest aura lieu le 3 avril.", "es", threshold=60, limit=3)
+    assert len(found) == 3 and all(m.target.startswith("Cumbre") for m in found), found
+    assert found[0].target == "Cumbre 3."
+    assert [m.target for m in memory.lookup("Le sommet de Budapest aura lieu le 3 mars.", "de", limit=1)] == \
+        ["Gipfel 3."]

@@ -227,3 +227,37 @@ def test_common_word_query_reads_the_pools_when_they_are_cheaper_than_the_band(p
             assert all(0 < len(found) <= len(tm.model.terms(norm)) * pool < band for found in pools), \
                 (query, band, [len(p) for p in pools])
             assert sorted(pools[0]) == sorted(pools[1]), query
+
+
+def test_a_schema_1_memory_is_upgraded_in_place_and_keeps_its_matches(postgres_server, monkeypatch):
+    """A database made before the narrow word index (schema 1: no tm_postings) opens, gets the
+    index built in place, and answers fuzzy lookups through it as a new memory does; forgetting a
+    unit takes its source out of the index."""
+    import psycopg
+
+    from locwork.tm import postgres
+
+    monkeypatch.setattr(postgres, "SCAN_LIMIT", 0)  # always the word index, never a scan of the band
+    monkeypatch.setattr(postgres, "SCAN_COST", 1000.0)
+    units = [tm.TMUnit(f"Le sommet de Budapest numéro {i} a réuni les ministres.", f"Cumbre {i}.", "fr", "es",
+                       "d", f"s{i}") for i in range(40)]
+    old, new = postgres_server.new_database(), postgres_server.new_database()
+    for url in (old, new):
+        with tm.open_memory(url) as memory:
+            memory.add_many(units)
+    with psycopg.connect(old, autocommit=True) as conn:  # back to what schema 1 had
+        conn.execute("DROP TABLE tm_postings")
+        conn.execute("UPDATE tm_meta SET value = 1 WHERE key = 'schema'")
+    query = "Le sommet de Budapest numéro 7 a réuni des ministres."
+    with tm.open_memory(old, create=False) as upgraded, tm.open_memory(new, create=False) as fresh:
+        assert upgraded._query("SELECT value FROM tm_meta WHERE key = 'schema'")[0][0] == postgres.SCHEMA_VERSION
+        postings = "SELECT count(*) FROM tm_postings"
+        assert upgraded._query(postings) == fresh._query(postings) != [(0,)]
+        assert len(upgraded) == len(fresh) == 40
+        found = [(m.score, m.source, m.target) for m in upgraded.lookup(query, "es")]
+        assert found == [(m.score, m.source, m.target) for m in fresh.lookup(query, "es")]
+        assert found[0][2] == "Cumbre 7." and len(found) == 5
+        upgraded.forget("d", "s7")
+        assert "Cumbre 7." not in [m.target for m in upgraded.lookup(query, "es")]
+        assert upgraded._query("SELECT count(*) FROM tm_postings p LEFT JOIN tm_sources s ON s.id = p.source_id "
+                               "WHERE s.id IS NULL") == [(0,)]

@@ -307,3 +307,36 @@ def test_rebuild_writes_only_what_differs(tmp_path):
     assert ("a", po[1].msgctxt) not in after
     unchanged = set(before) - {("a", po[0].msgctxt), ("a", po[1].msgctxt)}
     assert len(unchanged) == 28 and all(after[k] == before[k] for k in unchanged)
+
+
+def test_a_schema_1_memory_is_upgraded_in_place_and_counts_words_as_the_word_index(tmp_path, monkeypatch):
+    """A memory file made before ``src_terms`` (schema 1) opens, gets its words counted in place,
+    and answers as a new memory does; the counts then follow writes and prunes, and agree with
+    what FTS5's own vocabulary (the word index that serves the pools) counts."""
+    from locwork.tm import sqlite
+
+    monkeypatch.setattr(sqlite, "scan_band", lambda band, postings=None: False)  # always the word index
+    units = [tm.TMUnit(f"Le sommet de Budapest numéro {i} a réuni les ministres à l'Élysée.", f"Cumbre {i}.",
+                       "fr", "es", "d", f"s{i}") for i in range(40)]
+    old, new = tmp_path / "old.sqlite", tmp_path / "new.sqlite"
+    for path in (old, new):
+        with tm.open_memory(path) as memory:
+            memory.add_many(units)
+    with sqlite3.connect(old) as conn:  # back to what schema 1 had
+        conn.execute("DROP TABLE src_terms")
+        conn.execute("PRAGMA user_version = 1")
+    query = "Le sommet de Budapest numéro 7 a réuni des ministres à l'Élysée."
+    vocab = "SELECT term, doc FROM src_vocab ORDER BY term"
+    counted = "SELECT term, doc FROM src_terms ORDER BY term"
+    with tm.open_memory(old, create=False) as upgraded, tm.open_memory(new, create=False) as fresh:
+        assert upgraded._query("PRAGMA user_version") == [(sqlite.SCHEMA_VERSION,)]
+        assert upgraded._query(counted) == fresh._query(counted) == upgraded._query(vocab)
+        assert len(upgraded) == len(fresh) == 40
+        found = [(m.score, m.source, m.target) for m in upgraded.lookup(query, "es")]
+        assert found == [(m.score, m.source, m.target) for m in fresh.lookup(query, "es")]
+        assert found[0][2] == "Cumbre 7." and len(found) == 5
+        upgraded.add_many([tm.TMUnit("Un tout autre sommet, à Vienne.", "Otra cumbre.", "fr", "es", "e", "x"),
+                           tm.TMUnit(units[3].source, "Gipfel 3.", "fr", "de", "d", "s3")])
+        upgraded.forget("d", "s7")
+        assert "Cumbre 7." not in [m.target for m in upgraded.lookup(query, "es")]
+        assert upgraded._query(counted) == upgraded._query(vocab)

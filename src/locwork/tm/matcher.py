@@ -44,6 +44,7 @@ MIN_TERMS = 3  # ...at least this many (when the query has them)...
 POSTINGS_BUDGET = 5000  # ...and more only while their document frequencies add up to less
 PG_CANDIDATES = 500  # sources scored with rapidfuzz per fuzzy lookup (index path), ranked by summed idf
 POOL = 2000  # rows read per chosen word at most: bounds a common-word query's work (a rare word's all)
+RANKED_READ = 2000  # pooled sources considered, the best ranked by summed idf (then the length band's)
 
 
 def rare_terms(df: dict[str, int]) -> tuple[list[str], int]:

@@ -6,19 +6,21 @@ use, in one transaction under an advisory lock, so two processes starting
 together do not race.
 
 Fuzzy candidates, as in the SQLite store: every source of a small length
-band, else those holding one of the query's rarest words (``terms``, a
-``text[]`` column of the folded words with a GIN index; document
-frequencies kept in ``tm_terms`` by every write), ranked by the summed
-rarity of the words they share with the query, all in one query
-(:data:`_CANDIDATES_SQL`), reading at most ``POOL`` rows per word. The final score is
+band, else those holding one of the query's rarest words (``tm_postings``,
+a narrow B-tree of (word, source, length); document frequencies kept in
+``tm_terms`` by every write), ranked by the summed rarity of the chosen
+words whose pools they are in, all in one query (:data:`_CANDIDATES_SQL`),
+reading at most ``POOL`` postings per word and the wide source rows of the
+best ``PG_CANDIDATES`` only. The final score is
 rapidfuzz's, computed by the shared :class:`~locwork.tm.matcher.Matcher`,
 so both stores return the same matches. Why not ``pg_trgm``: its ``%``
 operator must visit the postings of every trigram of the query, and the
 common ones (``" de"``) hold most of the memory; measured, a fuzzy lookup
 took 0.7 s (p50) at 10,000 units, against 15 ms with rare words.
 Concordance search finds the units holding every word of the phrase
-through the same index, then checks the phrase with a regular
-expression on an accent-folded copy of the text.
+through a GIN index on the ``terms`` (``text[]``) of the sources, then
+checks the phrase with a regular expression on an accent-folded copy of
+the text.
 
 Concurrency: every write is one transaction that first bumps the
 ``generation`` row of ``tm_meta``; that row lock queues writers (an
@@ -42,6 +44,7 @@ from locwork.tm.matcher import (
     PG_CANDIDATES,
     POOL,
     POSTINGS_BUDGET,
+    RANKED_READ,
     RARE_TERMS,
     SCAN_COST,
     SCAN_LIMIT,
@@ -69,8 +72,7 @@ from locwork.tm.store import WantedNow
 if TYPE_CHECKING:
     import psycopg
 
-SCHEMA_VERSION = 1
-DENSE = 4  # a word in more than 1/DENSE of the sources is read in table order, not through the GIN index
+SCHEMA_VERSION = 2  # 2: tm_postings, the narrow word index that fuzzy candidates read
 BATCH = 2000  # units written per statement
 _LOCK_ID = 0x6C6F63776F726B  # "locwork": the advisory lock that makes the schema once
 
@@ -90,6 +92,7 @@ CREATE TABLE IF NOT EXISTS tm_sources (
 );
 CREATE INDEX IF NOT EXISTS tm_sources_length ON tm_sources (src_lang, length);
 CREATE INDEX IF NOT EXISTS tm_sources_terms ON tm_sources USING gin (terms);
+{postings}
 CREATE TABLE IF NOT EXISTS tm_terms (term text PRIMARY KEY, df integer NOT NULL);
 CREATE TABLE IF NOT EXISTS tm_units (
     id bigserial PRIMARY KEY,
@@ -114,6 +117,25 @@ CREATE INDEX IF NOT EXISTS tm_units_lang ON tm_units (tgt_base, source_id);
 CREATE INDEX IF NOT EXISTS tm_units_doc ON tm_units (document, segment);
 CREATE INDEX IF NOT EXISTS tm_units_terms ON tm_units USING gin (target_terms);
 """
+
+# The word index that fuzzy candidates read: one narrow row per (word, source), in a B-tree that
+# hands out a word's first sources in id order and stops there (the GIN index on tm_sources.terms
+# lists every row holding a word before the first one is read, and the pool was then read from the
+# wide source rows: 83-138 ms p50 at 1M units). Schema 2; a schema-1 memory is upgraded on opening.
+_POSTINGS = """
+CREATE TABLE IF NOT EXISTS tm_postings (
+    term text NOT NULL,
+    source_id bigint NOT NULL,
+    length integer NOT NULL,
+    src_lang text NOT NULL,
+    PRIMARY KEY (term, source_id) INCLUDE (length, src_lang)
+)"""
+_UPGRADE_2 = (
+    _POSTINGS,
+    "INSERT INTO tm_postings (term, source_id, length, src_lang) SELECT t.term, s.id, s.length, s.src_lang "
+    "FROM tm_sources s CROSS JOIN LATERAL unnest(s.terms) AS t(term) ON CONFLICT DO NOTHING",
+    "ANALYZE tm_postings",
+)
 
 # Fuzzy candidates in one round trip. ``words``: the query's rarest words, as
 # matcher.rare_terms picks them (rarest first while their postings stay under
@@ -140,26 +162,29 @@ WITH q AS (
            greatest(1, (SELECT reltuples FROM pg_class WHERE oid = 'tm_sources'::regclass),
                     (SELECT max(df) FROM q)) AS total
     FROM band
+), idf AS (  -- each chosen word's weight, computed once (not once per posting)
+    SELECT term, ln(1 + (SELECT total FROM choice) / df) AS idf FROM chosen
 )
 SELECT s.id, s.norm, coalesce(s.text, s.norm) FROM tm_sources s
 WHERE (SELECT scan FROM choice) AND s.src_lang = %(src)s AND s.length BETWEEN %(lo)s AND %(hi)s
   AND EXISTS (SELECT 1 FROM tm_units u WHERE u.source_id = s.id AND u.tgt_base = %(tgt)s)
 UNION ALL
-(SELECT p.id, p.norm, p.text FROM (
-    SELECT DISTINCT ON (x.id) x.id, x.norm, x.text, x.terms, x.length
-    FROM chosen c CROSS JOIN LATERAL (  -- the pool first, then the band: at most POOL rows per word
-        (SELECT s.id, s.norm, coalesce(s.text, s.norm) AS text, s.terms, s.length, s.src_lang FROM tm_sources s
-         WHERE c.df * %(dense)s <= (SELECT total FROM choice) AND s.terms @> ARRAY[c.term] LIMIT %(pool)s)
-        UNION ALL  -- a word in most sources: read in table order (a GIN bitmap would list them all first)
-        (SELECT s.id, s.norm, coalesce(s.text, s.norm) AS text, s.terms, s.length, s.src_lang FROM tm_sources s
-         WHERE c.df * %(dense)s > (SELECT total FROM choice) AND (s.terms || '{}'::text[]) @> ARRAY[c.term]
-         LIMIT %(pool)s)) AS x
-    WHERE NOT (SELECT scan FROM choice) AND x.src_lang = %(src)s AND x.length BETWEEN %(lo)s AND %(hi)s
-      AND EXISTS (SELECT 1 FROM tm_units u WHERE u.source_id = x.id AND u.tgt_base = %(tgt)s)
- ) AS p
- ORDER BY (SELECT sum(ln(1 + (SELECT total FROM choice) / c.df)) FROM chosen c WHERE c.term = ANY(p.terms)) DESC,
-          abs(p.length - %(len)s), p.id
- LIMIT %(n)s)
+(SELECT s.id, s.norm, coalesce(s.text, s.norm) FROM (
+    SELECT r.id, r.weight, r.length FROM (  -- ranked as the SQLite store ranks them: the best
+        SELECT ranked.* FROM (  -- RANKED_READ by summed idf, then of those the band's, closest length first
+            SELECT x.id, round(1e9 * sum(c.idf)) AS weight, min(x.length) AS length,
+                   min(x.src_lang) AS src_lang
+            FROM idf c CROSS JOIN LATERAL (  -- each word's first POOL sources, from the narrow index alone
+                SELECT p.source_id AS id, p.length, p.src_lang FROM tm_postings p WHERE p.term = c.term
+                ORDER BY p.source_id LIMIT %(pool)s) AS x
+            WHERE NOT (SELECT scan FROM choice)
+            GROUP BY x.id ORDER BY weight DESC, x.id LIMIT %(ranked_read)s) AS ranked
+        WHERE ranked.src_lang = %(src)s AND ranked.length BETWEEN %(lo)s AND %(hi)s
+        ORDER BY ranked.weight DESC, abs(ranked.length - %(len)s), ranked.id OFFSET 0) AS r
+    WHERE EXISTS (SELECT 1 FROM tm_units u WHERE u.source_id = r.id AND u.tgt_base = %(tgt)s)
+    LIMIT %(n)s) AS top  -- only the best n rows are read from the wide source table
+ JOIN tm_sources s ON s.id = top.id
+ ORDER BY top.weight DESC, abs(top.length - %(len)s), top.id)
 """
 
 # The two temporary tables a write copies its batches into (this session's only; emptied at commit).
@@ -214,6 +239,8 @@ class PostgresMemory(Matcher):
             # lookups are short: starting parallel workers for the branch of the candidates query
             # that is not taken cost 250 ms at 1M units on a loaded machine
             self.conn.execute("SET max_parallel_workers_per_gather = 0")
+            # nor compiled: the candidates query's estimate (its band-scan branch) set off JIT, 50 ms at 1M
+            self.conn.execute("SET jit = off")
             if not self._has_schema():
                 if not create:
                     raise NoMemoryYet(
@@ -222,15 +249,42 @@ class PostgresMemory(Matcher):
                     )
                 with self.conn.transaction():
                     self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_ID,))
-                    for statement in _SCHEMA.format(version=SCHEMA_VERSION).split(";"):
+                    for statement in _SCHEMA.format(version=SCHEMA_VERSION, postings=_POSTINGS + ";").split(";"):
                         if statement.strip():
                             self.conn.execute(statement)  # type: ignore[call-overload]
-            version = self._query("SELECT value FROM tm_meta WHERE key = 'schema'")[0][0]
+            version = self._schema_version()
             if version > SCHEMA_VERSION:
                 raise LocworkError(f"{shown(url)}: made by a newer locwork (schema {version}); upgrade")
+            if version < SCHEMA_VERSION:
+                self._upgrade()
         except BaseException:
             self.conn.close()
             raise
+
+    def _schema_version(self) -> int:
+        return int(self._query("SELECT value FROM tm_meta WHERE key = 'schema'")[0][0])
+
+    def _upgrade(self) -> None:
+        """Bring a memory made by an older locwork to :data:`SCHEMA_VERSION`, in place, in one
+        transaction (another process opening it meanwhile waits on the advisory lock, then sees
+        it done); writers wait on the generation row, so no approval slips in unindexed."""
+        import psycopg
+
+        try:
+            with self._lock, self.conn.transaction():
+                self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_ID,))
+                if self._schema_version() >= SCHEMA_VERSION:
+                    return
+                self.conn.execute("UPDATE tm_meta SET value = value + 1 WHERE key = 'generation'")
+                if self._schema_version() < 2:
+                    for statement in _UPGRADE_2:  # 1M units: about 6 minutes
+                        self.conn.execute(statement)  # type: ignore[arg-type]
+                self.conn.execute("UPDATE tm_meta SET value = %s WHERE key = 'schema'", (SCHEMA_VERSION,))
+        except psycopg.Error as error:
+            raise LocworkError(
+                f"{shown(self.url)}: cannot upgrade the translation memory to this locwork's schema "
+                f"({_one_line(error)}); if another locwork is upgrading it, try again when it is done"
+            ) from None
 
     def _has_schema(self) -> bool:
         return bool(self._query("SELECT to_regclass('tm_meta') IS NOT NULL")[0][0])
@@ -306,12 +360,15 @@ class PostgresMemory(Matcher):
                 for ord_, r in enumerate(sources.values()):
                     folded = fold(r[3])
                     copy.write_row((ord_, r[0], r[1], r[2], r[3], folded, " ".join(terms(r[3], folded)), len(r[3])))
-            cur.execute(  # the new sources' words counted in the document frequencies, on the server
+            cur.execute(  # the new sources' words indexed and counted in the document frequencies
                 """WITH added AS (
                        INSERT INTO tm_sources (src_lang, hash, text, norm, folded, terms, length)
                        SELECT lang, hash, text, norm, folded, string_to_array(words, ' '), length
                        FROM tm_stage_sources ORDER BY ord
-                       ON CONFLICT (src_lang, hash) DO NOTHING RETURNING terms)
+                       ON CONFLICT (src_lang, hash) DO NOTHING RETURNING id, terms, length, src_lang),
+                   posted AS (
+                       INSERT INTO tm_postings (term, source_id, length, src_lang)
+                       SELECT term, added.id, added.length, added.src_lang FROM added, unnest(added.terms) AS term)
                    INSERT INTO tm_terms (term, df)
                    SELECT term, count(*) FROM added, unnest(added.terms) AS term GROUP BY term
                    ON CONFLICT (term) DO UPDATE SET df = tm_terms.df + excluded.df"""
@@ -397,8 +454,13 @@ class PostgresMemory(Matcher):
 
     def _prune(self, cur: "psycopg.Cursor[Any]") -> None:
         cur.execute(
-            "DELETE FROM tm_sources s WHERE NOT EXISTS (SELECT 1 FROM tm_units u WHERE u.source_id = s.id) "
-            "RETURNING terms"
+            """WITH gone AS (
+                   DELETE FROM tm_sources s WHERE NOT EXISTS (SELECT 1 FROM tm_units u WHERE u.source_id = s.id)
+                   RETURNING id, terms),
+               unposted AS (
+                   DELETE FROM tm_postings p USING (SELECT gone.id, term FROM gone, unnest(gone.terms) AS term) AS g
+                   WHERE p.term = g.term AND p.source_id = g.id)
+               SELECT terms FROM gone"""
         )
         self._count_terms(cur, [t for row in cur.fetchall() for t in row[0]], -1)
 
@@ -546,7 +608,7 @@ class PostgresMemory(Matcher):
                 "min": MIN_TERMS,
                 "budget": POSTINGS_BUDGET,
                 "pool": POOL,
-                "dense": DENSE,
+                "ranked_read": RANKED_READ,
             },
         )
 

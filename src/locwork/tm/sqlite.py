@@ -27,12 +27,15 @@ Safety
 
 Fuzzy candidates
     From an SQLite FTS5 word index of the sources (``unicode61``, accents
-    folded): the query's rarest words (by document frequency, from
-    ``fts5vocab``) are looked up, each word's first ``POOL`` sources (a rare
+    folded): the query's rarest words (by document frequency, kept in
+    ``src_terms`` by every write, as PostgreSQL's ``tm_terms``) are looked
+    up, each word's first ``POOL`` sources (a rare
     word's all of them) taken as bare rowids and ranked by the summed idf
     of the chosen words they hold, as the PostgreSQL store ranks them; the
     best :data:`PG_CANDIDATES` of the length band that have a translation
-    in the target language go to the matcher. The rarest words are taken
+    in the target language go to the matcher (the translations are checked
+    for those best ones only, read again with the check when one lacks
+    it). The rarest words are taken
     while their postings stay under a budget (at least three of them).
     When scoring the whole length band is cheaper than reading those
     postings (a short band), every source of the band is a candidate.
@@ -46,6 +49,7 @@ Fuzzy candidates
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import math
 import os
@@ -62,6 +66,7 @@ from locwork.errors import LocworkError
 from locwork.tm.matcher import (
     PG_CANDIDATES,
     POOL,
+    RANKED_READ,
     Matcher,
     band_cap,
     UnitRow,
@@ -91,7 +96,7 @@ from locwork.tm.store import WantedNow
 
 DATA_DIR = constants.DATA_DIR
 FILE_NAME = "tm.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: src_terms, the document frequencies of the sources' words
 
 # ------------------------------------------------------------------ schema
 
@@ -129,6 +134,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS src_fts USING fts5 (
     norm, content='sources', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS src_vocab USING fts5vocab (src_fts, row);
+CREATE TABLE IF NOT EXISTS src_terms (term TEXT PRIMARY KEY, doc INTEGER NOT NULL) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS tgt_fts USING fts5 (
     target, content='units', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
 );
@@ -294,22 +300,23 @@ def set_aside(path: str | os.PathLike[str]) -> Path:
     return aside
 
 
-RANKED_CHUNK = 500  # sources read per query while ranking candidates...
-RANKED_READ = 2000  # ...and at most this many, the best ranked (a short band keeps few of them)
-COMMON_DF = 50_000  # a word in more sources than this keeps its cached count across writes...
-DF_DRIFT = 0.05  # ...while the memory's size stays within 5% of its size when counted
+RANKED_CHUNK = 500  # sources read per query while ranking candidates (at most RANKED_READ in all)
+MMAP_SIZE = 1 << 31  # the whole file mapped (SQLite caps it): at 1M units, row reads through read()
+# calls into the page cache cost a quarter more
 
 
-def _common_df(count: int, size_then: int, size_now: int) -> bool:
-    """Whether a cached document frequency stays good after the memory changed.
-
-    fts5vocab counts a word by reading its whole posting list: 75 ms for
-    "le" at 1M units, paid again after every approval if the cache were
-    dropped. A rare word is recounted (its count decides which sources are
-    read); a very common one's count moves the choice and the idf ranking
-    only by the memory's growth, bounded here.
-    """
-    return count > COMMON_DF and abs(size_now - size_then) <= DF_DRIFT * max(size_then, 1)
+def _count_terms(conn: sqlite3.Connection, norms: Iterable[str], sign: int) -> None:
+    """Add (``sign`` +1) or remove (-1) sources' words to ``src_terms`` (as the PostgreSQL store
+    keeps ``tm_terms``): fts5vocab counts a word by reading its whole posting list, 10-30 ms for a
+    common word at 1M units, paid by the first lookups of every process."""
+    counts = collections.Counter(t for norm in norms for t in terms(norm))
+    if counts:
+        conn.executemany(
+            "INSERT INTO src_terms (term, doc) VALUES (?, ?) ON CONFLICT (term) DO UPDATE SET doc = doc + excluded.doc",
+            [(t, sign * n) for t, n in counts.items()],
+        )
+        if sign < 0:
+            conn.execute("DELETE FROM src_terms WHERE doc <= 0")
 
 
 class SQLiteMemory(Matcher):
@@ -331,10 +338,6 @@ class SQLiteMemory(Matcher):
             _create(self.path)
         _check_not_empty(self.path)
         self._lock = threading.RLock()
-        # document frequencies of source terms: (count, memory size when counted), cached for this
-        # PRAGMA data_version; a very common word's (see _common_df) also past it
-        self._df: dict[str, tuple[int, int]] = {}
-        self._df_version: int | None = None
         self._init_matcher()  # best_many's answers, cached for a PRAGMA data_version too
         try:
             self.conn = sqlite3.connect(str(self.path), timeout=timeout, check_same_thread=False, isolation_level=None)
@@ -345,17 +348,32 @@ class SQLiteMemory(Matcher):
             if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
-            self.conn.execute("PRAGMA mmap_size = 268435456")
+            self.conn.execute(f"PRAGMA mmap_size = {MMAP_SIZE}")
             self.conn.execute("PRAGMA cache_size = -32768")
             if version < SCHEMA_VERSION:
-                with self._lock:
-                    self.conn.executescript(
-                        f"BEGIN IMMEDIATE; {_SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
-                    )
+                self._upgrade()
         except sqlite3.Error as error:
             with contextlib.suppress(Exception):
                 self.conn.close()
             raise _sqlite_error(self.path, error, "open") from None
+
+    def _upgrade(self) -> None:
+        """Bring a memory made by an older locwork to :data:`SCHEMA_VERSION`, in place, in one
+        transaction (another process opening it meanwhile waits, then finds it done)."""
+        with self._write() as conn:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version >= SCHEMA_VERSION:
+                return
+            statement = ""
+            for line in _SCHEMA.splitlines(keepends=True):  # executescript would commit first
+                statement += line
+                if sqlite3.complete_statement(statement):
+                    conn.execute(statement)
+                    statement = ""
+            if version < 2:  # the words of the sources already there (1M: about a minute)
+                conn.execute("DELETE FROM src_terms")
+                _count_terms(conn, (n for (n,) in conn.execute("SELECT norm FROM sources")), 1)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     # -------------------------------------------------------- plumbing
 
@@ -393,7 +411,6 @@ class SQLiteMemory(Matcher):
                     raise _sqlite_error(self.path, error, "write") from None
                 raise
             finally:
-                self._df_version = None
                 self._best.clear()
 
     def _query(self, sql: str, params: Sequence = ()) -> list[tuple]:
@@ -455,11 +472,21 @@ class SQLiteMemory(Matcher):
                     stamp,
                 )
             )
+        new = {(r[0], r[1]): r[3] for r in sources}  # the sources not in the memory yet: their words counted
+        keys = list(new)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            for found in conn.execute(
+                f"SELECT src_lang, hash FROM sources WHERE hash IN ({','.join('?' * len(chunk))})",
+                [k[1] for k in chunk],
+            ):
+                new.pop(found, None)
         conn.executemany(
             "INSERT INTO sources (src_lang, hash, text, norm, length) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (src_lang, hash) DO NOTHING",
             sources,
         )
+        _count_terms(conn, new.values(), 1)
         conn.executemany(
             """INSERT INTO units (source_id, tgt_lang, tgt_base, target, document, segment, reviewer,
                                   approved_at, route, engine, origin, via, added_at)
@@ -475,7 +502,8 @@ class SQLiteMemory(Matcher):
         return len(rows)
 
     def _prune(self, conn: sqlite3.Connection) -> None:
-        conn.execute("DELETE FROM sources WHERE id NOT IN (SELECT source_id FROM units)")
+        gone = conn.execute("DELETE FROM sources WHERE id NOT IN (SELECT source_id FROM units) RETURNING norm")
+        _count_terms(conn, [norm for (norm,) in gone.fetchall()], -1)
 
     def forget(self, document: str, segment: str, tgt_lang: str | None = None, source: str | None = None) -> int:
         """Remove catalog-made units of a segment (all languages, or one); how many.
@@ -613,28 +641,23 @@ class SQLiteMemory(Matcher):
         return dict(self._query(f"SELECT id, coalesce(text, norm) FROM sources WHERE id IN ({marks})", list(ids)))
 
     def _document_frequencies(self, words: Sequence[str]) -> dict[str, int]:
-        """How many sources hold each word (0 if none), cached until the memory changes."""
-        with self._lock:
-            version = self._data_version()
-            if version != self._df_version or len(self._df) > 200_000:
-                size = self._query("SELECT max(id) FROM sources")[0][0] or 0
-                self._df = {w: (n, at) for w, (n, at) in self._df.items() if _common_df(n, at, size)}
-                self._df_version = version
-            if any(w not in self._df for w in words):
-                size = self._query("SELECT max(id) FROM sources")[0][0] or 0
-                for word in dict.fromkeys(w for w in words if w not in self._df):
-                    # one word per query: fts5vocab seeks a ``term =`` constraint, but reads its whole
-                    # vocabulary for ``term IN (...)`` (15-40 ms at 100,000 sources, against 0.2 ms)
-                    found = self._query("SELECT doc FROM src_vocab WHERE term = ?", (word,))
-                    self._df[word] = (found[0][0] if found else 0, size)
-            return {w: self._df[w][0] for w in words}
+        """How many sources hold each word (0 if none), from ``src_terms``."""
+        words = list(dict.fromkeys(words))
+        df = dict.fromkeys(words, 0)
+        for start in range(0, len(words), 500):
+            chunk = words[start : start + 500]
+            df.update(
+                self._query(f"SELECT term, doc FROM src_terms WHERE term IN ({','.join('?' * len(chunk))})", chunk)
+            )
+        return df
 
     def _candidates(self, norm: str, src: str, tgt_base: str, threshold: float) -> list[tuple[Any, ...]]:
         """Every source of the length band (when it is small, or cheaper than the index), or the
         best :data:`PG_CANDIDATES` of the band among those holding one of the query's rarest
         words (:meth:`_ranked_candidates`)."""
         lo, hi = length_band(len(norm), threshold)
-        chosen, postings = rare_terms(self._document_frequencies(terms(norm)))
+        df = self._document_frequencies(terms(norm))
+        chosen, postings = rare_terms(df)
         band = self._query(  # counted only as far as the choice needs (20,000 rows took 2-10 ms at 1M)
             "SELECT count(*) FROM (SELECT 1 FROM sources WHERE src_lang = ? AND length BETWEEN ? AND ? LIMIT ?)",
             (src, lo, hi, band_cap(postings)),
@@ -647,7 +670,7 @@ class SQLiteMemory(Matcher):
             )
         if not chosen:
             return []
-        return self._ranked_candidates(norm, src, tgt_base, (lo, hi), self._document_frequencies(chosen))
+        return self._ranked_candidates(norm, src, tgt_base, (lo, hi), {w: df[w] for w in chosen})
 
     def _ranked_candidates(
         self, norm: str, src: str, tgt_base: str, band: tuple[int, int], df: dict[str, int]
@@ -669,21 +692,49 @@ class SQLiteMemory(Matcher):
                 "SELECT rowid FROM src_fts WHERE src_fts MATCH ? LIMIT ?", ('"' + word.replace('"', '""') + '"', POOL)
             ):
                 weight[rowid] = weight.get(rowid, 0.0) + idf
-        ranked = sorted(weight, key=lambda i: (-weight[i], i))
-        found: list[tuple[float, int, int, str, str]] = []  # (-idf, |length - query's|, id, norm, text)
+        ranked = sorted(weight)  # by id, then (a stable sort) by weight, highest first: no Python key tuples
+        ranked.sort(key=weight.__getitem__, reverse=True)
+        found = self._read_ranked(ranked, weight, len(norm), src, band, None)
+        ids = [i for _, _, i, _, _ in found[:PG_CANDIDATES]]
+        if ids and len(
+            self._query(  # the translations are checked for the best only (nearly always all)
+                f"SELECT DISTINCT source_id FROM units WHERE tgt_base = ? AND source_id IN ({','.join('?' * len(ids))})",
+                [tgt_base, *ids],
+            )
+        ) < len(ids):  # some have none in this language: read again, those that have one only
+            found = self._read_ranked(ranked, weight, len(norm), src, band, tgt_base)
+        return [(i, n, t) for _, _, i, n, t in found[:PG_CANDIDATES]]
+
+    def _read_ranked(
+        self,
+        ranked: list[int],
+        weight: dict[int, float],
+        length: int,
+        src: str,
+        band: tuple[int, int],
+        tgt_base: str | None,
+    ) -> list[tuple[float, int, int, str, str]]:
+        """(-idf, |length - query's|, id, norm, text) of the band's sources among the best
+        :data:`RANKED_READ` ranked, best first, read until nothing left can enter the best
+        :data:`PG_CANDIDATES` (with ``tgt_base``: only those translated into it)."""
+        units = (
+            ""
+            if tgt_base is None
+            else " AND EXISTS (SELECT 1 FROM units u WHERE u.source_id = s.id AND u.tgt_base = ?)"
+        )
+        found: list[tuple[float, int, int, str, str]] = []
         for start in range(0, min(len(ranked), RANKED_READ), RANKED_CHUNK):
             if len(found) >= PG_CANDIDATES and weight[ranked[start]] < -found[PG_CANDIDATES - 1][0]:
                 break  # nothing left can enter the best PG_CANDIDATES
             chunk = ranked[start : start + RANKED_CHUNK]
             rows = self._query(  # by rowid (the unary + keeps the planner off the length index)
                 f"""SELECT s.id, s.norm, coalesce(s.text, s.norm), s.length FROM sources s
-                    WHERE s.id IN ({",".join("?" * len(chunk))}) AND +s.src_lang = ? AND +s.length BETWEEN ? AND ?
-                      AND EXISTS (SELECT 1 FROM units u WHERE u.source_id = s.id AND u.tgt_base = ?)""",
-                [*chunk, src, *band, tgt_base],
+                    WHERE s.id IN ({",".join("?" * len(chunk))}) AND +s.src_lang = ? AND +s.length BETWEEN ? AND ?{units}""",
+                [*chunk, src, *band, *([] if tgt_base is None else [tgt_base])],
             )
-            found.extend((-weight[i], abs(length - len(norm)), i, n, t) for i, n, t, length in rows)
+            found.extend((-weight[i], abs(n - length), i, norm, text) for i, norm, text, n in rows)
             found.sort()
-        return [(i, n, t) for _, _, i, n, t in found[:PG_CANDIDATES]]
+        return found
 
     def concordance(self, query: str, lang: str | None = None, limit: int = 50) -> list[ConcordanceHit]:
         """Units whose source or target holds the word or phrase ``query``.
