@@ -470,8 +470,9 @@ def _break_opportunities(text: str, cjk: bool) -> list[tuple[int, int]]:
     return out
 
 
-def _cut_at(opportunities: Sequence[tuple[int, int]], total: Sequence[int] | None, length: int,
-            width: int, start: int) -> list[int]:
+def _cut_at(
+    opportunities: Sequence[tuple[int, int]], total: Sequence[int] | None, length: int, width: int, start: int
+) -> list[int]:
     """:func:`_cut_positions` from (index, kind) opportunities.
 
     ``total``: the running display width before each index (``None`` when
