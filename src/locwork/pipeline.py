@@ -223,11 +223,11 @@ def segment_line(doc: Document, seg: Segment) -> int:
 
 def needs_mt(entry: polib.POEntry) -> bool:
     """Untranslated, or a human translation of a changed source with no fresh MT yet."""
-    state = catalog.entry_state(entry)
-    if state == State.UNTRANSLATED:
+    if catalog.is_untranslated(entry):
         return True
-    return state == State.EDITED and bool(entry.previous_msgid) and \
-        catalog.provenance(entry).mt is None
+    if not entry.previous_msgid:  # the usual case, decided without reading the comment lines
+        return False
+    return catalog.entry_state(entry) == State.EDITED and catalog.provenance(entry).mt is None
 
 
 FUZZY_THRESHOLD = 60.0  # msgmerge's fuzzy threshold (0.6), on a 0-100 scale
