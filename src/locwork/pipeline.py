@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 import polib
-from rapidfuzz import fuzz, process
 
 from locwork import atomic, catalog, overlap, protect
 from locwork.catalog import State
@@ -254,6 +253,8 @@ def similarity(old: str, new: str) -> float:
     / "Nouvelle phrase." is 69%), so the word-level ratio must agree too:
     the lower of the two counts.
     """
+    from rapidfuzz import fuzz  # only when sentences changed: a first run never compares (9 ms of imports)
+
     chars = fuzz.ratio(old, new)
     if chars < FUZZY_THRESHOLD:
         return chars
@@ -324,6 +325,7 @@ def _fuzzy_pairs(segments: Sequence[Segment], todo: list[int],
     if not todo or not rest:
         return []
     import numpy  # rapidfuzz's cdist returns an array; numpy comes with streamlit and sacrebleu
+    from rapidfuzz import fuzz, process
 
     paragraphs = [_paragraph_of(e.msgctxt) for _, e in rest]
     groups: list[tuple[list[int], list[int]]] = [(todo, list(range(len(rest))))]
