@@ -156,3 +156,25 @@ def test_render_memo_follows_in_place_changes():
     text = catalog.dumps(po)
     assert "#: app.txt:3\n#, fuzzy\nmsgctxt \"p1.s1\"" in text and 'msgstr[1] "Des fichiers"' in text
     assert catalog.dumps(po, canonical=True) == text
+
+
+@pytest.mark.parametrize("comment", ["", "locwork-kind: sentence", "x\nlocwork-origin: tm 100%\nlocwork-mt: old\n"
+                                     "locwork-state: edited\nlocwork-tm-ref: a.po\ny"])
+def test_drafts_write_their_state_in_the_same_pass_as_two_writes_would(comment):
+    """record_mt / record_tm_draft write one pass; the lines are those of set_state then the fields."""
+    one, two = polib.POEntry(msgid="Bonjour.", comment=comment), polib.POEntry(msgid="Bonjour.", comment=comment)
+    catalog.record_tm_draft(one, "Hola.", origin="tm 100%", ref="b.po", source="Bonjour.")
+    two.msgstr = "Hola."
+    catalog.set_state(two, State.MACHINE)
+    _write(two, mt=None, route=None, engine=None, model=None, expected_chrf=None, mt_lost=None,
+           mt_score=None, alternatives=None)
+    _write(two, origin="tm 100%", tm_ref="b.po", tm_source="Bonjour.")
+    assert (one.comment, one.flags) == (two.comment, two.flags)
+    for entry in (one, two):
+        entry.msgstr, entry.flags = "", []
+    catalog.record_mt(one, "Hola.", route="apertium:fr-es", engine="apertium", model="1", expected_chrf=55.6)
+    two.msgstr = "Hola."
+    catalog.set_state(two, State.MACHINE)
+    _write(two, origin="mt", tm_ref=None, tm_source=None, mt="Hola.", route="apertium:fr-es", engine="apertium",
+           model="1", expected_chrf=55.6)
+    assert (one.comment, one.flags) == (two.comment, two.flags)

@@ -77,3 +77,12 @@ def test_newstest_catalog_is_laid_out_as_msgcat_does(tmp_path):
     assert path.read_text("utf-8") == expected
     again = polib.pofile(str(path))
     assert [meta.get_meta(e, "note") for e in again] == [text + " \t" for text in lines]
+
+
+@pytest.mark.parametrize("cjk", [False, True])
+def test_one_column_never_says_so_of_a_wider_or_narrower_character(cjk):
+    """The regex shortcut for Latin text agrees with the width of every character it lets through."""
+    wrong = [code for code in range(0x30000)
+             if linebreak.one_column(chr(code), cjk) and linebreak._char_width(chr(code), cjk) != 1]
+    assert wrong == []
+    assert linebreak.one_column("Le café « coûte » 3 € — déjà…", cjk) is not cjk  # ambiguous width under CJK

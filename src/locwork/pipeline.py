@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 import polib
-from rapidfuzz import fuzz, process
 
 from locwork import atomic, catalog, overlap, protect
 from locwork.catalog import State
@@ -223,11 +222,11 @@ def segment_line(doc: Document, seg: Segment) -> int:
 
 def needs_mt(entry: polib.POEntry) -> bool:
     """Untranslated, or a human translation of a changed source with no fresh MT yet."""
-    state = catalog.entry_state(entry)
-    if state == State.UNTRANSLATED:
+    if catalog.is_untranslated(entry):
         return True
-    return state == State.EDITED and bool(entry.previous_msgid) and \
-        catalog.provenance(entry).mt is None
+    if not entry.previous_msgid:  # the usual case, decided without reading the comment lines
+        return False
+    return catalog.entry_state(entry) == State.EDITED and catalog.provenance(entry).mt is None
 
 
 FUZZY_THRESHOLD = 60.0  # msgmerge's fuzzy threshold (0.6), on a 0-100 scale
@@ -254,6 +253,8 @@ def similarity(old: str, new: str) -> float:
     / "Nouvelle phrase." is 69%), so the word-level ratio must agree too:
     the lower of the two counts.
     """
+    from rapidfuzz import fuzz  # only when sentences changed: a first run never compares (9 ms of imports)
+
     chars = fuzz.ratio(old, new)
     if chars < FUZZY_THRESHOLD:
         return chars
@@ -324,6 +325,7 @@ def _fuzzy_pairs(segments: Sequence[Segment], todo: list[int],
     if not todo or not rest:
         return []
     import numpy  # rapidfuzz's cdist returns an array; numpy comes with streamlit and sacrebleu
+    from rapidfuzz import fuzz, process
 
     paragraphs = [_paragraph_of(e.msgctxt) for _, e in rest]
     groups: list[tuple[list[int], list[int]]] = [(todo, list(range(len(rest))))]

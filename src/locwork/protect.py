@@ -183,6 +183,8 @@ def name_runs(text: str, first: bool = True) -> list[str]:
 
 
 _NAME_SPACE = re.compile(r"[ \u00a0]")
+#: What a name of several words holds: a capitalised word, a space, a capital.
+_TWO_WORDS = re.compile(rf"{WORD}[ \u00a0][{UPPER}]")
 _TOKEN_IN_WORD = re.compile(r"Zx\d")
 SENTENCE_START = re.compile(r"(?:^|[.!?…:])[^\w]*$")
 
@@ -225,7 +227,9 @@ def names_translated_as_words(translate: "Translate", texts: Sequence[str],
     noun before a name ("Centre Brennan" → "Centro Brennan", "Musée Ralli"),
     and a sentence's first word ("Avec Bitcoin" → "Con Bitcoin").
     """
-    runs = [[r for r in name_runs(t, first=False) if " " in r] for t in texts]
+    # Only runs of several words count: a text without two capitalised words
+    # in a row (most) has none, and is not scanned for names at all.
+    runs = [[r for r in name_runs(t, first=False) if " " in r] if _TWO_WORDS.search(t) else [] for t in texts]
     missing = sorted({w for rs, out in zip(runs, outputs) for r in rs for w in r.split(" ")
                       if not _has(w, out)})
     if not missing:

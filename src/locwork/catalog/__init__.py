@@ -89,7 +89,7 @@ from locwork.catalog.paths import (
     document_name,
 )
 from locwork.catalog.render import PAGE_WIDTH, dumps
-from locwork.catalog.states import CatalogStats, State, entry_state, set_state, stats, word_count
+from locwork.catalog.states import CatalogStats, State, entry_state, is_untranslated, set_state, stats, word_count
 
 __all__ = [
     "State",
@@ -104,6 +104,7 @@ __all__ = [
     "claim",
     "check_distinct_documents",
     "entry_state",
+    "is_untranslated",
     "set_state",
     "get_meta",
     "set_meta",

@@ -52,9 +52,19 @@ def _unescape_meta(text: str) -> str:
     return _META_UNESCAPE.sub(replace, text)
 
 
+#: Keys already checked, with their prefix: a catalog's writes use a dozen keys
+#: thousands of times each (one regex match per key per entry before).
+_CHECKED: dict[str, str] = {}
+
+
 def _check_key(key: str) -> str:
+    checked = _CHECKED.get(key) if isinstance(key, str) else None
+    if checked is not None:
+        return checked
     if not isinstance(key, str) or not _META_KEY.match(key):
         raise ValueError(f"invalid locwork metadata key {key!r} (lowercase letters, digits, '-', '_', '.')")
+    if len(_CHECKED) < 1024:
+        _CHECKED[key] = META_PREFIX + key
     return META_PREFIX + key
 
 

@@ -22,7 +22,7 @@ from typing import Any, Mapping, Sequence
 import polib
 
 from locwork.catalog.meta import get_meta, meta, update_meta
-from locwork.catalog.states import State, entry_state, set_state
+from locwork.catalog.states import State, entry_state, flag_state, set_state
 
 # How numbers are written: a reader gets a float, a writer passes one.
 _FORMATS = {
@@ -205,8 +205,8 @@ def record_mt(
     draft: dict[str, object] = {}
     if entry_state(entry) not in (State.EDITED, State.APPROVED):
         entry.msgstr = text
-        set_state(entry, State.MACHINE)
-        draft = {"origin": "mt", "tm_ref": None, "tm_source": None}
+        flag_state(entry, State.MACHINE)  # its state line goes with the others, first
+        draft = {"state": State.MACHINE.value, "origin": "mt", "tm_ref": None, "tm_source": None}
     alts = [{"text": t, "score": None if s is None else round(s, 4)} for t, s in alternatives]
     _write(
         entry,
@@ -224,8 +224,8 @@ def record_mt(
 
 def record_pretranslation(entry: polib.POEntry, *, route: str, model: str) -> None:
     """A machine draft of a foreign catalog (its msgstr already set): state and route, no raw MT."""
-    set_state(entry, State.MACHINE)
-    _write(entry, origin="mt", route=route, model=model)
+    flag_state(entry, State.MACHINE)
+    _write(entry, state=State.MACHINE.value, origin="mt", route=route, model=model)
 
 
 def forget_mt(entry: polib.POEntry) -> None:
@@ -236,9 +236,10 @@ def forget_mt(entry: polib.POEntry) -> None:
 def record_tm_draft(entry: polib.POEntry, target: str, *, origin: str, ref: str | None, source: str | None) -> None:
     """Make the entry a draft taken from memory; MT provenance of an older draft goes."""
     entry.msgstr = target
-    set_state(entry, State.MACHINE)
-    _write(entry, **{name.replace("-", "_"): None for name in MT_KEYS})
-    _write(entry, origin=origin, tm_ref=ref or None, tm_source=source)
+    flag_state(entry, State.MACHINE)
+    # One pass over the comment lines, in the order two writes would leave them.
+    _write(entry, state=State.MACHINE.value, **{name.replace("-", "_"): None for name in MT_KEYS},
+           origin=origin, tm_ref=ref or None, tm_source=source)
 
 
 def record_review(entry: polib.POEntry, reviewer: str, at: str, state: State | None = None) -> None:

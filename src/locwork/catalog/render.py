@@ -9,7 +9,7 @@ from itertools import accumulate
 
 import polib
 
-from locwork.catalog.linebreak import WIDTHS, _break_opportunities, _cut_at
+from locwork.catalog.linebreak import WIDTHS, _break_opportunities, _cut_at, one_column
 from locwork.catalog.scanner import (
     _HEADER,
     _comment_key,
@@ -308,7 +308,7 @@ def _wrap_lines(prefix: str, name: str, value: str, cjk: bool, wrap: bool) -> tu
     for index, portion in enumerate(portions):
         chars, prohibit = _escaped_chars(portion)
         # Running widths only where some character is not one column wide.
-        widths = None if chars.isascii() else list(map(WIDTHS[cjk].__getitem__, chars))
+        widths = None if chars.isascii() or one_column(chars, cjk) else list(map(WIDTHS[cjk].__getitem__, chars))
         if widths is not None and widths.count(1) == len(widths):
             widths = None
         total = len(chars) if widths is None else sum(widths)

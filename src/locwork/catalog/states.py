@@ -46,6 +46,11 @@ def entry_state(entry: polib.POEntry) -> State:
     return State.EDITED
 
 
+def is_untranslated(entry: polib.POEntry) -> bool:
+    """``entry_state(entry) == State.UNTRANSLATED`` without reading the comment lines."""
+    return not _first_msgstr(entry)
+
+
 def set_state(entry: polib.POEntry, state: State | str) -> None:
     """Put the entry in ``state``, keeping the fuzzy flag consistent.
 
@@ -56,12 +61,18 @@ def set_state(entry: polib.POEntry, state: State | str) -> None:
     translation on an empty entry is a bug: ValueError.
     """
     state = State(state)
+    flag_state(entry, state)
+    set_meta(entry, "state", None if state is State.UNTRANSLATED else state.value)
+
+
+def flag_state(entry: polib.POEntry, state: State) -> None:
+    """Everything :func:`set_state` does but the ``state`` line, for a caller that
+    writes that line in its own pass over the comment lines (same result)."""
     if state is State.UNTRANSLATED:
         entry.msgstr = ""
         if entry.msgstr_plural:
             entry.msgstr_plural = {k: "" for k in entry.msgstr_plural}
         entry.flags = [f for f in entry.flags if f != "fuzzy"]
-        set_meta(entry, "state", None)
         return
     if not _first_msgstr(entry):
         raise ValueError(f"cannot mark an entry without translation as {state.value}: {entry.msgid[:60]!r}")
@@ -70,7 +81,6 @@ def set_state(entry: polib.POEntry, state: State | str) -> None:
         entry.previous_msgctxt = entry.previous_msgid = entry.previous_msgid_plural = None
     elif "fuzzy" not in entry.flags:
         entry.flags.insert(0, "fuzzy")
-    set_meta(entry, "state", state.value)
 
 
 # ---------------------------------------------------------------------------
