@@ -7,6 +7,7 @@ used to turn the first document's translations, approved ones included, obsolete
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,30 @@ def test_an_upload_with_a_taken_stem_gets_a_free_name(tmp_path, first):
     assert any("another document is named a" in m for m in stored.messages)
     again = workspace.save_upload(project, "a.md", "Une autre phrase.\n".encode())
     assert again.path.name == "a-2.md" and again.reused  # the same upload again is recognised
+
+
+def test_a_folder_is_read_one_document_at_a_time_and_a_bad_one_stops_only_itself(tmp_path, run_cli):
+    """Documents are read as their turn comes (a folder of 1,000 needs the memory of one):
+    an empty file is reported in one line when reached, the catalogs before it are written,
+    and the re-run after the fix translates only what is left."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Le chat dort.\n", "utf-8")
+    (folder / "b.txt").write_text("", "utf-8")
+    (folder / "c.txt").write_text("Le chien mange.\n", "utf-8")
+    env_tm = ["--no-tm"]
+    first = run_cli("translate", "docs", "--to", "es", "--route", "es=apertium:fr-es", *env_tm)
+    assert first.returncode == 1
+    assert first.err.strip().splitlines()[-1].endswith("b.txt: the file is empty")
+    assert "Traceback" not in first.err
+    assert (tmp_path / "locales" / "es" / "a.po").is_file()
+    assert not (tmp_path / "locales" / "es" / "c.po").exists()
+    (folder / "b.txt").write_text("La maison est grande.\n", "utf-8")
+    second = run_cli("translate", "docs", "--to", "es", "--route", "es=apertium:fr-es", "--json", *env_tm)
+    assert second.returncode == 0, second.err
+    reports = {Path(r["catalog"]).name: r for r in json.loads(second.out)}
+    assert set(reports) == {"a.po", "b.po", "c.po"}
+    assert (reports["a.po"]["kept"], reports["a.po"]["mt"]) == (1, 0)  # answered from its stamp
+    assert reports["b.po"]["mt"] == reports["c.po"]["mt"] == 1
+    for name in ("a.po", "b.po", "c.po"):
+        msgfmt_check(tmp_path / "locales" / "es" / name)

@@ -98,7 +98,6 @@ def stats(catalogs: tuple[Path, ...], as_json: bool) -> None:
 
 def _translate_runs(
     paths: list[Path],
-    docs: list,
     chosen: dict,
     done: dict,
     engines: Any,
@@ -109,13 +108,19 @@ def _translate_runs(
     memo: Any,
 ) -> Iterator[tuple[Path, str, Any]]:
     """Each document × language not answered from its stamp, translated here or on a Dask
-    cluster; yields (document path, language, report) as each catalog is written."""
-    from locwork import catalog, services
+    cluster; yields (document path, language, report) as each catalog is written.
 
+    A document is read (with the segmentation corrections made in the app)
+    only when it has work left, and locally only when its turn comes, so that
+    a folder of 1,000 documents needs no more memory than a folder of 10.
+    """
+    from locwork import catalog, services, workspace
+
+    waiting = [path for path in paths if any(done[(path, lang)] is None for lang in chosen)]
     if cluster:
         from locwork import cluster as cluster_mod
 
-        todo = [(path, doc) for path, doc in zip(paths, docs) if any(done[(path, lang)] is None for lang in chosen)]
+        todo = [(path, workspace.load_document(path)) for path in waiting]
         where = {
             catalog.catalog_path(locales_dir, lang, doc.name).resolve(): (path, lang)
             for path, doc in todo
@@ -141,7 +146,8 @@ def _translate_runs(
         finally:
             client.close()
         return
-    for path, doc in zip(paths, docs):
+    for path in waiting:
+        doc = workspace.load_document(path)
         todo = {lang: route for lang, route in chosen.items() if done[(path, lang)] is None}
         for lang, report in services.translate_languages(
             engines,
@@ -289,15 +295,13 @@ def translate(
         if as_json:
             emit_json(reports)
         return
-    from locwork import glossary as glossary_mod, pipeline, services, tm, workspace
+    from locwork import glossary as glossary_mod, pipeline, services, tm
     from locwork.catalog.paths import check_distinct_documents
     from locwork.engines.registry import Engines
 
     check_distinct_documents(paths)
 
     terms = glossary_mod.load(glossary) if glossary else None
-    # Segmentation corrections made in the app apply here too.
-    docs = [workspace.load_document(p) for p in paths]
     for lang in target_list:  # a bad --locales is reported now, not after the MT
         pipeline.check_catalog_folder(locales_dir, lang)
     # One memory for every document and language of the run.
@@ -307,11 +311,13 @@ def translate(
     ):
         chosen = services.choose_routes(engines, src, target_list, engine, pins, max_hops)
         for path, lang, report in _translate_runs(
-            paths, docs, chosen, done, engines, locales_dir, terms, n_best, cluster, memo
+            paths, chosen, done, engines, locales_dir, terms, n_best, cluster, memo
         ):
-            reports.append(report.to_dict())
-            uptodate.record(locales_dir, lang, path, keys[(path, lang)], reports[-1], report.digest)
-            _print_reports(reports[-1:], as_json)
+            line = report.to_dict()
+            uptodate.record(locales_dir, lang, path, keys[(path, lang)], line, report.digest)
+            _print_reports([line], as_json)
+            if as_json:  # kept for the JSON printed at the end; a line each is printed as it comes
+                reports.append(line)
     if as_json:
         emit_json(reports)
 
