@@ -321,7 +321,7 @@ def editor(row: review.Row, rows: list[review.Row], shown: list[review.Row], lan
             # as the area loses focus (or a shortcut fires), and stays as this segment's draft.
             st.text_area(f"Translation · {common.lang_name(lang)}", key=wkey, height=height,
                          on_change=note_draft, args=(ident, wkey, row.source, where))
-            # (after a shortcut the caret goes on into this area: status's REFOCUS_JS)
+            # (after a shortcut the caret goes on into this area: COMMIT_BEFORE_SHORTCUT)
         note = st.container()  # always there, so that the tabs below keep their place
         if ident in drafts:
             with note, st.container(horizontal=True, vertical_alignment="center", key="draft_note"):
@@ -630,11 +630,28 @@ def drafts_banner() -> None:
 # while the caret is still in the text area, whose text Streamlit
 # sends only when the area loses focus: leave the area first, so that the text travels
 # with the shortcut's click and lands as its own segment's draft (or save).
-COMMIT_BEFORE_SHORTCUT = (  # and asks for the caret back in the next editor (see editor())
-    "if(!window.__lwCommit){window.__lwCommit=true;window.addEventListener('keydown',function(e){"
+#
+# Then the caret goes on into the editor of the segment now open: once the run the shortcut
+# started is over, the fresh editor's area is focused, and again for 1.5 s if a late redraw
+# replaces it (on a loaded machine the area can be drawn anew after a script in the run has
+# focused it), unless the reviewer has gone to another field; a newer shortcut takes over.
+COMMIT_BEFORE_SHORTCUT = (
+    "if(!window.__lwCommit){window.__lwCommit=true;"
+    "var lwEditor=\".st-key-target_editor[data-stale='false'] textarea, "
+    ".st-key-target_editor [data-stale='false'] textarea\";"
+    "var lwRefocus=function(b){var w=window.__lwRefocus=Date.now(),seen=false,done=0;"
+    "(function f(){if(window.__lwRefocus!==w)return;var now=Date.now();if(now-w>15000)return;"
+    "var a=document.activeElement;"
+    "if(a&&a!==b&&(a.tagName==='INPUT'||a.tagName==='TEXTAREA')&&!a.closest('.st-key-target_editor'))return;"
+    "var s=document.querySelector('[data-test-script-state]');"
+    "var running=s&&s.getAttribute('data-test-script-state')!=='notRunning';if(running)seen=true;"
+    "if(!running&&(seen||now-w>1500)){var t=document.querySelector(lwEditor);"
+    "if(t&&a!==t){t.focus();t.setSelectionRange(t.value.length,t.value.length);}"
+    "if(!done)done=now;if(now-done>1500)return;}setTimeout(f,50);})();};"
+    "window.addEventListener('keydown',function(e){"
     "var t=document.activeElement;if(!t||t.tagName!=='TEXTAREA')return;"
     "if((e.altKey&&e.key!=='Alt')||((e.ctrlKey||e.metaKey)&&e.key==='Enter'))"
-    "{window.__lwRefocus=Date.now();t.blur();}},true);}"
+    "{t.blur();lwRefocus(t);}},true);}"
 )
 
 
@@ -644,12 +661,7 @@ PROGRESS_STYLE = """<style>
 .lw-progress .lw-bar > span { display: block; height: 100%; border-radius: .25rem; background: #ff4b4b; }
 </style>"""
 
-# The caret goes on into the editor of the segment now open after a shortcut (COMMIT_BEFORE_SHORTCUT
-# took it out of the area), and the preview scrolls its current segment into view.
-REFOCUS_JS = ("setTimeout(function(){{var w=window.__lwRefocus;"
-              "if(!w||Date.now()-w>15000)return;var t=document.querySelector("
-              "'.st-key-{wkey} textarea');if(!t)return;window.__lwRefocus=0;t.focus();"
-              "t.setSelectionRange(t.value.length,t.value.length);}},250);")
+# The preview scrolls its current segment into view.
 SCROLL_PREVIEW_JS = (
     "setTimeout(function(){const root=document.querySelector('.st-key-preview_box');"
     "const el=root&&root.querySelector('.lw-seg.current');if(!el)return;let box=el.parentElement;"
@@ -670,11 +682,11 @@ def progress_html(prog: review.Progress) -> str:
 
 def status(prog: review.Progress, drafts: bool, wkey: str | None) -> None:
     """The progress, and the scripts of this run: while drafts live in this tab, a question
-    before leaving it; the caret back in the editor; the preview's scroll. One element."""
+    before leaving it; the preview's scroll. One element."""
     handler = "function(e){e.preventDefault();e.returnValue='';return '';}" if drafts else "null"
     scripts = f"window.onbeforeunload={handler};"
     if wkey:
-        scripts += REFOCUS_JS.format(wkey=wkey) + SCROLL_PREVIEW_JS
+        scripts += SCROLL_PREVIEW_JS
     st.html(f"{progress_html(prog)}<script>{scripts}</script>", unsafe_allow_javascript=True)
 
 
