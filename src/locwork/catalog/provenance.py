@@ -238,8 +238,14 @@ def record_tm_draft(entry: polib.POEntry, target: str, *, origin: str, ref: str 
     entry.msgstr = target
     flag_state(entry, State.MACHINE)
     # One pass over the comment lines, in the order two writes would leave them.
-    _write(entry, state=State.MACHINE.value, **{name.replace("-", "_"): None for name in MT_KEYS},
-           origin=origin, tm_ref=ref or None, tm_source=source)
+    _write(
+        entry,
+        state=State.MACHINE.value,
+        **{name.replace("-", "_"): None for name in MT_KEYS},
+        origin=origin,
+        tm_ref=ref or None,
+        tm_source=source,
+    )
 
 
 def record_review(entry: polib.POEntry, reviewer: str, at: str, state: State | None = None) -> None:
