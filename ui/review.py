@@ -634,7 +634,8 @@ def drafts_banner() -> None:
 # Then the caret goes on into the editor of the segment now open: once the run the shortcut
 # started is over, the fresh editor's area is focused, and again for 1.5 s if a late redraw
 # replaces it (on a loaded machine the area can be drawn anew after a script in the run has
-# focused it), unless the reviewer has gone to another field; a newer shortcut takes over.
+# focused it), unless the reviewer has gone to another field or clicked anywhere; a newer
+# shortcut takes over.
 COMMIT_BEFORE_SHORTCUT = (
     "if(!window.__lwCommit){window.__lwCommit=true;"
     "var lwEditor=\".st-key-target_editor[data-stale='false'] textarea, "
@@ -648,6 +649,7 @@ COMMIT_BEFORE_SHORTCUT = (
     "if(!running&&(seen||now-w>1500)){var t=document.querySelector(lwEditor);"
     "if(t&&a!==t){t.focus();t.setSelectionRange(t.value.length,t.value.length);}"
     "if(!done)done=now;if(now-done>1500)return;}setTimeout(f,50);})();};"
+    "window.addEventListener('mousedown',function(){window.__lwRefocus=0;},true);"
     "window.addEventListener('keydown',function(e){"
     "var t=document.activeElement;if(!t||t.tagName!=='TEXTAREA')return;"
     "if((e.altKey&&e.key!=='Alt')||((e.ctrlKey||e.metaKey)&&e.key==='Enter'))"
