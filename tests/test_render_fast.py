@@ -38,14 +38,6 @@ def sample_lines(per_file: int = 150) -> list[str]:
 
 @needs_data
 @pytest.mark.parametrize("cjk", [False, True])
-def test_run_by_run_line_breaks_equal_the_character_scan(cjk):
-    for text in sample_lines():
-        assert linebreak._possible_linebreaks(text, cjk) == linebreak._scan(text, cjk, linebreak.BK, False)[0], text
-
-
-
-@needs_data
-@pytest.mark.parametrize("cjk", [False, True])
 def test_sparse_break_opportunities_equal_the_character_scan(cjk):
     for text in sample_lines():
         marks = linebreak._scan(text, cjk, linebreak.BK, False)[0]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from itertools import accumulate, compress
 from typing import Sequence
 
 
@@ -60,41 +59,6 @@ def one_column(text: str, cjk: bool) -> bool:
     """Every character of ``text`` is one column wide, decided by one regex search:
     a Latin text needs no list of widths (mapping each character cost 0.02 s a catalog)."""
     return _wider_or_narrower(cjk).search(text) is None
-
-
-def _width_linebreaks(widths: list[int], breaks: list[int], width: int, start: int) -> list[bool]:
-    """libunistring's u8_width_linebreaks: greedy fill, breaking only where allowed."""
-    cuts = [False] * len(widths)
-    for i in _cut_positions(widths, breaks, width, start):
-        cuts[i] = True
-    return cuts
-
-
-def _cut_positions(widths: list[int], breaks: list[int], width: int, start: int) -> list[int]:
-    """The indices :func:`_width_linebreaks` cuts before, visiting break opportunities only.
-
-    ``piece`` (the width since the last opportunity) is a difference of
-    running sums, so the characters between opportunities are not visited.
-    """
-    cuts: list[int] = []
-    total = list(accumulate(widths, initial=0))
-    last_p = -1
-    column = start
-    base = 0  # running width where the current piece began
-    for i in compress(range(len(breaks)), breaks):
-        piece = total[i] - base
-        if last_p >= 0 and column + piece > width:
-            cuts.append(last_p)
-            column = 0
-        if breaks[i] == 2:  # mandatory: its own width is not counted
-            last_p, column, base = -1, 0, total[i + 1]
-            continue
-        last_p = i
-        column += piece
-        base = total[i]
-    if last_p >= 0 and column + total[-1] - base > width:
-        cuts.append(last_p)
-    return cuts
 
 
 # Line-breaking classes (UAX #14) and the pair table libunistring applies.
@@ -415,36 +379,9 @@ def _lb_class(ch: str) -> int:
     return result
 
 
-#: Break opportunities of a run of non-space characters, by (run, class
-#: before it, space before it, cjk): words repeat, so a catalog's text is
-#: scanned word by word from here instead of character by character.
-_RUN_CACHE: dict[tuple[str, int, bool, bool], tuple[list[int], int, bool]] = {}
+#: Most runs (a word and the spaces after it) kept in :data:`_MARKS_CACHE`.
 _RUN_CACHE_SIZE = 1 << 17
 _RUNS = re.compile(r"[^ ]+ *| +")
-
-
-def _possible_linebreaks(text: str | list[str], cjk: bool) -> list[int]:
-    """Break opportunities before each character: 0 no, 1 possible, 2 mandatory.
-
-    The same as :func:`_scan` over the whole text, run by run (a word and the
-    spaces after it): the state between two runs is only the class before and
-    whether a space came since, and only ``" "`` is of class SP.
-    """
-    if not isinstance(text, str):
-        text = "".join(text)
-    out: list[int] = []
-    last, seen_space = BK, False
-    get = _RUN_CACHE.get
-    for run in _RUNS.findall(text):
-        key = (run, last, seen_space, cjk)
-        known = get(key)
-        if known is None:
-            if len(_RUN_CACHE) >= _RUN_CACHE_SIZE:
-                _RUN_CACHE.clear()
-            known = _RUN_CACHE[key] = _scan(run, cjk, last, seen_space)
-        out += known[0]
-        last, seen_space = known[1], known[2]
-    return out
 
 
 #: Latin letters (all of class AL) → "a", ASCII digits (NU) → "0": the line
@@ -466,7 +403,11 @@ def _run_marks(run: str, cjk: bool, last: int, seen_space: bool) -> tuple[tuple[
 
 
 def _break_opportunities(text: str, cjk: bool) -> list[tuple[int, int]]:
-    """The nonzero marks of :func:`_possible_linebreaks` as (index, kind) pairs.
+    """The nonzero marks of :func:`_scan` over the whole text, as (index, kind) pairs.
+
+    The text is scanned run by run (a word and the spaces after it): the state
+    between two runs is only the class before and whether a space came since,
+    and only ``" "`` is of class SP.
 
     Why: wrapping needs only the opportunities, and a sentence has a few
     dozen of them against a few hundred characters; building the list per
@@ -494,7 +435,8 @@ def _break_opportunities(text: str, cjk: bool) -> list[tuple[int, int]]:
 def _cut_at(
     opportunities: Sequence[tuple[int, int]], total: Sequence[int] | None, length: int, width: int, start: int
 ) -> list[int]:
-    """:func:`_cut_positions` from (index, kind) opportunities.
+    """Where libunistring's u8_width_linebreaks cuts (greedy fill, breaking only where
+    allowed), from (index, kind) opportunities.
 
     ``total``: the running display width before each index (``None`` when
     every character is one column wide: the index itself).
