@@ -119,6 +119,14 @@ def check_row(source: str, target: str, lang: str, glossary: Glossary | None = N
     return qa.check(source, target, lang, glossary, lost or None)
 
 
+@lru_cache(maxsize=16384)
+def _provenance(comment: str) -> catalog.Provenance:
+    """An entry's provenance by its comment text: after a save only the saved entry's
+    comment is new, so a review screen re-reads a catalog without parsing the others again.
+    (Shared between rows: read, never changed.)"""
+    return catalog.provenance(polib.POEntry(comment=comment))
+
+
 def rows_from_catalog(doc: Document, po: polib.POFile | None, lang: str,
                       glossary: Glossary | None = None) -> list[Row]:
     """A Row for every translatable segment, in document order."""
@@ -132,7 +140,7 @@ def rows_from_catalog(doc: Document, po: polib.POFile | None, lang: str,
             rows.append(Row(seg.id, seg.kind, seg.level, seg.text, "", State.UNTRANSLATED.value,
                             warnings=[qa.QAWarning("empty", "not in the catalog yet: translate the document")]))
             continue
-        info = catalog.provenance(entry)
+        info = _provenance(entry.comment or "")
         state = catalog.entry_state(entry).value
         target = entry.msgstr
         lost = info.mt_lost or ""
