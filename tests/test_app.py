@@ -23,6 +23,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from argos_fixtures import argos_home  # noqa: E402,F401  (fixtures are used by name)
 from locwork import catalog, history, pipeline, review, routing, segment_overrides, workspace  # noqa: E402
 from locwork.catalog import State  # noqa: E402
+from workbench_driver import act, data, editor, flash  # noqa: E402
 from test_review import (  # noqa: E402,F401  (fixtures are used by name)
     ARGOS_MODEL,
     ARGOS_ROUTE,
@@ -95,15 +96,13 @@ def texts(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
-def editor(at: AppTest):
-    """The text area of the open segment (its key names the catalog and the segment)."""
-    areas = [t for t in at.text_area if (t.key or "").startswith("ed_")]
-    assert len(areas) == 1, [t.key for t in at.text_area]
-    return areas[0]
-
-
 def html_texts(at: AppTest) -> str:
-    return "\n".join(h.proto.body for h in at.get("html"))
+    """Every HTML element's text, and the editor's (its head, progress, notices)."""
+    parts = [h.proto.body for h in at.get("html")]
+    if at.get("bidi_component"):
+        shown = data(at)
+        parts += [shown[k] for k in ("progress_html", "head_html", "notice_html", "source_html")]
+    return "\n".join(parts)
 
 
 def state_of(path: Path, seg: str) -> str:
@@ -123,7 +122,7 @@ def test_review_shows_the_first_segment_and_needs_a_name(translated):
     mt = review.find_entry(catalog.load(path), first.id).msgstr
     assert mt.strip() and mt != first.text  # Apertium's Spanish
     assert editor(at).value == mt
-    assert at.button(key="save").disabled and at.button(key="approve_next").disabled
+    assert not data(at)["can_save"]  # (the editor disables Save, Approve and Approve & next)
     assert "0 / 54 approved" in html_texts(at)  # the progress (HTML: no Markdown to render)
     assert "machine" in html_texts(at)
 
@@ -133,12 +132,11 @@ def test_save_then_approve_and_next(translated):
     at = start("Ana")
     first, second = doc.translatable[0].id, doc.translatable[1]
     editor(at).input("Mi versión.")
-    at.button(key="save").click().run()
-    assert not at.exception
+    act(at, "save")
     assert state_of(path, first) == "edited"
-    assert [t.value for t in at.toast][-1].startswith("Saved " + first)
+    assert flash(at).startswith("Saved " + first)
     assert editor(at).value == "Mi versión."
-    at.button(key="approve_next").click().run()
+    act(at, "approve_next")
     assert state_of(path, first) == "approved"
     assert at.session_state["seg"] == second.id
     mt = review.find_entry(catalog.load(path), second.id).msgstr
@@ -147,6 +145,52 @@ def test_save_then_approve_and_next(translated):
     records = history.read(path)
     assert [(r["action"], r["reviewer"]) for r in records] == [("save", "Ana"), ("approve", "Ana")]
     assert catalog.load(path).metadata["Last-Translator"] == "Ana"
+
+
+def test_an_action_lands_on_the_segment_it_names_or_nowhere(translated):
+    """The editor's actions name the segment their text was typed for. One that arrives after
+    the editor moved on (the browser sent it before the next segment was drawn) still lands
+    on its own segment; one naming a segment this session never drew is refused."""
+    proj, doc, path = translated
+    first, second = doc.translatable[0].id, doc.translatable[1].id
+    at = start("Ana")
+    sent_from_first = data(at)["ident"]
+    act(at, "move", to=second)
+    assert at.session_state["seg"] == second and data(at)["seg"] == second
+    before_second = review.find_entry(catalog.load(path), second).msgstr
+    editor(at).input("Texto de la primera.")
+    act(at, "save", ident=sent_from_first)  # (sent with the first segment's text)
+    assert review.find_entry(catalog.load(path), first).msgstr == "Texto de la primera."
+    assert review.find_entry(catalog.load(path), second).msgstr == before_second
+    assert data(at)["seg"] == second  # the editor stays where it is
+    # A segment id this session never drew (a forged or stale page): nothing is written.
+    saved = path.read_bytes()
+    forged = sent_from_first.replace(first, doc.translatable[5].id)
+    editor(at).input("Texto forjado.")
+    act(at, "approve", ident=forged)
+    assert path.read_bytes() == saved
+    assert "nothing was saved" in flash(at)
+    # A move to a segment the editor did not offer is ignored.
+    act(at, "move", to="p999.s9")
+    assert at.session_state["seg"] == second
+
+
+def test_a_typed_text_becomes_its_segments_draft_and_the_editor_says_so(translated):
+    proj, doc, path = translated
+    first, second = doc.translatable[0].id, doc.translatable[1].id
+    at = start("Ana")
+    editor(at).input("Borrador de la primera.")
+    act(at, "move", to=second)  # (the text travels with the move)
+    shown = data(at)
+    assert shown["seg"] == second and not shown["draft"]
+    assert shown["drafts"] == [f"{first} · es · {DOC_NAME}"]
+    assert review.find_entry(catalog.load(path), first).msgstr != "Borrador de la primera."
+    act(at, "open_draft", index=0)
+    shown = data(at)
+    assert shown["seg"] == first and shown["draft"] and shown["text"] == "Borrador de la primera."
+    act(at, "discard")
+    assert data(at)["text"] == review.find_entry(catalog.load(path), first).msgstr
+    assert data(at)["drafts"] == [] and data(at)["rev"] > shown["rev"]
 
 
 def test_segment_table_loads_only_once_its_list_is_opened(translated):
@@ -162,8 +206,7 @@ def test_segment_table_loads_only_once_its_list_is_opened(translated):
     at.session_state["segment_list"] = True  # what a click on the expander sends
     at.run()
     assert at.dataframe[0].value["id"].tolist()[:2] == [s.id for s in doc.translatable[:2]]
-    at.button(key="approve_next").click().run()
-    assert not at.exception, at.exception
+    act(at, "approve_next")
     assert state_of(path, doc.translatable[0].id) == "approved"
     assert at.dataframe[0].value["state"].tolist()[0] == "approved"
 
@@ -175,14 +218,14 @@ def test_a_concurrent_edit_shows_a_conflict(translated):
     base = editor(at).value
     assert isinstance(review.save(path, seg, "La de Bea.", base, "Bea"), review.Saved)
     editor(at).input("La de Ana.")
-    at.button(key="approve").click().run()
-    assert not at.exception
-    assert "Conflict" in texts(at) and "Bea" in texts(at)
+    act(at, "approve")
+    assert "Conflict" in html_texts(at) and "Bea" in html_texts(at)
+    assert "keep_mine" in html_texts(at) and "take_theirs" in html_texts(at)  # its two buttons
     assert review.find_entry(catalog.load(path), seg).msgstr == "La de Bea."
-    at.button(key="keep_mine").click().run()
+    act(at, "keep_mine")
     assert review.find_entry(catalog.load(path), seg).msgstr == "La de Ana."
     assert state_of(path, seg) == "approved"
-    assert "Conflict" not in texts(at)
+    assert "Conflict" not in html_texts(at)
 
 
 def test_take_theirs_loads_their_text(translated):
@@ -192,8 +235,8 @@ def test_take_theirs_loads_their_text(translated):
     base = editor(at).value
     review.save(path, seg, "La de Bea.", base, "Bea")
     editor(at).input("La de Ana.")
-    at.button(key="save").click().run()
-    at.button(key="take_theirs").click().run()
+    act(at, "save")
+    act(at, "take_theirs")
     assert editor(at).value == "La de Bea."
     assert review.find_entry(catalog.load(path), seg).msgstr == "La de Bea."
     assert len(history.read(path)) == 1

@@ -45,9 +45,9 @@ def app_root(tmp_path, monkeypatch):
 
 def editor_text(at: AppTest) -> str:
     """The open segment's own editor (its key names the catalog, the segment and the source)."""
-    areas = [t for t in at.text_area if (t.key or "").startswith("ed_")]
-    assert len(areas) == 1, [t.key for t in at.text_area]
-    return areas[0].value
+    from workbench_driver import data
+
+    return data(at)["text"]
 
 
 def test_choosing_another_document_resets_the_review_screen(app_root):

@@ -156,9 +156,11 @@ def open_page(browser, url: str, pages: list):
 
 
 def settle(page) -> None:
-    """Wait until Streamlit has finished running the script for this page."""
+    """Wait until Streamlit has finished running the script for this page, and the review
+    editor has no action on its way (it takes one at a time)."""
     page.wait_for_timeout(200)
     page.locator("[data-test-script-state=notRunning]").wait_for(state="attached")
+    page.locator(".lw-wb.lw-busy").wait_for(state="detached")
     page.wait_for_timeout(200)
 
 
@@ -197,7 +199,7 @@ def test_translate_review_reload_and_conflict(server, browser, request):
         settle(page)
         editor(page).fill(edit)
         editor(page).press("Control+Enter")
-        expect(page.locator("[data-testid=stToast]").first).to_contain_text("Approved p3.s1")
+        expect(page.locator(".st-key-workbench .lw-wb-status")).to_contain_text("Approved p3.s1")
         expect(page.locator(".st-key-editor_box")).to_contain_text("p4.s1")
 
         # 3. Reload: the edit and its state are there.
@@ -222,7 +224,7 @@ def test_translate_review_reload_and_conflict(server, browser, request):
         settle(other)
         editor(other).fill("Versión de Bea.")
         click(other, "save")
-        expect(other.locator("[data-testid=stToast]").first).to_contain_text("Saved p4.s1")
+        expect(other.locator(".st-key-workbench .lw-wb-status")).to_contain_text("Saved p4.s1")
         settle(page)
         editor(page).fill("Versión de Ana.")
         click(page, "save")
@@ -230,7 +232,7 @@ def test_translate_review_reload_and_conflict(server, browser, request):
         expect(page.locator(".st-key-editor_box")).to_contain_text("Bea")
         assert review.find_entry(catalog.load(path), "p4.s1").msgstr == "Versión de Bea."
         click(page, "keep_mine")
-        expect(page.locator("[data-testid=stToast]").first).to_contain_text("Saved p4.s1")
+        expect(page.locator(".st-key-workbench .lw-wb-status")).to_contain_text("Saved p4.s1")
         assert review.find_entry(catalog.load(path), "p4.s1").msgstr == "Versión de Ana."
     except BaseException:
         screenshots(pages, request.node.name)

@@ -73,7 +73,7 @@ def test_merge_approve_undo_keeps_the_approval_on_its_sentence(server, browser, 
         settle(page)
         editor.fill("Luego se fue.")
         editor.press("Control+Enter")
-        expect(page.locator("[data-testid=stToast]").first).to_contain_text("Approved p1.s2")
+        expect(page.locator(".st-key-workbench .lw-wb-status")).to_contain_text("Approved p1.s2")
 
         page.goto(f"{url}/document?doc=parti.txt&reviewer=Ana")
         settle(page)

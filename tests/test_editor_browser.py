@@ -75,6 +75,10 @@ def page(app):
         page = context.new_page()
         page.set_default_timeout(90_000)  # a first page load under load can take a minute
         page.on("dialog", lambda dialog: dialog.accept())  # "leave with unsaved drafts?"
+        page.lw_console = []  # the page's errors and warnings, written beside a failure's screenshot
+        page.on("console", lambda m: page.lw_console.append(f"{m.type}: {m.text}")
+                if m.type in ("error", "warning") else None)
+        page.on("pageerror", lambda e: page.lw_console.append(f"pageerror: {e}"))
         page.goto(f"{app}/review?doc=alpha.txt&lang=es&seg=p1.s1&reviewer=Ana")
         settle(page)
         yield page
@@ -89,6 +93,7 @@ def shot(page, request):
     if request.session.testsfailed > failed:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+        (ARTIFACTS / f"{request.node.name}.console.txt").write_text("\n".join(page.lw_console))
 
 
 # ------------------------------------------------------------------ helpers
@@ -154,6 +159,7 @@ def type_text(page, text: str) -> None:
 
 
 def click(page, key: str) -> None:
+    settle(page)  # (the editor takes one action at a time, and says so while busy)
     page.locator(f".st-key-{key} button:visible").first.click()
 
 
@@ -306,6 +312,6 @@ def test_document_text_is_shown_as_text_not_markdown(project, page, shot):
     opened(page, "p2.s2")
     for tab in ("Alternatives", "Provenance", "Memory"):
         page.get_by_role("tab", name=tab).click()
-        panel = page.locator("[role=tabpanel]:visible")
+        panel = page.locator(".st-key-detail_panel")
         expect(panel).to_contain_text(MARKDOWN)
         assert panel.locator("strong, a[href='x'], b:text-is('b')").count() == 0, tab

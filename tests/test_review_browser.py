@@ -41,6 +41,11 @@ def served(tmp_path_factory):
         yield url, es
 
 
+def status(page):
+    """Where the editor says what the last action did (saved, approved, an error)."""
+    return page.locator(".st-key-workbench .lw-wb-status")
+
+
 def _inside(box: dict, width: int, height: int | None = None) -> bool:
     right_ok = box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5
     return right_ok and (height is None or box["y"] + box["height"] <= height + 0.5)
@@ -81,7 +86,7 @@ def test_keyboard_and_layout(served, request):
             settle(page)
             editor.fill("Texto de Ana.")
             page.keyboard.press("Alt+s")
-            expect(page.locator("[data-testid=stToast]").first).to_contain_text("Saved p6.s1")
+            expect(status(page)).to_contain_text("Saved p6.s1")
             assert review.find_entry(catalog.load(es), "p6.s1").msgstr == "Texto de Ana."
             settle(page)
             page.evaluate("document.activeElement && document.activeElement.blur()")
@@ -153,7 +158,7 @@ def test_review_basics(served, request):
             settle(page)
             page.get_by_role("tab", name="History").click()
             page.locator(".st-key-save button:visible").click()
-            expect(page.locator("[data-testid=stToast]").first).to_contain_text("No change to save")
+            expect(status(page)).to_contain_text("No change to save")
             assert "fuzzy" in review.find_entry(catalog.load(es), "p7.s1").flags
             expect(page.locator(".st-key-editor_box")).to_contain_text("machine")
             # ... and the detail tab chosen stays open after the save.
@@ -164,7 +169,7 @@ def test_review_basics(served, request):
             page.get_by_role("tab", name="Comment").click()
             _fresh(page, "[class*=st-key-comment_es_]").locator("textarea").fill("Vérifier le nom.")
             page.locator(".st-key-save_comment button:visible").click()
-            expect(page.locator("[data-testid=stToast]").first).to_contain_text("Comment on p7.s1 saved")
+            expect(status(page)).to_contain_text("Comment on p7.s1 saved")
             assert review.find_entry(catalog.load(es), "p7.s1").tcomment == "Vérifier le nom."
 
             # The glossary panel: add a term of this segment, it is listed with its rendering.
@@ -173,14 +178,14 @@ def test_review_basics(served, request):
             page.locator(".st-key-gl_term input").fill("Maison Blanche")
             page.locator(".st-key-gl_translation input").fill("Casa Blanca")
             page.get_by_role("button", name="Add to the glossary").click()
-            expect(page.locator("[data-testid=stToast]").first).to_contain_text("Added 'Maison Blanche'")
+            expect(status(page)).to_contain_text("Added 'Maison Blanche'")
             settle(page)
             page.get_by_role("tab", name="Glossary").click()
-            expect(page.get_by_role("tabpanel")).to_contain_text("Maison Blanche → Casa Blanca")
+            expect(page.locator(".st-key-detail_panel")).to_contain_text("Maison Blanche → Casa Blanca")
 
             # Alternatives: the engine gives no n-best list, and the tab says so.
             page.get_by_role("tab", name="Alternatives").click()
-            expect(page.get_by_role("tabpanel")).to_contain_text("No n-best list")
+            expect(page.locator(".st-key-detail_panel")).to_contain_text("No n-best list")
 
             # Search ignores accents and case; the editor leaves a segment the filter hides
             # for the first one shown, and Prev/Next move within the filtered list.

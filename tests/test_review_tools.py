@@ -13,13 +13,13 @@ import pytest
 pytest.importorskip("streamlit")
 
 from locwork import catalog, history, review  # noqa: E402
+from workbench_driver import act, data, editor, flash  # noqa: E402
 from test_app import (  # noqa: E402,F401  (fixtures are used by name)
     app_root,
     apertium_es,
     argos_es,
     argos_fr_es,
     argos_home,
-    editor,
     engines,
     html_texts,
     start,
@@ -33,7 +33,8 @@ def entry(path, seg):
 
 
 def toasts(at) -> list[str]:
-    return [t.value for t in at.toast]
+    """The message the page shows after the last action (the editor shows it)."""
+    return [flash(at)]
 
 
 def test_replace_previews_the_count_then_writes_it(translated):
@@ -115,7 +116,7 @@ def test_comment_is_saved_as_a_translator_comment(translated):
     assert state_of(path, seg) == "machine"
     at2 = start("Bea", tab="Comment")  # a fresh session shows it
     assert at2.text_area(key=key).value == "Vérifier le nom\navec l'auteur"
-    assert "💬 Vérifier le nom" in html_texts(at2)  # above the tools
+    assert data(at2)["comment"] == "Vérifier le nom\navec l'auteur"  # under the editor (💬)
 
 
 def test_glossary_term_added_from_the_screen_is_shown(translated):
@@ -137,8 +138,7 @@ def test_save_without_a_change_leaves_the_segment_alone(translated):
     seg = doc.translatable[0].id
     before = path.read_bytes()
     at = start("Ana")
-    at.button(key="save").click().run()
-    assert not at.exception, at.exception
+    act(at, "save")
     assert path.read_bytes() == before
     assert state_of(path, seg) == "machine" and history.read(path) == []
     assert toasts(at)[-1] == f"No change to save in {seg} (still machine)"
@@ -152,30 +152,28 @@ def test_the_selected_tab_stays_after_a_save(translated):
     at.session_state["detail_tab"] = "History"
     at.run()
     editor(at).input("Mi versión.")
-    at.button(key="save").click().run()
-    assert not at.exception, at.exception
+    act(at, "save")
     assert state_of(path, doc.translatable[0].id) == "edited"
     assert at.session_state["detail_tab"] == "History"
-    assert [t.label for t in at.tabs][:1] == ["QA"]
+    assert at.session_state["seg"] == doc.translatable[0].id  # (a save does not move)
 
 
-def test_tokens_copy_into_the_editor_and_counts(translated):
+def test_the_editor_gets_the_source_tokens_to_copy(translated):
+    """The tokens' keys (Alt+1…9) and the counts are the editor's script's
+    (test_review_browser types them); the page gives it the source's tokens, highlighted."""
     proj, doc, path = translated
     rows = review.load_rows(doc, proj.locales, "es")
     row = next(r for r in rows if any(ch.isdigit() for ch in r.source))
     at = start("Ana", seg=row.id)
     assert at.session_state["seg"] == row.id
-    html = "\n".join(str(h.proto.body) for h in at.get("html"))
-    assert "lw-tok lw-number" in html
-    assert f"source {len(row.source)} characters · {len(row.source.split())} words" in html
-    editor(at).input("Texto")
-    at.button(key="save").click().run()
-    token = at.button(key="tok_1")
-    label = token.label
-    token.click().run()
-    assert editor(at).value == f"Texto {label}"
-    at.button(key="copy_source").click().run()
-    assert editor(at).value == row.source
+    shown = data(at)
+    assert "lw-tok lw-number" in shown["source_html"]
+    assert shown["source"] == row.source
+    number = next(t for t in shown["tokens"] if any(ch.isdigit() for ch in t))
+    assert number in row.source
+    editor(at).input(f"Texto {number}")
+    act(at, "save")
+    assert entry(path, row.id).msgstr == f"Texto {number}"
 
 
 def test_po_downloads_are_named_per_language(translated):

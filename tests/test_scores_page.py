@@ -25,6 +25,7 @@ from locwork.engines.registry import Engines
 pytest.importorskip("streamlit")
 
 import streamlit as st  # noqa: E402
+from workbench_driver import act, data  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 from test_app import start  # noqa: E402  (one way to open the app in tests)
 
@@ -304,5 +305,5 @@ def test_review_page_sorts_worst_first(app_root):
     assert hter["p6.s1"] == float(catalog.get_meta(review.find_entry(catalog.load(path), "p6.s1"),
                                                    "hter"))
     # Next follows the list: from the worst to the second worst.
-    at.button(key="next").click().run()
+    act(at, "move", to=data(at)["next"])
     assert at.session_state["seg"] == "p2.s1"

@@ -1,18 +1,15 @@
 """Review: source and translation side by side, states, QA, alternatives, live preview.
 
 Every change goes through :func:`locwork.review.save` (optimistic
-concurrency under the catalog lock); this page only keeps, per session and
-per segment (catalog + segment id), the text the reviewer started from
-(``base``) and the text typed but not saved yet (a draft, shown as unsaved
-until it is saved, approved or discarded). A text never moves to another
-segment: each segment has its own editor widget, and each button is bound to
-the segment it was drawn for.
+concurrency under the catalog lock). The editor is one browser component
+(ui/workbench.py, which keeps per segment the text the reviewer started from
+and the text typed but not saved yet); every action it sends names the
+segment whose text it carries, so a text never moves to another segment.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import asdict
 from functools import partial
 from html import escape
@@ -20,11 +17,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from locwork import catalog, history, preview, qa, review, tokens
+from locwork import history, preview, qa, review
 from locwork.errors import LocworkError
-from ui import common, review_tools
+from ui import common, review_tools, workbench
 
-EDITOR = "target_editor"  # the container of the current segment's text area
 SEGMENT_LIST = "segment_list"  # the expander of the segment table (closed at first)
 DIFF_STYLE = """<style>
 .lw-diff { font-size: .9rem; line-height: 1.6; padding: .5rem .7rem; border-radius: .5rem;
@@ -62,128 +58,21 @@ def load_rows(doc_path: Path, doc, lang: str) -> list[review.Row]:
 
 # ------------------------------------------------------------ actions
 #
-# Each segment has its own editor state, keyed by (catalog, segment): the
-# catalog path names the document and the language. The text area's widget
-# key is derived from it, so Streamlit can never hand one segment's text to
-# another's editor, and every button is bound at render time to the segment it
-# was drawn for. ``bases`` holds, per segment, the text the reviewer started
-# from (optimistic concurrency); ``drafts`` holds the texts typed and not saved
-# yet, so that moving away (any way) keeps them on their own segment.
+# The editor and each segment's state (bases, drafts) are ui/workbench.py's. What the
+# details and the segment list do to the editor (a Use button, a row click) goes through
+# these two, which also ask for a full run: the editor is another fragment.
 
 
-def editor_keys(catalog_path: Path | str, seg: str, source: str) -> tuple[str, str]:
-    """(identity, widget key) of one segment's editor in one catalog (document + language).
-
-    The source is part of the identity: after a re-segmentation the same id
-    can name another sentence, and a draft belongs to the sentence it was
-    typed for.
-    """
-    ident = f"{catalog_path}::{seg}::{hashlib.sha1(source.encode('utf-8')).hexdigest()[:12]}"
-    digest = hashlib.sha1(ident.encode("utf-8")).hexdigest()[:12]
-    return ident, f"ed_{re.sub(r'[^A-Za-z0-9]', '_', seg)}_{digest}"
+def go_to(seg: str | None) -> None:
+    """Open ``seg`` from outside the editor (a table row, a QA finding, next untranslated)."""
+    workbench.open_segment(seg)
+    st.session_state["wb_full"] = True
 
 
-def _bases() -> dict[str, str]:
-    return st.session_state.setdefault("bases", {})
-
-
-def _drafts() -> dict[str, dict]:
-    return st.session_state.setdefault("drafts", {})
-
-
-def open_segment(seg: str) -> None:
-    st.session_state["seg"] = seg
-    st.session_state.pop("conflict", None)
-
-
-def open_draft(doc_option: str, lang: str, seg: str) -> None:
-    """Go to an unsaved draft, in whichever document and language it was typed."""
-    if doc_option:
-        st.session_state["doc_select"] = doc_option
-        st.session_state["switch_to"] = (doc_option, seg)  # common.follow_document keeps seg
-    st.session_state["review_lang"] = lang
-    open_segment(seg)
-    st.session_state["full_rerun"] = True  # the language bar and the sidebar change too
-
-
-def note_draft(ident: str, wkey: str, source: str, where: dict) -> None:
-    """The editor's text changed: keep it as this segment's draft until it is saved."""
-    text = st.session_state.get(wkey, "")
-    base = _bases().get(ident, "")
-    if review.clean_text(text, source) == base:
-        _drafts().pop(ident, None)
-    else:
-        _drafts()[ident] = {**where, "text": text, "base": base}
-
-
-def discard_draft(ident: str, wkey: str, text: str) -> None:
-    _drafts().pop(ident, None)
-    _bases()[ident] = text
-    st.session_state[wkey] = text
-
-
-def use_text(ident: str, wkey: str, source: str, where: dict, text: str) -> None:
-    st.session_state[wkey] = text
-    note_draft(ident, wkey, source, where)
-
-
-def do_save(path: str, seg: str, ident: str, wkey: str, approve: bool, next_id: str | None,
-            source: str) -> None:
-    """Button callback, bound to the segment it was drawn for: save (or approve) that
-    segment's own editor text; on a conflict keep both texts."""
-    text = st.session_state.get(wkey)
-    if text is None:  # the editor of this segment is not open: never save another's text
-        st.session_state["flash"] = ("error", f"{seg}: its editor is not open; nothing was saved")
-        return
-    _save(path, seg, ident, wkey, text, _bases().get(ident, ""), approve, next_id, source)
-
-
-def _save(path: str, seg: str, ident: str, wkey: str, text: str, base: str, approve: bool,
-          next_id: str | None, source: str | None = None) -> None:
-    try:
-        result = review.save(path, seg, text, base, common.reviewer(), approve=approve,
-                             source=source)
-    except LocworkError as error:
-        st.session_state["flash"] = ("error", str(error))
-        return
-    if isinstance(result, review.Conflict):
-        st.session_state["conflict"] = {**asdict(result), "approve": approve, "next": next_id,
-                                        "path": path, "source": source, "ident": ident,
-                                        "wkey": wkey}
-        return
-    st.session_state.pop("conflict", None)
-    _drafts().pop(ident, None)
-    _bases()[ident] = result.text
-    verb = "Approved" if result.state == "approved" else "Saved"
-    if result.action == "unchanged":  # nothing written (review.save)
-        st.session_state["flash"] = ("info", f"No change to save in {seg} (still {result.state})")
-    elif result.memory:
-        st.session_state["flash"] = ("warning", f"{verb} {seg} ({result.state}); {result.memory}")
-    else:
-        st.session_state["flash"] = ("success", f"{verb} {seg} ({result.state})")
-    if next_id:
-        open_segment(next_id)
-    else:
-        st.session_state[wkey] = result.text
-
-
-def keep_mine() -> None:
-    conflict = st.session_state.get("conflict")
-    if conflict:
-        _save(conflict["path"], conflict["segment"], conflict["ident"], conflict["wkey"],
-              conflict["mine"], conflict["theirs"], conflict["approve"], conflict["next"],
-              conflict.get("source"))
-
-
-def take_theirs() -> None:
-    conflict = st.session_state.pop("conflict", None)
-    if conflict:
-        discard_draft(conflict["ident"], conflict["wkey"], conflict["theirs"])
-        st.session_state["flash"] = ("info", f"Loaded the current text of {conflict['segment']}")
-
-
-def reload_current(ident: str, wkey: str, text: str) -> None:
-    discard_draft(ident, wkey, text)
+def use(ident: str, text: str) -> None:
+    """Put ``text`` in the open segment's editor (a Use or Insert button of the details)."""
+    workbench.use_text(ident, text)
+    st.session_state["wb_full"] = True
 
 
 def compute_other_routes(ident: str, lang: str, source: str, exclude: str) -> None:
@@ -200,14 +89,10 @@ def compute_other_routes(ident: str, lang: str, source: str, exclude: str) -> No
 
 
 def flash() -> None:
+    """A message left by an action, where the editor is not drawn (no language yet)."""
     message = st.session_state.pop("flash", None)
     if message:
-        kind, text = message
-        icon = {"success": ":material/check_circle:", "error": ":material/error:"}.get(
-            kind, ":material/info:")
-        st.toast(text, icon=icon)
-        if kind == "error":
-            st.error(text)
+        st.toast(message[1])
 
 
 def language_bar(proj, doc, languages: list[str]) -> str:
@@ -220,11 +105,17 @@ def language_bar(proj, doc, languages: list[str]) -> str:
         stats = common.catalog_stats(review.catalog_for(proj.locales, code, doc.name))
         return f"{common.lang_name(code).split(' (')[0]} {stats.approved}/{stats.total}"
 
-    st.segmented_control("Language", languages, key="review_lang", format_func=label,
-                         required=True, label_visibility="collapsed")
+    workbench.choice_bar("review_lang_bar", [(code, label(code)) for code in languages], wanted,
+                         _pick_language, label="Language")
     return st.session_state["review_lang"]
 
 
+def _pick_language(code: str) -> None:
+    st.session_state["review_lang"] = code
+
+
+DETAIL_TABS = ["QA", "Alternatives", "Diff with MT", "History", "Provenance", "Memory", "Comment",
+               "Glossary"]
 ORDER_LABELS = {"document": "Document order", "worst-first": "Worst first (QE)"}
 
 
@@ -267,106 +158,6 @@ def apply_filters(rows: list[review.Row], spec: dict, order: str) -> list[review
     return review.sort_rows(review.filter_rows(rows, **spec), order)
 
 
-def editor(row: review.Row, rows: list[review.Row], shown: list[review.Row], lang: str,
-           path: Path) -> None:
-    ident, wkey = editor_keys(path, row.id, row.source)
-    drafts = _drafts()
-    if wkey not in st.session_state:  # this segment's editor opens: its draft, or the saved text
-        draft = drafts.get(ident)
-        _bases()[ident] = draft["base"] if draft else row.target
-        st.session_state[wkey] = draft["text"] if draft else row.target
-    base = _bases().setdefault(ident, row.target)
-    where = {"seg": row.id, "lang": lang, "doc": st.session_state.get("doc_select", ""),
-             "doc_name": catalog.document_name(path)}
-    next_id = review.next_segment(shown or rows, row.id)
-    ids = [r.id for r in (shown or rows)]
-    position = ids.index(row.id) if row.id in ids else -1
-
-    with st.container(border=True, key="editor_box"):
-        head, nav = st.columns([1, 1.25], vertical_alignment="center")
-        kind = f"heading {row.level}" if row.kind == "heading" else row.kind
-        reviewed = (f"<div class='lw-meta'>last reviewed by <b>{escape(row.reviewer)}</b> · "
-                    f"{escape(row.reviewed_at.replace('T', ' ')[:16])}</div>" if row.reviewer else "")
-        head.html(f"<div class='lw-head'><b>{escape(row.id)}</b> · {escape(kind)} &nbsp; {state_badge_html(row.state)}"
-                  f"</div>{reviewed}")
-        prev_id = ids[position - 1] if position > 0 else None
-        after_id = ids[position + 1] if 0 <= position < len(ids) - 1 else None
-        with nav.container(horizontal=True, horizontal_alignment="right", gap="small"):
-            st.button("Prev", key="prev", icon=":material/arrow_upward:", disabled=prev_id is None,
-                      on_click=open_segment, args=(prev_id,), shortcut="Alt+Up")
-            st.button("Next", key="next", icon=":material/arrow_downward:", disabled=after_id is None,
-                      on_click=open_segment, args=(after_id,), shortcut="Alt+Down")
-
-        if row.previous_source:
-            st.warning("The source changed since this was translated:", icon=":material/edit_note:")
-            st.html(DIFF_STYLE + f"<div class='lw-diff'>{review.diff_html(row.previous_source, row.source)}</div>")
-
-        conflict = st.session_state.get("conflict")
-        if conflict and conflict.get("ident") == ident:
-            conflict_panel(conflict)
-        elif row.target != base:
-            st.info(f"{row.reviewer or 'Someone'} changed this segment since you opened it.",
-                    icon=":material/sync_problem:")
-            st.button("Load the current text", key="reload_current", on_click=reload_current,
-                      args=(ident, wkey, row.target))
-
-        height = max(120, min(360, 24 * (len(row.source) // 36 + 2)))
-        left, right = st.columns(2, gap="small")
-        with left:
-            st.html(f"<div class='lw-label'>Source · French</div><div class='lw-src' lang='fr' "
-                    f"style='height:{height}px'>{tokens.highlight_html(row.source)}</div>")
-        with right, st.container(key=EDITOR, gap=None):
-            # No st.form: a form keeps typed text in the browser until it is submitted, and
-            # drops it when the reviewer moves on. Here the text reaches the server as soon
-            # as the area loses focus (or a shortcut fires), and stays as this segment's draft.
-            st.text_area(f"Translation · {common.lang_name(lang)}", key=wkey, height=height,
-                         on_change=note_draft, args=(ident, wkey, row.source, where))
-            # (after a shortcut the caret goes on into this area: COMMIT_BEFORE_SHORTCUT)
-        note = st.container()  # always there, so that the tabs below keep their place
-        if ident in drafts:
-            with note, st.container(horizontal=True, vertical_alignment="center", key="draft_note"):
-                st.html("<div class='lw-meta'><b>✎ Unsaved draft</b>: kept for this segment "
-                        "until you save, approve or discard it</div>")
-                st.button("Discard draft", key="discard_draft", icon=":material/undo:",
-                          on_click=discard_draft, args=(ident, wkey, base))
-        can_save = bool(common.reviewer())
-        with st.container(horizontal=True, horizontal_alignment="right", gap="small"):
-            if not can_save:
-                st.caption("Enter your name in the sidebar to save.")
-            st.button("Save", key="save", icon=":material/save:", disabled=not can_save,
-                      shortcut="Alt+S", on_click=do_save, args=(str(path), row.id, ident, wkey, False, None, row.source))
-            st.button("Approve", key="approve", icon=":material/check:", disabled=not can_save,
-                      shortcut="Alt+A", on_click=do_save, args=(str(path), row.id, ident, wkey, True, None, row.source))
-            st.button("Approve & next", key="approve_next", type="primary",
-                      icon=":material/done_all:", disabled=not can_save, shortcut="Ctrl+Enter",
-                      on_click=do_save, args=(str(path), row.id, ident, wkey, True, next_id, row.source))
-
-        details(row, lang, path, ident, wkey, where)
-
-
-def state_badge_html(state: str) -> str:
-    colour = common.STATE_HEX.get(state, "#6b7280")
-    return (f"<span class='lw-badge' style='color:{colour};background:{colour}1a;padding:.05rem .4rem;"
-            f"border-radius:.3rem;font-size:.875rem'>{escape(common.STATE_LABELS.get(state, state))}</span>")
-
-
-def conflict_panel(conflict: dict) -> None:
-    who = conflict.get("their_reviewer") or "Someone"
-    when = (conflict.get("their_time") or "meanwhile").replace("T", " ")[:16]
-    st.error(f"**Conflict** — {who} changed this segment ({when}) after you opened it. "
-             "Nothing was saved. Choose which text to keep.", icon=":material/warning:")
-    c1, c2 = st.columns(2)
-    c1.markdown(f"**Theirs** ({conflict.get('their_state')})")
-    c1.html(DIFF_STYLE + f"<div class='lw-src'>{escape(conflict['theirs'])}</div>")
-    c2.markdown("**Yours**")
-    c2.html(DIFF_STYLE + f"<div class='lw-src'>{escape(conflict['mine'])}</div>")
-    st.html(DIFF_STYLE + "<div class='lw-meta'>theirs → yours</div><div class='lw-diff'>"
-            f"{review.diff_html(conflict['theirs'], conflict['mine'])}</div>")
-    b1, b2, _ = st.columns([1, 1, 2])
-    b1.button("Keep mine", key="keep_mine", type="primary", on_click=keep_mine, width="stretch")
-    b2.button("Take theirs", key="take_theirs", on_click=take_theirs, width="stretch")
-
-
 def qa_html(warnings) -> str:
     """The QA tab: its warnings, one HTML element."""
     if not warnings:
@@ -382,88 +173,92 @@ def text_html(text: str, meta: str = "") -> str:
     return f"<div class='lw-text' style='white-space:pre-wrap'>{escape(text)}{tail}</div>"
 
 
-def details(row: review.Row, lang: str, path: Path, ident: str, wkey: str, where: dict) -> None:
-    use = (ident, wkey, row.source, where)
-    insert = partial(use_text, *use)  # text -> this segment's editor (and its draft)
-    review_tools.segment_tools(row, lang, insert, wkey)
-    # Stable labels and a key: the selected tab survives a save (a label that changes resets it),
-    # and only the open tab's content is drawn (a switch of tab reruns the editor's fragment).
-    tabs = st.tabs(["QA", "Alternatives", "Diff with MT", "History", "Provenance", "Memory",
-                    "Comment", "Glossary"], key="detail_tab", on_change="rerun")
-    if tabs[6].open is not False:  # only the open tab is drawn
-        with tabs[6]:
-            review_tools.comment_tab(row, lang, path)
-    if tabs[7].open is not False:
-        with tabs[7]:
-            review_tools.glossary_tab(row, lang, insert, wkey)
-    if tabs[0].open is not False:
-        with tabs[0]:
-            st.html(qa_html(row.warnings))
-    if tabs[1].open is not False:
-        with tabs[1]:
-            if row.alternatives:
-                st.caption("N-best from the engine")
-                for i, alt in enumerate(row.alternatives):
-                    c1, c2 = st.columns([6, 1], vertical_alignment="center")
-                    score = f" · score {alt['score']:.3f}" if isinstance(alt.get("score"), (int, float)) else ""
-                    c1.html(text_html(alt["text"], escape(score)))
-                    c2.button("Use", key=f"use_nbest_{i}", on_click=use_text, args=(*use, alt["text"]))
-            else:
-                st.caption(f"No n-best list: {row.engine or 'the engine'} gave one translation for this "
-                           "segment (only argos routes keep alternatives; Translate page, n-best).")
-            others = st.session_state.get("route_outputs", {}).get(ident)
-            if others is None:
-                st.button("Translate this segment with the other routes", key="other_routes",
-                          on_click=compute_other_routes, args=(ident, lang, row.source, row.route))
-            elif not others:
-                st.caption("No other route to this language.")
-            for i, alt in enumerate(others or []):
+def details(row: review.Row, lang: str, path: Path, ident: str) -> None:
+    typed = workbench.text_of(ident, row.target)  # what the segment's editor holds
+    insert = partial(use, ident)  # text -> this segment's editor (and its draft)
+    # The chosen tab is kept in the session: it survives a save and a move; only its content
+    # is drawn.
+    tab = st.session_state.get("detail_tab")
+    if tab not in DETAIL_TABS:
+        tab = st.session_state["detail_tab"] = DETAIL_TABS[0]
+    workbench.choice_bar("detail_tabs_bar", [(t, t) for t in DETAIL_TABS], tab, _pick_tab,
+                         role="tab", label="Details of the segment")
+    with st.container(key="detail_panel"):
+        _tab_content(tab, row, lang, path, ident, typed, insert)
+
+
+def _pick_tab(tab: str) -> None:
+    st.session_state["detail_tab"] = tab
+
+
+def _tab_content(tab: str, row: review.Row, lang: str, path: Path, ident: str, typed: str,
+                 insert) -> None:
+    if tab == "Comment":
+        review_tools.comment_tab(row, lang, path)
+    elif tab == "Glossary":
+        review_tools.glossary_tab(row, lang, insert, typed)
+    elif tab == "QA":
+        st.html(qa_html(row.warnings))
+    elif tab == "Alternatives":
+        if row.alternatives:
+            st.caption("N-best from the engine")
+            for i, alt in enumerate(row.alternatives):
                 c1, c2 = st.columns([6, 1], vertical_alignment="center")
-                if alt["error"]:
-                    c1.html(f"<div class='lw-meta'>{escape(alt['route'])}: {escape(alt['error'])}</div>")
-                    continue
-                c1.html(text_html(alt["text"]) + f"<div class='lw-meta'>{escape(alt['route'])} · "
-                        f"expected chrF {alt['expected_chrf']:.1f}</div>")
-                c2.button("Use", key=f"use_route_{i}", on_click=use_text, args=(*use, alt["text"]))
-            if row.mt and row.mt != st.session_state.get(wkey):
-                st.button("Back to the raw machine translation", key="use_mt", on_click=use_text,
-                          args=(*use, row.mt))
-    if tabs[2].open is not False:
-        with tabs[2]:
-            if row.mt:
-                st.html(DIFF_STYLE + "<div class='lw-meta'>raw MT → saved text</div>"
-                        f"<div class='lw-diff'>{review.diff_html(row.mt, row.target)}</div>")
-            else:
-                st.caption("No machine translation recorded for this segment.")
-    if tabs[3].open is not False:
-        with tabs[3]:
-            records = history.read(path, row.id)
-            if not records:
-                st.caption("No edit yet.")
-            for record in reversed(records[-20:]):
-                st.html(DIFF_STYLE + f"<div class='lw-meta'><b>{escape(str(record.get('reviewer')))}</b> · "
-                        f"{escape(str(record.get('action')))} · {escape(str(record.get('time')))}</div>"
-                        f"<div class='lw-diff'>{review.diff_html(record.get('old', ''), record.get('new', ''))}</div>")
-    if tabs[4].open is not False:
-        with tabs[4]:
-            def dash(value) -> str:
-                return escape("—" if value in (None, "") else str(value))
+                score = f" · score {alt['score']:.3f}" if isinstance(alt.get("score"), (int, float)) else ""
+                c1.html(text_html(alt["text"], escape(score)))
+                c2.button("Use", key=f"use_nbest_{i}", on_click=insert, args=(alt["text"],))
+        else:
+            st.caption(f"No n-best list: {row.engine or 'the engine'} gave one translation for this "
+                       "segment (only argos routes keep alternatives; Translate page, n-best).")
+        others = st.session_state.get("route_outputs", {}).get(ident)
+        if others is None:
+            st.button("Translate this segment with the other routes", key="other_routes",
+                      on_click=compute_other_routes, args=(ident, lang, row.source, row.route))
+        elif not others:
+            st.caption("No other route to this language.")
+        for i, alt in enumerate(others or []):
+            c1, c2 = st.columns([6, 1], vertical_alignment="center")
+            if alt["error"]:
+                c1.html(f"<div class='lw-meta'>{escape(alt['route'])}: {escape(alt['error'])}</div>")
+                continue
+            c1.html(text_html(alt["text"]) + f"<div class='lw-meta'>{escape(alt['route'])} · "
+                    f"expected chrF {alt['expected_chrf']:.1f}</div>")
+            c2.button("Use", key=f"use_route_{i}", on_click=insert, args=(alt["text"],))
+        if row.mt and row.mt != typed:
+            st.button("Back to the raw machine translation", key="use_mt", on_click=insert,
+                      args=(row.mt,))
+    elif tab == "Diff with MT":
+        if row.mt:
+            st.html(DIFF_STYLE + "<div class='lw-meta'>raw MT → saved text</div>"
+                    f"<div class='lw-diff'>{review.diff_html(row.mt, row.target)}</div>")
+        else:
+            st.caption("No machine translation recorded for this segment.")
+    elif tab == "History":
+        records = history.read(path, row.id)
+        if not records:
+            st.caption("No edit yet.")
+        for record in reversed(records[-20:]):
+            st.html(DIFF_STYLE + f"<div class='lw-meta'><b>{escape(str(record.get('reviewer')))}</b> · "
+                    f"{escape(str(record.get('action')))} · {escape(str(record.get('time')))}</div>"
+                    f"<div class='lw-diff'>{review.diff_html(record.get('old', ''), record.get('new', ''))}</div>")
+    elif tab == "Provenance":
+        def dash(value) -> str:
+            return escape("—" if value in (None, "") else str(value))
 
-            st.html(
-                f"<ul class='lw-prov'><li>route: <code>{dash(row.route)}</code></li>"
-                f"<li>engine: <code>{dash(row.engine)}</code></li>"
-                f"<li>model: <code>{dash(row.model)}</code></li>"
-                f"<li>expected chrF: {dash(row.expected_chrf)}</li>"
-                f"<li>QE: {dash(row.qe)}"
-                + ("" if row.qe is None else f" (expected chrF {100 * row.qe:.0f})")
-                + f" · HTER: {dash(row.hter)}</li></ul>"
-            )
-    if tabs[5].open is not False:
-        with tabs[5]:
-            memory_tab(row, lang, use)
+        st.html(
+            f"<ul class='lw-prov'><li>route: <code>{dash(row.route)}</code></li>"
+            f"<li>engine: <code>{dash(row.engine)}</code></li>"
+            f"<li>model: <code>{dash(row.model)}</code></li>"
+            f"<li>expected chrF: {dash(row.expected_chrf)}</li>"
+            f"<li>QE: {dash(row.qe)}"
+            + ("" if row.qe is None else f" (expected chrF {100 * row.qe:.0f})")
+            + f" · HTER: {dash(row.hter)}</li></ul>"
+        )
+    elif tab == "Memory":
+        memory_tab(row, lang, insert)
 
 
-def memory_tab(row: review.Row, lang: str, use: tuple) -> None:
+def memory_tab(row: review.Row, lang: str, insert) -> None:
     """Matches from the translation memory, with their diff, and a concordance search."""
     locales = common.project().locales
     if row.origin.startswith("tm"):
@@ -484,7 +279,7 @@ def memory_tab(row: review.Row, lang: str, use: tuple) -> None:
         c1.html(DIFF_STYLE + f"<div><b>{match.score}%</b> {escape(match.target)}</div>"
                 f"<div class='lw-meta'>{escape(match.document)}/{escape(match.segment)}{who}</div>"
                 f"<div class='lw-diff'>{review.diff_html(match.source, row.source)}</div>")
-        c2.button("Use", key=f"use_tm_{i}", on_click=use_text, args=(*use, match.target))
+        c2.button("Use", key=f"use_tm_{i}", on_click=insert, args=(match.target,))
     query = st.text_input("Search the memory (concordance)", key="tm_query",
                           placeholder="a word or a phrase, in French or in the translation")
     if query.strip():
@@ -524,8 +319,8 @@ def segment_table(shown: list[review.Row], current: str, path: Path) -> None:
         frame["HTER"] = [r.hter for r in shown]
         scores["HTER"] = st.column_config.NumberColumn(
             "HTER", width=60, format="%.1f", help="Post-editing effort: TER of the MT vs the text")
-    drafts = _drafts()
-    unsaved = [editor_keys(path, r.id, r.source)[0] in drafts for r in shown]
+    drafts = workbench.drafts()
+    unsaved = [workbench.editor_keys(path, r.id, r.source)[0] in drafts for r in shown]
     draft_col = ["draft"] if any(unsaved) else []
     if draft_col:
         frame["draft"] = ["✎ unsaved" if u else "" for u in unsaved]
@@ -586,7 +381,7 @@ def pick_row(table_key: str, ids: list[str]) -> None:
     event = st.session_state.get(table_key)
     rows = event.selection.rows if event and event.selection else []
     if rows and 0 <= rows[0] < len(ids) and ids[rows[0]] != st.session_state.get("seg"):
-        open_segment(ids[rows[0]])
+        go_to(ids[rows[0]])
 
 
 def consistency_panel(doc, locales: Path, lang: str) -> None:
@@ -604,57 +399,8 @@ def consistency_panel(doc, locales: Path, lang: str) -> None:
         where = f" ({finding.lang})" if finding.lang else " (across languages)"
         c1.html(f"<div>• <b>{escape(finding.code)}</b>{escape(where)}: {escape(finding.message)}</div>")
         if finding.segments:
-            c2.button(finding.segments[0], key=f"consistency_{i}", on_click=open_segment,
+            c2.button(finding.segments[0], key=f"consistency_{i}", on_click=go_to,
                       args=(finding.segments[0],))
-
-
-def drafts_banner() -> None:
-    """Every unsaved draft of this session, wherever it was typed, one click away."""
-    drafts = _drafts()
-    # A slot that is always there: the bar coming and going must not shift the widgets below
-    # (Streamlit would redraw them, and drop what the reviewer is typing into one).
-    slot = st.container()
-    if not drafts:
-        return
-    with slot, st.container(horizontal=True, vertical_alignment="center", gap="small",
-                            key="drafts_bar"):
-        st.html(f"<div class='lw-meta'><b>✎ {len(drafts)} unsaved draft{'s' * (len(drafts) > 1)}"
-                "</b> (kept in this browser tab until saved):</div>")
-        for i, draft in enumerate(list(drafts.values())[:12]):
-            st.button(f"{draft['seg']} · {draft['lang']} · {draft['doc_name']}", key=f"draft_{i}",
-                      type="tertiary", on_click=open_draft,
-                      args=(draft["doc"], draft["lang"], draft["seg"]))
-
-
-# The shortcuts (Ctrl+Enter, and every Alt+ one: move, save, approve, copy, insert) fire
-# while the caret is still in the text area, whose text Streamlit
-# sends only when the area loses focus: leave the area first, so that the text travels
-# with the shortcut's click and lands as its own segment's draft (or save).
-#
-# Then the caret goes on into the editor of the segment now open: once the run the shortcut
-# started is over, the fresh editor's area is focused, and again for 1.5 s if a late redraw
-# replaces it (on a loaded machine the area can be drawn anew after a script in the run has
-# focused it), unless the reviewer has gone to another field or clicked anywhere; a newer
-# shortcut takes over.
-COMMIT_BEFORE_SHORTCUT = (
-    "if(!window.__lwCommit){window.__lwCommit=true;"
-    "var lwEditor=\".st-key-target_editor[data-stale='false'] textarea, "
-    ".st-key-target_editor [data-stale='false'] textarea\";"
-    "var lwRefocus=function(b){var w=window.__lwRefocus=Date.now(),seen=false,done=0;"
-    "(function f(){if(window.__lwRefocus!==w)return;var now=Date.now();if(now-w>15000)return;"
-    "var a=document.activeElement;"
-    "if(a&&a!==b&&(a.tagName==='INPUT'||a.tagName==='TEXTAREA')&&!a.closest('.st-key-target_editor'))return;"
-    "var s=document.querySelector('[data-test-script-state]');"
-    "var running=s&&s.getAttribute('data-test-script-state')!=='notRunning';if(running)seen=true;"
-    "if(!running&&(seen||now-w>1500)){var t=document.querySelector(lwEditor);"
-    "if(t&&a!==t){t.focus();t.setSelectionRange(t.value.length,t.value.length);}"
-    "if(!done)done=now;if(now-done>1500)return;}setTimeout(f,50);})();};"
-    "window.addEventListener('mousedown',function(){window.__lwRefocus=0;},true);"
-    "window.addEventListener('keydown',function(e){"
-    "var t=document.activeElement;if(!t||t.tagName!=='TEXTAREA')return;"
-    "if((e.altKey&&e.key!=='Alt')||((e.ctrlKey||e.metaKey)&&e.key==='Enter'))"
-    "{t.blur();lwRefocus(t);}},true);}"
-)
 
 
 PROGRESS_STYLE = """<style>
@@ -673,44 +419,23 @@ SCROLL_PREVIEW_JS = (
     "box.getBoundingClientRect().top-box.clientHeight/3;},150);")
 
 
-def progress_html(prog: review.Progress) -> str:
-    """The progress bar and the counts by state, as HTML (no Markdown to render)."""
-    counts = " · ".join(f"<span style='color:{common.STATE_HEX[s]}'>{prog.counts[s]} {s}</span>"
-                        for s in review.STATES if s != "approved")
-    return (f"<div class='lw-progress' data-testid='lw-progress'><b>{prog.approved} / {prog.total} "
-            f"approved</b> · {counts}<div class='lw-bar'><span style='width:{100 * prog.fraction:.1f}%'>"
-            "</span></div></div>")
-
-
-def status(prog: review.Progress, drafts: bool, wkey: str | None) -> None:
-    """The progress, and the scripts of this run: while drafts live in this tab, a question
-    before leaving it; the preview's scroll. One element."""
-    handler = "function(e){e.preventDefault();e.returnValue='';return '';}" if drafts else "null"
-    scripts = f"window.onbeforeunload={handler};"
-    if wkey:
-        scripts += SCROLL_PREVIEW_JS
-    st.html(f"{progress_html(prog)}<script>{scripts}</script>", unsafe_allow_javascript=True)
-
-
-def preview_texts(rows: list[review.Row], current: str, path: Path) -> dict[str, tuple[str, str]]:
-    """Each segment's text for the preview: what is in its editor (typed, not saved yet)
-    when there is something, else the saved text, so that the preview follows typing."""
-    drafts = _drafts()
+def preview_texts(rows: list[review.Row], path: Path) -> dict[str, tuple[str, str]]:
+    """Each segment's text for the preview: its unsaved draft when there is one, else the
+    saved text (and the editor's JavaScript shows the open segment's text as it is typed)."""
+    drafts = workbench.drafts()
     texts = {}
     for r in rows:
-        ident, wkey = editor_keys(path, r.id, r.source)
-        typed = st.session_state.get(wkey) if r.id == current else drafts.get(ident, {}).get("text")
+        typed = drafts.get(workbench.editor_keys(path, r.id, r.source)[0], {}).get("text")
         texts[r.id] = (typed if typed and typed.strip() else r.target, r.state)
     return texts
 
 
 def page() -> None:
-    """What changes with the document, the language or the filters: a full run. The rest,
-    everything an editor action changes, is :func:`workbench`, a fragment."""
-    # Every style and page-wide key handler, in one element outside the fragment: an editor
-    # action does not redraw it (each element a run sends costs React work in the browser).
-    st.html(DIFF_STYLE + review_tools.TOKEN_STYLE + PROGRESS_STYLE
-            + f"<script>{COMMIT_BEFORE_SHORTCUT}</script>" + review_tools.FOCUS_SEARCH_JS,
+    """What changes with the document, the language or the filters: a full run. The rest is
+    three fragments: the editor (:func:`editor_pane`), then, once the editor's run is over,
+    the details under it and the preview beside it (each reruns on its own)."""
+    # Every style and page-wide script, in one element outside the fragments.
+    st.html(DIFF_STYLE + review_tools.TOKEN_STYLE + PROGRESS_STYLE + review_tools.FOCUS_SEARCH_JS,
             unsafe_allow_javascript=True)
     path, doc = common.current_document()
     if doc is None:
@@ -730,33 +455,47 @@ def page() -> None:
         lang = language_bar(proj, doc, languages)
     spec, order = filters(load_rows(path, doc, lang))
     st.session_state["wb_inputs"] = outside_inputs()
-    workbench(path, doc, lang, spec, order)
+    main, side = st.columns([3, 2], gap="medium")
+    with main:
+        editor_pane(path, doc, lang, spec, order)
+        details_pane(path, doc, lang, spec, order)
+    with side:
+        preview_pane(path, doc, lang)
 
 
 def outside_inputs() -> str:
-    """The widgets outside the fragment that it depends on (document, language, filters)."""
+    """The widgets outside the fragments that they depend on (document, language, filters)."""
     keys = sorted(k for k in st.session_state.keys()
                   if k in ("doc_select", "review_lang") or str(k).startswith("f_"))
     return repr([(k, st.session_state[k]) for k in keys])
 
 
-@st.fragment
-def workbench(path: Path, doc, lang: str, spec: dict, order: str) -> None:
-    """The editor, the table and the preview: an editor action (save, approve and next, a
-    move) reruns this function only, not the sidebar, the language bar and the filters."""
-    # A jump to another document or language (the drafts bar), or a click on the language bar
-    # that reached the server during a fragment run: run the whole page for it.
-    if st.session_state.pop("full_rerun", False) or \
-            outside_inputs() != st.session_state.get("wb_inputs"):
+def _full_run_needed(editor: bool = False) -> None:
+    """In a fragment's rerun: a jump to another document or language, a click outside the
+    fragments that reached the server during the run, or a change the other fragments must
+    show (an action of the details): run the whole page instead.
+
+    The browser sends the widget changes of one moment in one batch, run as one fragment's
+    rerun: an editor action that went out with the details' or the preview's request reruns
+    that fragment, not the editor's. The editor must draw every action's result (and free
+    its text area), so such a run becomes the whole page's.
+    """
+    asked = st.session_state.pop("full_rerun", False) | st.session_state.pop("wb_full", False)
+    acted = st.session_state.pop("wb_acted", False) if editor else st.session_state.get("wb_acted")
+    if _fragment_run() and (asked or (acted and not editor)
+                            or outside_inputs() != st.session_state.get("wb_inputs")):
         st.rerun()
+
+
+@st.fragment
+def editor_pane(path: Path, doc, lang: str, spec: dict, order: str) -> None:
+    """The editor: an action in it (save, approve and next, a move, a draft) reruns this
+    function only, and draws one element."""
+    _full_run_needed(editor=True)
     proj = common.project()
     catalog_path = review.catalog_for(proj.locales, lang, doc.name)
     rows = load_rows(path, doc, lang)
     shown = apply_filters(rows, spec, order)
-    flash()
-    drafts_banner()  # (a fragment draws its widgets in its own body only)
-    slot = st.container()  # the progress and this run's scripts (status), once the segment is known
-
     ids = [r.id for r in rows]
     seg = st.session_state.get("seg") or st.query_params.get("seg")
     # A new filter that hides the open segment opens the first one it shows (a draft of the
@@ -768,35 +507,69 @@ def workbench(path: Path, doc, lang: str, spec: dict, order: str) -> None:
             (shown[0].id if shown else ids[0] if ids else None)
         seg = pick
     if seg is None:
-        with slot:
-            status(review.progress(rows), bool(_drafts()), None)
+        st.html(workbench.progress_html(review.progress(rows)))
         st.info("This document has no translatable segment.")
         return
     st.session_state["seg"] = seg
-    if st.query_params.get("seg") != seg or st.query_params.get("lang") != lang:
+    if not _fragment_run() and (st.query_params.get("seg") != seg or st.query_params.get("lang") != lang):
+        # (in the editor's own reruns its script puts them in the address bar: a change of
+        # query parameters from here costs the browser a navigation's work on every move)
         st.query_params["lang"] = lang
         st.query_params["seg"] = seg
     row = next(r for r in rows if r.id == seg)
-    with slot:
-        status(review.progress(rows), bool(_drafts()), editor_keys(catalog_path, row.id, row.source)[1])
+    workbench.draw(row, rows, shown, lang, catalog_path)
 
-    main, side = st.columns([3, 2], gap="medium")
-    with main:
-        editor(row, rows, shown, lang, catalog_path)
-        consistency_panel(doc, proj.locales, lang)
-        review_tools.toolbar(catalog_path, rows, shown, seg, open_segment)
-        segment_list(shown, rows, seg, catalog_path)
-    with side:
-        legend = " ".join(
-            f"<span style='border-bottom:2px solid {colour};margin-left:.6rem"
-            f"{';font-style:italic;color:#9e9e9e' if s == 'untranslated' else ''}'>{s}</span>"
-            for s, colour in (("untranslated", "transparent"), ("machine", "#f3d19c"),
-                              ("edited", "#9cc3f3"), ("approved", "transparent")))
-        st.html(f"<div class='lw-label'><b>Preview</b>&nbsp;· {escape(common.lang_name(lang))}"
-                f"<span class='lw-meta' style='margin-left:auto'>{legend}</span></div>")
-        with st.container(height=760, border=True, key="preview_box"):
-            translations = preview_texts(rows, seg, catalog_path)
-            st.html(preview.render(doc, translations, highlight=seg, lang=lang))
+
+def _fragment_run() -> bool:
+    """Whether this run is a fragment's own rerun (not the page's)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return bool(ctx and ctx.fragment_ids_this_run)
+
+
+def _current(path: Path, doc, lang: str) -> tuple[Path, list[review.Row], review.Row | None]:
+    catalog_path = review.catalog_for(common.project().locales, lang, doc.name)
+    rows = load_rows(path, doc, lang)
+    seg = st.session_state.get("seg")
+    return catalog_path, rows, next((r for r in rows if r.id == seg), None)
+
+
+@st.fragment
+def details_pane(path: Path, doc, lang: str, spec: dict, order: str) -> None:
+    """Under the editor: the segment's details, the consistency check, the tools and the
+    segment list. Reruns after the editor's run when the segment or its texts changed."""
+    _full_run_needed()
+    catalog_path, rows, row = _current(path, doc, lang)
+    if row is None:
+        return
+    workbench.sync("details", catalog_path, row.id)
+    ident = workbench.editor_keys(catalog_path, row.id, row.source)[0]
+    details(row, lang, catalog_path, ident)
+    consistency_panel(doc, common.project().locales, lang)
+    shown = apply_filters(rows, spec, order)
+    review_tools.toolbar(catalog_path, rows, shown, row.id, go_to)
+    segment_list(shown, rows, row.id, catalog_path)
+
+
+@st.fragment
+def preview_pane(path: Path, doc, lang: str) -> None:
+    """Beside the editor: the document as translated, the open segment highlighted."""
+    _full_run_needed()
+    catalog_path, rows, row = _current(path, doc, lang)
+    if row is None:
+        return
+    workbench.sync("preview", catalog_path, row.id, delay_ms=60)
+    legend = " ".join(
+        f"<span style='border-bottom:2px solid {colour};margin-left:.6rem"
+        f"{';font-style:italic;color:#9e9e9e' if s == 'untranslated' else ''}'>{s}</span>"
+        for s, colour in (("untranslated", "transparent"), ("machine", "#f3d19c"),
+                          ("edited", "#9cc3f3"), ("approved", "transparent")))
+    st.html(f"<div class='lw-label'><b>Preview</b>&nbsp;· {escape(common.lang_name(lang))}"
+            f"<span class='lw-meta' style='margin-left:auto'>{legend}</span></div>")
+    with st.container(height=760, border=True, key="preview_box"):
+        st.html(preview.render(doc, preview_texts(rows, catalog_path), highlight=row.id, lang=lang)
+                + f"<script>{SCROLL_PREVIEW_JS}</script>", unsafe_allow_javascript=True)
 
 
 page()

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from locwork import catalog, glossary, review, search, tokens
+from locwork import catalog, glossary, review, search
 from locwork.errors import LocworkError
 from ui import common
 
@@ -30,14 +30,9 @@ mark.lw-placeholder { background: #e9d5ff; } mark.lw-tag { background: #c7d2fe; 
 mark.lw-url { background: #bae6fd; } mark.lw-number { background: #fde68a; }
 mark.lw-name { background: #bbf7d0; }
 .lw-counts { font-size: .78rem; color: #6b7280; }
-.st-key-segment_tools button { min-height: 1.9rem; padding: .1rem .55rem; }
-/* Layout fixes: the language bar wraps instead of hiding languages past the edge (9 at
-   1440 px), and the source and translation boxes grow with their text instead of clipping
-   it in a narrow window (1280x720); both stay within a screen's height. */
+/* The language bar wraps instead of hiding languages past the edge (9 at 1440 px). The
+   editor's boxes grow with their text (workbench.css). */
 .st-key-review_lang [data-testid=stButtonGroup] > div { flex-wrap: wrap; overflow: visible; row-gap: 4px; }
-.st-key-target_editor [data-testid=stTextAreaRootElement] { height: auto !important; }
-.st-key-target_editor textarea { field-sizing: content; height: auto !important; min-height: 120px; max-height: 60vh; }
-.st-key-editor_box .lw-src { height: auto !important; min-height: 120px; max-height: 60vh; }
 </style>"""
 
 # (keys, what they do): the single list the screen shows and the buttons use.
@@ -80,7 +75,9 @@ def blank_or(pattern: str) -> Callable[[object], str]:
 
 
 def _flash(kind: str, text: str) -> None:
+    """A message for the editor to show; it is another fragment, so the whole page reruns."""
     st.session_state["flash"] = (kind, text)
+    st.session_state["wb_full"] = True
 
 
 # ------------------------------------------------------------ toolbar
@@ -103,7 +100,8 @@ def toolbar(path: Path, rows: list[review.Row], shown: list[review.Row], current
                   on_click=_ask_batch, args=(str(path), [(r.id, r.target) for r in pending]))
         target = next_untranslated(shown or rows, current)
         st.button("Next untranslated", key="next_untranslated", icon=":material/skip_next:",
-                  disabled=target is None, on_click=open_segment, args=(target,), shortcut="Alt+U")
+                  disabled=target is None, on_click=open_segment, args=(target,))
+        # (Alt+U is the editor's: workbench.js, where the caret is)
         keys = st.popover("Keyboard", icon=":material/keyboard:", key="keyboard_help",
                           on_change="rerun")
         if keys.open is not False:
@@ -223,52 +221,13 @@ def confirm_batch() -> None:
         st.rerun()
 
 
-# ------------------------------------------------ under the editor: tokens
+# ------------------------------------------------ into the editor
 
 
-def _insert(use_text: TextCallback, editor_key: str, piece: str) -> None:
-    """Add ``piece`` at the end of the editor's text, through the page's ``use_text``."""
-    text = st.session_state.get(editor_key, "") or ""
-    sep = "" if not text or text.endswith((" ", "\n")) else " "
-    use_text(text + sep + piece)
-
-
-def _best_match(row: review.Row, lang: str) -> str | None:
-    try:
-        matches = common.memory_matches(row.source, lang)
-    except LocworkError:
-        matches = []
-    if matches:
-        return matches[0].target
-    return row.alternatives[0]["text"] if row.alternatives else None
-
-
-def segment_tools(row: review.Row, lang: str, use_text: TextCallback, editor_key: str) -> None:
-    """Counts, the source's tokens (one key each into the editor), copy source, best match."""
-    target = st.session_state.get(editor_key, row.target) or ""
-    src_chars, src_words = tokens.counts(row.source)
-    tgt_chars, tgt_words = tokens.counts(target)
-    found = tokens.distinct(tokens.find(row.source))
-    # One element for the counts, the comment and the translation's tokens (TOKEN_STYLE: the page).
-    st.html(f"<div class='lw-counts' data-testid='lw-counts'>source {src_chars} characters · "
-            f"{src_words} words &nbsp;|&nbsp; translation {tgt_chars} characters · {tgt_words} words"
-            + (f" &nbsp;|&nbsp; <span style='color:#b45309'>⚠ {len(row.warnings)} QA warnings "
-               "(QA tab)</span>" if row.warnings else "") + "</div>"
-            + (f"<div class='lw-meta'>💬 {escape(row.comment)}</div>" if row.comment else "")
-            + (f"<div class='lw-meta'>translation: {tokens.highlight_html(target)}</div>" if found else ""))
-    with st.container(horizontal=True, gap="small", key="segment_tools"):
-        st.button("Copy source", key="copy_source", icon=":material/content_copy:", shortcut="Alt+O",
-                  on_click=use_text, args=(row.source,))
-        best = _best_match(row, lang)
-        st.button("Use best match", key="use_best", icon=":material/auto_fix_high:", shortcut="Alt+M",
-                  disabled=best is None, on_click=use_text, args=(best or "",))
-        for i, token in enumerate(found[:9], start=1):
-            missing = token.text not in target
-            # (no tooltip: each costs a Markdown render per run; the icon says "missing", the
-            # shortcut shows on the button and the Keyboard popover says what Alt+1..9 do)
-            st.button(token.text[:30], key=f"tok_{i}", shortcut=f"Alt+{i}",
-                      icon=":material/error_outline:" if missing else None,
-                      on_click=_insert, args=(use_text, editor_key, token.text))
+def _insert(use_text: TextCallback, current: str, piece: str) -> None:
+    """Add ``piece`` at the end of the editor's text (``current``), through ``use_text``."""
+    sep = "" if not current or current.endswith((" ", "\n")) else " "
+    use_text(current + sep + piece)
 
 
 # ------------------------------------------------------------- detail tabs
@@ -296,7 +255,7 @@ def _save_comment(path: str, seg: str, key: str) -> None:
     _flash("success", f"Comment on {seg} saved" if saved else f"Comment on {seg} removed")
 
 
-def glossary_tab(row: review.Row, lang: str, use_text: TextCallback, editor_key: str) -> None:
+def glossary_tab(row: review.Row, lang: str, use_text: TextCallback, current: str) -> None:
     """The glossary terms of this segment's source, and a form to add one."""
     terms = common.glossary()
     found = terms.find(row.source, lang) if terms is not None else []
@@ -310,7 +269,7 @@ def glossary_tab(row: review.Row, lang: str, use_text: TextCallback, editor_key:
         c1.markdown(f"**{escape(term.term)}** → {escape(term.rendering())}{note}")
         if term.translation:
             c2.button("Insert", key=f"gloss_use_{i}", on_click=_insert,
-                      args=(use_text, editor_key, term.translation))
+                      args=(use_text, current, term.translation))
     if not found:
         st.caption("No glossary term in this segment.")
     with st.form("add_term", border=False, clear_on_submit=True):
