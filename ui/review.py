@@ -320,7 +320,7 @@ def segment_table(shown: list[review.Row], current: str, path: Path) -> None:
         scores["HTER"] = st.column_config.NumberColumn(
             "HTER", width=60, format="%.1f", help="Post-editing effort: TER of the MT vs the text")
     drafts = workbench.drafts()
-    unsaved = [workbench.editor_keys(path, r.id, r.source)[0] in drafts for r in shown]
+    unsaved = [workbench.ident_of(path, r.id, r.source) in drafts for r in shown]
     draft_col = ["draft"] if any(unsaved) else []
     if draft_col:
         frame["draft"] = ["✎ unsaved" if u else "" for u in unsaved]
@@ -425,7 +425,7 @@ def preview_texts(rows: list[review.Row], path: Path) -> dict[str, tuple[str, st
     drafts = workbench.drafts()
     texts = {}
     for r in rows:
-        typed = drafts.get(workbench.editor_keys(path, r.id, r.source)[0], {}).get("text")
+        typed = drafts.get(workbench.ident_of(path, r.id, r.source), {}).get("text")
         texts[r.id] = (typed if typed and typed.strip() else r.target, r.state)
     return texts
 
@@ -544,7 +544,7 @@ def details_pane(path: Path, doc, lang: str, spec: dict, order: str) -> None:
     if row is None:
         return
     workbench.sync("details", catalog_path, row.id)
-    ident = workbench.editor_keys(catalog_path, row.id, row.source)[0]
+    ident = workbench.ident_of(catalog_path, row.id, row.source)
     details(row, lang, catalog_path, ident)
     consistency_panel(doc, common.project().locales, lang)
     shown = apply_filters(rows, spec, order)

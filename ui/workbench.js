@@ -1,6 +1,6 @@
 // The review editor, drawn in the browser (st.components.v2): one element per run
-// instead of the twenty Streamlit widgets it replaces, so that approve & next costs the
-// browser about what a bare button does. ui/workbench.py sends what to show (data) and
+// instead of the twenty Streamlit widgets it replaced, so that an action costs the
+// browser one element's work. ui/workbench.py sends what to show (data) and
 // receives what the reviewer did (the "action" trigger).
 //
 // What keeps a text on its own segment:
@@ -147,6 +147,8 @@ class Editor {
     }
     this.data = data;
     if (this.pending && data.ack >= this.pending) this.unlock();
+    // (an editor drawn again in the same session, after another page: its actions number on)
+    if (!this.pending && data.ack > this.seq) this.seq = data.ack;
     const queued = !this.pending && this.queued;
     this.queued = null;
     const fresh = this.shown.ident !== data.ident || this.shown.rev !== data.rev;

@@ -87,15 +87,13 @@ export default function ({ parentElement, data, setTriggerValue }) {
 # ------------------------------------------------------------ per-segment state
 
 
-def editor_keys(catalog_path: Path | str, seg: str, source: str) -> tuple[str, str]:
-    """(identity, a key derived from it) of one segment's editor in one catalog.
+def ident_of(catalog_path: Path | str, seg: str, source: str) -> str:
+    """The identity of one segment's editor in one catalog (document + language).
 
-    The source is part of the identity: after a re-segmentation the same id can name
-    another sentence, and a draft belongs to the sentence it was typed for.
+    The source is part of it: after a re-segmentation the same id can name another
+    sentence, and a draft belongs to the sentence it was typed for.
     """
-    ident = f"{catalog_path}::{seg}::{hashlib.sha1(source.encode('utf-8')).hexdigest()[:12]}"
-    digest = hashlib.sha1(ident.encode("utf-8")).hexdigest()[:12]
-    return ident, f"ed_{re.sub(r'[^A-Za-z0-9]', '_', seg)}_{digest}"
+    return f"{catalog_path}::{seg}::{hashlib.sha1(source.encode('utf-8')).hexdigest()[:12]}"
 
 
 def bases() -> dict[str, str]:
@@ -215,7 +213,8 @@ def on_action() -> None:
     event = (st.session_state.get(KEY) or {}).get("action")
     if not isinstance(event, dict):
         return
-    st.session_state["wb_ack"] = max(int(event.get("seq") or 0), st.session_state.get("wb_ack", 0))
+    seq = event.get("seq")
+    st.session_state["wb_ack"] = max(seq if isinstance(seq, int) else 0, st.session_state.get("wb_ack", 0))
     st.session_state["wb_acted"] = True  # the editor must draw the result (ui/review.py)
     ident, kind = str(event.get("ident") or ""), str(event.get("type") or "")
     info = _drawn().get(ident)
@@ -323,7 +322,7 @@ def _notice_html(row: review.Row, ident: str, base: str) -> str:
 def draw(row: review.Row, rows: list[review.Row], shown: list[review.Row], lang: str,
          catalog_path: Path) -> None:
     """The editor of ``row``: one component element, bound to this segment's ident."""
-    ident, _ = editor_keys(catalog_path, row.id, row.source)
+    ident = ident_of(catalog_path, row.id, row.source)
     draft = drafts().get(ident)
     if st.session_state.get("wb_open") != ident or ident not in bases():
         # The editor opens on this segment: from its draft, or from the text saved now.
