@@ -183,9 +183,9 @@ def test_a_typed_text_becomes_its_segments_draft_and_the_editor_says_so(translat
     act(at, "move", to=second)  # (the text travels with the move)
     shown = data(at)
     assert shown["seg"] == second and not shown["draft"]
-    assert shown["drafts"] == [f"{first} · es · {DOC_NAME}"]
+    assert [label for _, label in shown["drafts"]] == [f"{first} · es · {DOC_NAME}"]
     assert review.find_entry(catalog.load(path), first).msgstr != "Borrador de la primera."
-    act(at, "open_draft", index=0)
+    act(at, "open_draft", target=shown["drafts"][0][0])
     shown = data(at)
     assert shown["seg"] == first and shown["draft"] and shown["text"] == "Borrador de la primera."
     act(at, "discard")
@@ -226,6 +226,23 @@ def test_a_concurrent_edit_shows_a_conflict(translated):
     assert review.find_entry(catalog.load(path), seg).msgstr == "La de Ana."
     assert state_of(path, seg) == "approved"
     assert "Conflict" not in html_texts(at)
+
+
+def test_keep_mine_saves_the_text_merged_after_the_conflict(translated):
+    """Between the conflict and "Keep mine" the reviewer merged the two texts in the editor:
+    the merged text is what is saved (not the text that conflicted)."""
+    proj, doc, path = translated
+    seg = doc.translatable[0].id
+    at = start("Ana")
+    base = editor(at).value
+    review.save(path, seg, "La de Bea.", base, "Bea")
+    editor(at).input("La de Ana.")
+    act(at, "approve")
+    assert "Conflict" in html_texts(at)
+    editor(at).input("La de Ana y Bea.")
+    act(at, "keep_mine")
+    assert review.find_entry(catalog.load(path), seg).msgstr == "La de Ana y Bea."
+    assert state_of(path, seg) == "approved" and data(at)["text"] == "La de Ana y Bea."
 
 
 def test_take_theirs_loads_their_text(translated):

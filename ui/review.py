@@ -70,9 +70,17 @@ def go_to(seg: str | None) -> None:
 
 
 def use(ident: str, text: str) -> None:
-    """Put ``text`` in the open segment's editor (a Use or Insert button of the details)."""
+    """Put ``text`` in the open segment's editor (a Use button of the details)."""
     workbench.use_text(ident, text)
     st.session_state["wb_full"] = True
+
+
+def append(ident: str, saved: str, piece: str) -> None:
+    """Add ``piece`` at the end of the segment's editor text as it is when clicked (its draft,
+    sent when the text area lost focus, else its text)."""
+    current = workbench.text_of(ident, saved)
+    sep = "" if not current or current.endswith((" ", "\n")) else " "
+    use(ident, current + sep + piece)
 
 
 def compute_other_routes(ident: str, lang: str, source: str, exclude: str) -> None:
@@ -196,7 +204,7 @@ def _tab_content(tab: str, row: review.Row, lang: str, path: Path, ident: str, t
     if tab == "Comment":
         review_tools.comment_tab(row, lang, path)
     elif tab == "Glossary":
-        review_tools.glossary_tab(row, lang, insert, typed)
+        review_tools.glossary_tab(row, lang, partial(append, ident, row.target))
     elif tab == "QA":
         st.html(qa_html(row.warnings))
     elif tab == "Alternatives":

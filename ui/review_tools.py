@@ -224,10 +224,8 @@ def confirm_batch() -> None:
 # ------------------------------------------------ into the editor
 
 
-def _insert(use_text: TextCallback, current: str, piece: str) -> None:
-    """Add ``piece`` at the end of the editor's text (``current``), through ``use_text``."""
-    sep = "" if not current or current.endswith((" ", "\n")) else " "
-    use_text(current + sep + piece)
+def _insert(append: TextCallback, piece: str) -> None:
+    append(piece)
 
 
 # ------------------------------------------------------------- detail tabs
@@ -255,7 +253,7 @@ def _save_comment(path: str, seg: str, key: str) -> None:
     _flash("success", f"Comment on {seg} saved" if saved else f"Comment on {seg} removed")
 
 
-def glossary_tab(row: review.Row, lang: str, use_text: TextCallback, current: str) -> None:
+def glossary_tab(row: review.Row, lang: str, append: TextCallback) -> None:
     """The glossary terms of this segment's source, and a form to add one."""
     terms = common.glossary()
     found = terms.find(row.source, lang) if terms is not None else []
@@ -269,7 +267,7 @@ def glossary_tab(row: review.Row, lang: str, use_text: TextCallback, current: st
         c1.markdown(f"**{escape(term.term)}** → {escape(term.rendering())}{note}")
         if term.translation:
             c2.button("Insert", key=f"gloss_use_{i}", on_click=_insert,
-                      args=(use_text, current, term.translation))
+                      args=(append, term.translation))
     if not found:
         st.caption("No glossary term in this segment.")
     with st.form("add_term", border=False, clear_on_submit=True):

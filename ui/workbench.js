@@ -106,6 +106,22 @@ function install(self) {
     if (e.relatedTarget && root.contains(e.relatedTarget)) return;
     self.sendDraft();
   });
+  root.addEventListener("mousedown", (e) => {
+    // The caret stays in the text area when a button is pressed: the action carries the text
+    // (no separate draft first, in any browser, whether it focuses clicked buttons or not).
+    if (e.target.closest("button[data-act]")) e.preventDefault();
+  });
+  // A button of the details that puts a text into this editor (Use, Insert, the raw MT):
+  // the area waits for that text, so that nothing typed meanwhile is replaced by it.
+  document.addEventListener("pointerdown", (e) => {
+    const editor = window.__lwEditor;
+    if (!editor || !editor.root.isConnected) return;
+    const button = e.target.closest && e.target.closest(".st-key-detail_panel button");
+    if (!button || button.disabled) return;
+    editor.area.readOnly = true;
+    clearTimeout(editor.holdTimer);
+    editor.holdTimer = setTimeout(() => { if (!editor.pending) editor.area.readOnly = false; }, 5000);
+  }, true);
   root.addEventListener("click", (e) => {
     const button = e.target.closest("button[data-act]");
     if (!button || button.disabled) return;
@@ -127,7 +143,9 @@ function install(self) {
 
 class Editor {
   constructor(parent) {
-    this.seq = 0;
+    // Actions are numbered from the time this editor was made: one drawn again in the same
+    // session (after another page) never reuses the number of an action still on its way.
+    this.seq = Date.now();
     this.pending = 0; // the seq of the action on its way, 0: none
     this.data = null;
     this.shown = { ident: null, rev: -1 };
@@ -147,10 +165,8 @@ class Editor {
     }
     this.data = data;
     if (this.pending && data.ack >= this.pending) this.unlock();
-    // (an editor drawn again in the same session, after another page: its actions number on)
-    if (!this.pending && data.ack > this.seq) this.seq = data.ack;
     const queued = !this.pending && this.queued;
-    this.queued = null;
+    if (queued) this.queued = null;
     const fresh = this.shown.ident !== data.ident || this.shown.rev !== data.rev;
     if (fresh) {
       this.area.value = data.text;
@@ -193,7 +209,7 @@ class Editor {
     const q = (sel) => this.root.querySelector(sel);
     html(q(".lw-wb-status"), d.flash ? `<div class="lw-wb-flash lw-${esc(d.flash.kind)}">${esc(d.flash.text)}</div>` : "");
     html(q(".lw-wb-drafts"), d.drafts.length ? `<div class="st-key-drafts_bar lw-wb-draftsbar"><span class="lw-meta"><b>✎ ${d.drafts.length} unsaved draft${d.drafts.length > 1 ? "s" : ""}</b> (kept in this browser tab until saved):</span>` +
-      d.drafts.map((t, i) => `<span class="st-key-draft_${i}"><button type="button" class="lw-link" data-act="open_draft" data-arg="${i}">${esc(t)}</button></span>`).join("") + "</div>" : "");
+      d.drafts.map(([key, t], i) => `<span class="st-key-draft_${i}"><button type="button" class="lw-link" data-act="open_draft" data-arg="${esc(key)}">${esc(t)}</button></span>`).join("") + "</div>" : "");
     html(q(".lw-wb-progress"), d.progress_html);
     html(q(".lw-wb-head"), d.head_html);
     html(q(".lw-wb-notice"), d.notice_html);
@@ -212,6 +228,7 @@ class Editor {
     this.drawTools();
     this.drawCounts();
     this.area.readOnly = Boolean(this.pending);
+    clearTimeout(this.holdTimer);
   }
 
   dirty() { return this.area.value !== this.sent; }
@@ -348,7 +365,7 @@ class Editor {
       case "keep_mine": this.send("keep_mine"); break;
       case "take_theirs": this.send("take_theirs"); break;
       case "use_best": this.send("use_best"); break;
-      case "open_draft": this.send("open_draft", { index: Number(arg) }); break;
+      case "open_draft": this.send("open_draft", { target: arg }); break;
       case "copy_source": this.insert(d.source, true); break;
       case "token": if (d.tokens[Number(arg)] !== undefined) this.insert(d.tokens[Number(arg)], false); break;
       default: break;

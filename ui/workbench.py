@@ -238,7 +238,9 @@ def on_action() -> None:
     elif kind == "keep_mine":
         conflict = st.session_state.get("conflict")
         if conflict and conflict.get("ident") == ident:
-            save(ident, conflict["mine"], conflict["theirs"], conflict["approve"], conflict["next"])
+            # The text in the editor now: the reviewer may have merged the two meanwhile.
+            mine = text if isinstance(text, str) else conflict["mine"]
+            save(ident, mine, conflict["theirs"], conflict["approve"], conflict["next"])
     elif kind == "take_theirs":
         conflict = st.session_state.pop("conflict", None)
         if conflict and conflict.get("ident") == ident:
@@ -251,12 +253,9 @@ def on_action() -> None:
         else:
             use_text(ident, best)
     elif kind == "open_draft":
-        listed = st.session_state.get("wb_draft_list", [])
-        index = event.get("index")
-        if isinstance(index, int) and 0 <= index < len(listed):
-            draft = drafts().get(listed[index])
-            if draft:
-                open_draft(draft["doc"], draft["lang"], draft["seg"])
+        draft = drafts().get(str(event.get("target") or ""))
+        if draft:  # (a draft saved or discarded meanwhile is no longer there to open)
+            open_draft(draft["doc"], draft["lang"], draft["seg"])
 
 
 # ------------------------------------------------------------ drawing
@@ -344,7 +343,6 @@ def draw(row: review.Row, rows: list[review.Row], shown: list[review.Row], lang:
     }
     st.session_state["wb_open"] = ident
     listed = list(drafts())[:12]
-    st.session_state["wb_draft_list"] = listed
     message = st.session_state.pop("flash", None)
     kind_label = f"heading {row.level}" if row.kind == "heading" else row.kind
     reviewed = (f"<div class='lw-meta'>last reviewed by <b>{escape(row.reviewer)}</b> · "
@@ -367,7 +365,8 @@ def draw(row: review.Row, rows: list[review.Row], shown: list[review.Row], lang:
         "warnings": len(row.warnings), "comment": row.comment,
         "progress_html": progress_html(progress),
         "lang_count": f"{progress.approved}/{progress.total}",
-        "drafts": [f"{d['seg']} · {d['lang']} · {d['doc_name']}" for d in map(drafts().get, listed)],
+        "drafts": [[key, f"{d['seg']} · {d['lang']} · {d['doc_name']}"]
+                   for key, d in zip(listed, map(drafts().get, listed))],
         "flash": {"kind": message[0], "text": message[1]} if message else None,
         "version": version(catalog_path, row.id),
     }
