@@ -111,17 +111,6 @@ function install(self) {
     // (no separate draft first, in any browser, whether it focuses clicked buttons or not).
     if (e.target.closest("button[data-act]")) e.preventDefault();
   });
-  // A button of the details that puts a text into this editor (Use, Insert, the raw MT):
-  // the area waits for that text, so that nothing typed meanwhile is replaced by it.
-  document.addEventListener("pointerdown", (e) => {
-    const editor = window.__lwEditor;
-    if (!editor || !editor.root.isConnected) return;
-    const button = e.target.closest && e.target.closest(".st-key-detail_panel button");
-    if (!button || button.disabled) return;
-    editor.area.readOnly = true;
-    clearTimeout(editor.holdTimer);
-    editor.holdTimer = setTimeout(() => { if (!editor.pending) editor.area.readOnly = false; }, 5000);
-  }, true);
   root.addEventListener("click", (e) => {
     const button = e.target.closest("button[data-act]");
     if (!button || button.disabled) return;
@@ -130,6 +119,17 @@ function install(self) {
   });
   if (!window.__lwEditorKeys) {
     window.__lwEditorKeys = true;
+    // A button of the details that puts a text into this editor (Use, Insert, the raw MT):
+    // the area waits for that text, so that nothing typed meanwhile is replaced by it.
+    document.addEventListener("pointerdown", (e) => {
+      const editor = window.__lwEditor;
+      if (!editor || !editor.root.isConnected) return;
+      const button = e.target.closest && e.target.closest(".st-key-detail_panel button");
+      if (!button || button.disabled) return;
+      editor.area.readOnly = true;
+      clearTimeout(editor.holdTimer);
+      editor.holdTimer = setTimeout(() => { if (!editor.pending) editor.area.readOnly = false; }, 5000);
+    }, true);
     document.addEventListener("keydown", (e) => {
       const editor = window.__lwEditor;
       if (editor) editor.key(e);
