@@ -30,9 +30,6 @@ mark.lw-placeholder { background: #e9d5ff; } mark.lw-tag { background: #c7d2fe; 
 mark.lw-url { background: #bae6fd; } mark.lw-number { background: #fde68a; }
 mark.lw-name { background: #bbf7d0; }
 .lw-counts { font-size: .78rem; color: #6b7280; }
-/* The language bar wraps instead of hiding languages past the edge (9 at 1440 px). The
-   editor's boxes grow with their text (workbench.css). */
-.st-key-review_lang [data-testid=stButtonGroup] > div { flex-wrap: wrap; overflow: visible; row-gap: 4px; }
 </style>"""
 
 # (keys, what they do): the single list the screen shows and the buttons use.
@@ -221,13 +218,6 @@ def confirm_batch() -> None:
         st.rerun()
 
 
-# ------------------------------------------------ into the editor
-
-
-def _insert(append: TextCallback, piece: str) -> None:
-    append(piece)
-
-
 # ------------------------------------------------------------- detail tabs
 
 
@@ -266,8 +256,7 @@ def glossary_tab(row: review.Row, lang: str, append: TextCallback) -> None:
         note = f" — {escape(term.note)}" if term.note else ""
         c1.markdown(f"**{escape(term.term)}** → {escape(term.rendering())}{note}")
         if term.translation:
-            c2.button("Insert", key=f"gloss_use_{i}", on_click=_insert,
-                      args=(append, term.translation))
+            c2.button("Insert", key=f"gloss_use_{i}", on_click=append, args=(term.translation,))
     if not found:
         st.caption("No glossary term in this segment.")
     with st.form("add_term", border=False, clear_on_submit=True):

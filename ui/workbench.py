@@ -349,19 +349,20 @@ def draw(row: review.Row, rows: list[review.Row], shown: list[review.Row], lang:
                 f"{escape(row.reviewed_at.replace('T', ' ')[:16])}</div>" if row.reviewer else "")
     height = max(120, min(360, 24 * (len(row.source) // 36 + 2)))
     progress = review.progress(rows)
+    found = tokens.find(row.source)
     data = {
         "ident": ident, "seg": row.id, "lang": lang, "rev": st.session_state.get("wb_rev", {}).get(ident, 0),
         "ack": st.session_state.get("wb_ack", 0),
         "text": text_of(ident, row.target), "base": base, "target": row.target,
         "draft": ident in drafts(), "source": row.source,
-        "source_html": tokens.highlight_html(row.source),
+        "source_html": tokens.highlight_html(row.source, found),
         "head_html": (f"<div class='lw-head'><b>{escape(row.id)}</b> · {escape(kind_label)} &nbsp; "
                       f"{_badge(row.state)}</div>{reviewed}"),
         "notice_html": _notice_html(row, ident, base),
         "label": f"Translation · {common.lang_name(lang)}", "height": height,
         "prev": prev_id, "next": after_id, "untranslated": untranslated,
         "can_save": bool(common.reviewer()),
-        "tokens": [t.text for t in tokens.distinct(tokens.find(row.source))[:9]],
+        "tokens": [t.text for t in tokens.distinct(found)[:9]],
         "warnings": len(row.warnings), "comment": row.comment,
         "progress_html": progress_html(progress),
         "lang_count": f"{progress.approved}/{progress.total}",
