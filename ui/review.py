@@ -88,7 +88,7 @@ def compute_other_routes(ident: str, lang: str, source: str, exclude: str) -> No
         with common.engines_session() as engines:
             found = review.other_routes(engines, lang, source, common.glossary(), exclude=exclude)
     except LocworkError as error:
-        st.session_state["flash"] = ("error", str(error))
+        review_tools._flash("error", str(error))  # (shown by the editor: a full run)
         return
     st.session_state.setdefault("route_outputs", {})[ident] = [asdict(a) for a in found]
 
@@ -384,11 +384,22 @@ def segment_list(shown: list[review.Row], rows: list[review.Row], current: str, 
 
 
 def pick_row(table_key: str, ids: list[str]) -> None:
-    """A row was clicked: open its segment. ``ids`` are the rows as they were drawn, and only
-    a change of selection calls this, so a selection left over from before never reopens one."""
+    """A row was clicked: open its segment. ``ids`` are the rows as they were drawn.
+
+    Only a change of selection calls this, but a table that was hidden (a filter, a closed
+    list) and is drawn again under the same key gets the browser's old selection as a new
+    one: a selection already acted on is remembered per table, and never reopens its row.
+    """
     event = st.session_state.get(table_key)
     rows = event.selection.rows if event and event.selection else []
-    if rows and 0 <= rows[0] < len(ids) and ids[rows[0]] != st.session_state.get("seg"):
+    picked = st.session_state.setdefault("table_picked", {})
+    if not rows:
+        picked.pop(table_key, None)
+        return
+    if picked.get(table_key) == rows[0]:
+        return
+    picked[table_key] = rows[0]
+    if 0 <= rows[0] < len(ids) and ids[rows[0]] != st.session_state.get("seg"):
         go_to(ids[rows[0]])
 
 
