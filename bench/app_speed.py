@@ -207,6 +207,17 @@ def idle(page, quiet_ms: int = 400) -> None:
         return now - window.__lwBusy >= quiet; }""", arg=quiet_ms, polling=20)
 
 
+def bump(page, clicks: int) -> float:
+    """Seconds from a click on a counter page's button until it shows ``clicks`` and its run
+    is over (the bare page and the widgets page)."""
+    idle(page)
+    start = time.perf_counter()
+    page.locator(".st-key-bump button").click()
+    page.get_by_text(f"clicked {clicks} times").wait_for()
+    page.locator(DONE).wait_for(state="attached")
+    return time.perf_counter() - start
+
+
 class Bench:
     """Both apps in one Chromium; each measure returns seconds."""
 
@@ -244,24 +255,12 @@ class Bench:
             page.locator(".st-key-bump button").wait_for()
             page.locator(DONE).wait_for(state="attached")
             self.widgets_page, self.widgets_clicks = page, 0
-        page = self.widgets_page
-        idle(page)
-        start = time.perf_counter()
-        page.locator(".st-key-bump button").click()
         self.widgets_clicks += 1
-        page.get_by_text(f"clicked {self.widgets_clicks} times").wait_for()
-        page.locator(DONE).wait_for(state="attached")
-        return time.perf_counter() - start
+        return bump(self.widgets_page, self.widgets_clicks)
 
     def bare_rerun(self) -> float:
-        page = self.bare_page
-        idle(page)
-        start = time.perf_counter()
-        page.locator(".st-key-bump button").click()
         self.clicks += 1
-        page.get_by_text(f"clicked {self.clicks} times").wait_for()
-        page.locator(DONE).wait_for(state="attached")
-        return time.perf_counter() - start
+        return bump(self.bare_page, self.clicks)
 
     def review_load(self, seg: str) -> float:
         if self.review_page:
