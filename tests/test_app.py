@@ -211,14 +211,21 @@ def test_segment_table_loads_only_once_its_list_is_opened(translated):
     assert at.dataframe[0].value["state"].tolist()[0] == "approved"
 
 
-def test_a_concurrent_edit_shows_a_conflict(translated):
+def conflicted(translated, action: str) -> tuple[AppTest, Path, str]:
+    """Ana opens the first segment, Bea saves it meanwhile, then Ana's ``action`` (save or
+    approve) with her own text meets Bea's: (app, catalog, segment)."""
     proj, doc, path = translated
     seg = doc.translatable[0].id
     at = start("Ana")
     base = editor(at).value
     assert isinstance(review.save(path, seg, "La de Bea.", base, "Bea"), review.Saved)
     editor(at).input("La de Ana.")
-    act(at, "approve")
+    act(at, action)
+    return at, path, seg
+
+
+def test_a_concurrent_edit_shows_a_conflict(translated):
+    at, path, seg = conflicted(translated, "approve")
     assert "Conflict" in html_texts(at) and "Bea" in html_texts(at)
     assert "keep_mine" in html_texts(at) and "take_theirs" in html_texts(at)  # its two buttons
     assert review.find_entry(catalog.load(path), seg).msgstr == "La de Bea."
@@ -231,13 +238,7 @@ def test_a_concurrent_edit_shows_a_conflict(translated):
 def test_keep_mine_saves_the_text_merged_after_the_conflict(translated):
     """Between the conflict and "Keep mine" the reviewer merged the two texts in the editor:
     the merged text is what is saved (not the text that conflicted)."""
-    proj, doc, path = translated
-    seg = doc.translatable[0].id
-    at = start("Ana")
-    base = editor(at).value
-    review.save(path, seg, "La de Bea.", base, "Bea")
-    editor(at).input("La de Ana.")
-    act(at, "approve")
+    at, path, seg = conflicted(translated, "approve")
     assert "Conflict" in html_texts(at)
     editor(at).input("La de Ana y Bea.")
     act(at, "keep_mine")
@@ -246,13 +247,7 @@ def test_keep_mine_saves_the_text_merged_after_the_conflict(translated):
 
 
 def test_take_theirs_loads_their_text(translated):
-    proj, doc, path = translated
-    seg = doc.translatable[0].id
-    at = start("Ana")
-    base = editor(at).value
-    review.save(path, seg, "La de Bea.", base, "Bea")
-    editor(at).input("La de Ana.")
-    act(at, "save")
+    at, path, seg = conflicted(translated, "save")
     act(at, "take_theirs")
     assert editor(at).value == "La de Bea."
     assert review.find_entry(catalog.load(path), seg).msgstr == "La de Bea."
