@@ -66,7 +66,7 @@ def shoot(url: str, out: Path) -> None:
             ("review.png", "/review?lang=es&seg=p7.s1&reviewer=Ana",
              [".st-key-preview_box .lw-seg.current", ".st-key-target_editor textarea",
               ".st-key-review_lang button", ".st-key-approve_next button:visible",
-              ".st-key-tok_1 button:visible", ".st-key-f_states input"]),
+              ".st-key-tok_1 button:visible", ".st-key-f_states summary"]),
         ):
             page.goto(url + path)
             for selector in ready:  # widgets are drawn after the page's text: wait for each

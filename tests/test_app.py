@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from argos_fixtures import argos_home  # noqa: E402,F401  (fixtures are used by name)
 from locwork import catalog, history, pipeline, review, routing, segment_overrides, workspace  # noqa: E402
 from locwork.catalog import State  # noqa: E402
-from workbench_driver import act, data, editor, flash  # noqa: E402
+from workbench_driver import act, data, editor, flash, set_filters, tool  # noqa: E402
 from test_review import (  # noqa: E402,F401  (fixtures are used by name)
     ARGOS_MODEL,
     ARGOS_ROUTE,
@@ -74,8 +74,8 @@ def start(reviewer: str | None = None, page: str | None = "ui/review.py", tab: s
     """The app on ``page`` (None: the default page, the Article); ``tab``: the Review page's
     detail tab to open (only the open one is drawn)."""
     at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["segment_list"] = True  # the segment table's expander, open
-    at.session_state["find_replace"] = True  # and the Find & replace popover (drawn when open)
+    at.session_state["segment_list"] = True  # the segment table, open
+    at.session_state["find_replace"] = True  # and the Find & replace panel (drawn when open)
     if tab:
         at.session_state["detail_tab"] = tab
     for key, value in params.items():
@@ -202,9 +202,8 @@ def test_segment_table_loads_only_once_its_list_is_opened(translated):
     at.switch_page("ui/review.py").run()
     assert not at.exception, at.exception
     assert len(at.dataframe) == 0
-    assert [e.label for e in at.expander] == ["Segment list"]
-    at.session_state["segment_list"] = True  # what a click on the expander sends
-    at.run()
+    assert data(at, "locwork_tools")["list_open"] is False
+    tool(at, "list")  # what a click on the tool bar's "Segment list" sends
     assert at.dataframe[0].value["id"].tolist()[:2] == [s.id for s in doc.translatable[:2]]
     act(at, "approve_next")
     assert state_of(path, doc.translatable[0].id) == "approved"
@@ -293,14 +292,13 @@ def test_filters_narrow_the_list(translated):
     flagged = name_warnings()
     assert "p3.s1" in flagged  # "Trump-Poutine" is gone
     at = start("Ana")
-    at.multiselect(key="f_states").set_value(["approved"]).run()
+    set_filters(at, states=["approved"])
     assert at.dataframe[0].value["id"].tolist() == ["p3.s1"]
-    at.multiselect(key="f_states").set_value([]).run()
-    at.text_input(key="f_query").input("Budapest").run()
+    set_filters(at, states=[], query="Budapest")
     sources = at.dataframe[0].value["source"].tolist()
     assert sources and all("Budapest" in s for s in sources)
-    at.text_input(key="f_query").input("").run()
-    at.selectbox(key="f_qa").set_value("name").run()
+    set_filters(at, query="")
+    set_filters(at, qa="name")
     assert at.dataframe[0].value["id"].tolist() == flagged
 
 
@@ -402,7 +400,7 @@ def test_consistency_panel_flags_a_planted_date_mismatch(translated):
     assert wrong != entry.msgstr
     review.save(path, seg.id, wrong, entry.msgstr, "Ana", approve=True)
     at = start("Ana")
-    at.toggle(key="show_consistency").set_value(True).run()
+    tool(at, "consistency")
     assert not at.exception, at.exception
     shown = texts(at)
     findings = review.consistency_findings(doc, proj.locales, "es")

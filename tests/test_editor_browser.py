@@ -164,10 +164,10 @@ def click(page, key: str) -> None:
 
 
 def open_segment_list(page) -> None:
-    """Open the expander of the segment table (closed on a new session: the table loads then)."""
-    details = page.locator(".st-key-segment_list details")
-    if details.get_attribute("open") is None:
-        details.locator("summary").click()
+    """Open the segment table (closed on a new session: the table loads then)."""
+    toggle = page.locator(".st-key-segment_list button")
+    if toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
     table(page).wait_for()
 
 

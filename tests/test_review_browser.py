@@ -217,7 +217,7 @@ def test_review_basics(served, request):
             settle(page)
 
             # The table shows blanks, never "None" (its accessible copy holds the cell texts).
-            page.locator(".st-key-segment_list summary").click()  # closed until opened
+            page.locator(".st-key-segment_list button").click()  # closed until opened
             grid = page.locator(".stElementContainer[data-stale='false'][class*='st-key-seg_table_']")
             expect(grid).to_contain_text("p7.s1")
             assert "None" not in grid.inner_text()
@@ -253,3 +253,89 @@ def review_doc(es):
     from locwork import workspace
 
     return workspace.load_document(es.parents[2] / "corpus" / f"{DOC_NAME}.txt")
+
+
+def test_filter_and_tool_bars(served, request):
+    """The filter bar and the tool bar (ui/bars.py, drawn by the browser): each control by
+    mouse or by keyboard, and the count of segments shown follows the filters."""
+    from playwright.sync_api import expect, sync_playwright
+
+    url, es = served
+    expect.set_options(timeout=30_000)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = chromium.new_context(viewport={"width": 1440, "height": 900}).new_page()
+        page.set_default_timeout(30_000)
+        try:
+            page.goto(f"{url}/review?lang=es&seg=p4.s1&reviewer=Ana")
+            settle(page)
+            rows = review.load_rows(review_doc(es), es.parents[1], "es", None)
+            meta = page.locator(".st-key-segment_list .lw-meta")
+            expect(meta).to_contain_text(f"{len(rows)} of {len(rows)} segments shown")
+
+            # State, by keyboard: the menu opens with Enter, a box is checked with Space.
+            menu = page.locator(".st-key-f_states summary")
+            menu.focus()
+            page.keyboard.press("Enter")
+            machine = page.locator(".st-key-f_states input[value=machine]")
+            expect(machine).to_be_visible()
+            machine.focus()
+            page.keyboard.press("Space")
+            settle(page)
+            shown = review.filter_rows(rows, states=["machine"])
+            expect(meta).to_contain_text(f"{len(shown)} of {len(rows)} segments shown")
+            expect(menu).to_have_text("machine")
+            page.keyboard.press("Escape")  # closes the menu, back on its summary
+            expect(machine).to_be_hidden()
+            menu.click()
+            page.locator(".st-key-f_states input[value=machine]").uncheck()  # by mouse
+            settle(page)
+            expect(meta).to_contain_text(f"{len(rows)} of {len(rows)} segments shown")
+            expect(menu).to_have_text("all states")
+            page.locator("h5").first.click()  # a click outside closes the menu
+            expect(machine).to_be_hidden()
+
+            # QA: a native select.
+            page.locator(".st-key-f_qa select").select_option("with warnings")
+            settle(page)
+            warned = review.filter_rows(rows, with_warnings=True)
+            expect(meta).to_contain_text(f"{len(warned)} of {len(rows)} segments shown")
+            page.locator(".st-key-f_qa select").select_option("any")
+            settle(page)
+
+            # The tool bar: the keys' list (by keyboard), find and replace, consistency, list.
+            keys = page.locator(".st-key-keyboard_help button")
+            keys.focus()
+            page.keyboard.press("Enter")
+            expect(page.locator(".st-key-review_toolbar .lw-keys")).to_contain_text("Ctrl+Enter")
+            expect(keys).to_have_attribute("aria-expanded", "true")
+            page.keyboard.press("Enter")
+            expect(page.locator(".st-key-review_toolbar .lw-keys")).to_be_hidden()
+
+            page.locator(".st-key-find_replace button").click()
+            panel = page.locator(".st-key-find_replace_panel")
+            expect(panel).to_contain_text("Replace with")
+            settle(page)
+            page.locator(".st-key-find_replace button").click()
+            expect(panel).to_have_count(0)
+            settle(page)
+
+            page.locator(".st-key-show_consistency input").check()
+            expect(page.get_by_text("Consistent:").or_(page.get_by_text(" (across languages)")).first).to_be_visible()
+            settle(page)
+            page.locator(".st-key-show_consistency input").uncheck()
+            settle(page)
+
+            toggle = page.locator(".st-key-segment_list button")
+            toggle.click()
+            grid = page.locator(".stElementContainer[data-stale='false'][class*='st-key-seg_table_']")
+            expect(grid).to_contain_text("p4.s1")
+            expect(toggle).to_have_attribute("aria-expanded", "true")
+            toggle.click()
+            expect(grid).to_have_count(0)
+        except BaseException:
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+            raise
+        finally:
+            chromium.close()

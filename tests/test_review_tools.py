@@ -13,7 +13,7 @@ import pytest
 pytest.importorskip("streamlit")
 
 from locwork import catalog, history, review  # noqa: E402
-from workbench_driver import act, data, editor, flash  # noqa: E402
+from workbench_driver import act, data, editor, flash, set_filters, tool  # noqa: E402
 from test_app import (  # noqa: E402,F401  (fixtures are used by name)
     app_root,
     apertium_es,
@@ -78,10 +78,10 @@ def test_replace_refuses_a_segment_saved_since_the_preview(translated):
 def test_batch_approve_asks_then_approves_only_the_shown(translated):
     proj, doc, path = translated
     at = start("Ana")
-    at.text_input(key="f_query").input("Budapest").run()
+    set_filters(at, query="Budapest")
     shown = at.dataframe[0].value["id"].tolist()
     assert 0 < len(shown) < len(doc.translatable)
-    at.button(key="batch_approve").click().run()
+    tool(at, "batch")
     assert not at.exception, at.exception
     assert all(state_of(path, seg) == "machine" for seg in shown)  # nothing before the confirmation
     at.button(key="batch_confirm").click().run()
@@ -96,7 +96,7 @@ def test_batch_approve_can_be_cancelled(translated):
     proj, doc, path = translated
     at = start("Ana")
     before = path.read_bytes()
-    at.button(key="batch_approve").click().run()
+    tool(at, "batch")
     at.button(key="batch_cancel").click().run()
     assert not at.exception, at.exception
     assert path.read_bytes() == before

@@ -25,7 +25,7 @@ from locwork.engines.registry import Engines
 pytest.importorskip("streamlit")
 
 import streamlit as st  # noqa: E402
-from workbench_driver import act, data  # noqa: E402
+from workbench_driver import act, data, set_filters  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 from test_app import start  # noqa: E402  (one way to open the app in tests)
 
@@ -294,7 +294,7 @@ def test_review_page_sorts_worst_first(app_root):
     at = start("Ana", lang="es", seg="p11.s1")
     table = at.dataframe[0].value
     assert table["id"].tolist() == [r.id for r in rows]  # document order by default
-    at.selectbox(key="f_order").set_value("worst-first").run()
+    set_filters(at, order="worst-first")
     assert not at.exception, at.exception
     table = at.dataframe[0].value
     assert table["id"].tolist() == expected

@@ -17,15 +17,15 @@ from streamlit.testing.v1 import AppTest
 NAME = "locwork_editor"
 
 
-def element(at: AppTest):
-    found = [e for e in at.get("bidi_component") if e.proto.component_name == NAME]
-    assert len(found) == 1, f"{len(found)} editors on the page"
+def element(at: AppTest, name: str = NAME):
+    found = [e for e in at.get("bidi_component") if e.proto.component_name == name]
+    assert len(found) == 1, f"{len(found)} {name} elements on the page"
     return found[0]
 
 
-def data(at: AppTest) -> dict[str, Any]:
-    """What the editor was given to show (ui/workbench.py ``draw``)."""
-    proto = element(at).proto
+def data(at: AppTest, name: str = NAME) -> dict[str, Any]:
+    """What the editor (or the component ``name``) was given to show (ui/workbench.py ``draw``)."""
+    proto = element(at, name).proto
     field = proto.WhichOneof("data")
     if field == "json":
         return json.loads(proto.json)
@@ -64,7 +64,13 @@ def act(at: AppTest, kind: str, **extra: Any) -> AppTest:
     at._lw_seq = seq  # type: ignore[attr-defined]
     value = {"type": kind, "seq": seq, "ident": extra.pop("ident", shown["ident"]),
              "text": shown["text"] if text is None else text, **extra}
-    trigger_id = _make_trigger_id(element(at).proto.id, "events")
+    return trigger(at, NAME, "action", value)
+
+
+def trigger(at: AppTest, name: str, event: str, value: Any) -> AppTest:
+    """Send what the component ``name``'s script sends with ``setTriggerValue(event, value)``,
+    and run."""
+    trigger_id = _make_trigger_id(element(at, name).proto.id, "events")
     tree = at._tree
     collect = tree.get_widget_states
 
@@ -72,13 +78,25 @@ def act(at: AppTest, kind: str, **extra: Any) -> AppTest:
         states = collect()
         widget = states.widgets.add()
         widget.id = trigger_id
-        widget.json_trigger_value = json.dumps([{"event": "action", "value": value}])
+        widget.json_trigger_value = json.dumps([{"event": event, "value": value}])
         return states
 
     tree.get_widget_states = with_trigger  # type: ignore[method-assign]
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+def set_filters(at: AppTest, **change: Any) -> AppTest:
+    """Change the review page's filters as the filter bar does (ui/bars.py: states, qa,
+    score, range, order, query)."""
+    return trigger(at, "locwork_filters", "change", change)
+
+
+def tool(at: AppTest, what: str) -> AppTest:
+    """Click a button of the review page's tool bar (consistency, find, batch, untranslated,
+    list)."""
+    return trigger(at, "locwork_tools", "act", what)
 
 
 def flash(at: AppTest) -> str:

@@ -19,9 +19,9 @@ import streamlit as st
 
 from locwork import history, preview, qa, review
 from locwork.errors import LocworkError
-from ui import common, review_tools, workbench
+from ui import bars, common, review_tools, workbench
 
-SEGMENT_LIST = "segment_list"  # the expander of the segment table (closed at first)
+SEGMENT_LIST = "segment_list"  # the segment table, open or not (closed at first: ui/bars.py)
 DIFF_STYLE = """<style>
 .lw-diff { font-size: .9rem; line-height: 1.6; padding: .5rem .7rem; border-radius: .5rem;
   background: #fafafa; border: 1px solid #e6e6e6; }
@@ -39,7 +39,10 @@ DIFF_STYLE = """<style>
 # --------------------------------------------------------------- data
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+# A resource, not data: st.cache_data pickles the rows when they are stored and unpickles
+# them on every read (2-7 ms per editor action, and again in each fragment that reads them).
+# Nothing changes a Row once made; each caller gets a list of its own.
+@st.cache_resource(show_spinner=False, max_entries=64)
 def _rows(doc_path: str, doc_version: tuple, catalog_path: str, catalog_version: tuple, lang: str,
           glossary_version: tuple) -> list[review.Row]:
     doc = common.load_document(Path(doc_path))
@@ -52,8 +55,8 @@ def load_rows(doc_path: Path, doc, lang: str) -> list[review.Row]:
     from locwork import segment_overrides
 
     version = (common._mtime(doc_path), common._mtime(segment_overrides.overrides_path(doc_path)))
-    return _rows(str(doc_path), version, str(path), common._mtime(path), lang,
-                 common._mtime(proj.root / "glossary.csv"))
+    return list(_rows(str(doc_path), version, str(path), common._mtime(path), lang,
+                      common._mtime(proj.root / "glossary.csv")))
 
 
 # ------------------------------------------------------------ actions
@@ -124,44 +127,6 @@ def _pick_language(code: str) -> None:
 
 DETAIL_TABS = ["QA", "Alternatives", "Diff with MT", "History", "Provenance", "Memory", "Comment",
                "Glossary"]
-ORDER_LABELS = {"document": "Document order", "worst-first": "Worst first (QE)"}
-
-
-def filters(rows: list[review.Row]) -> tuple[dict, str]:
-    """The filter widgets; returns what :func:`apply_filters` needs (the editor's fragment
-    applies them to the rows as they are after each of its own reruns)."""
-    c1, c2, c3, c4, c5 = st.columns([2.2, 1.6, 1.6, 1.5, 2])
-    states = c1.multiselect("State", review.STATES, key="f_states", placeholder="all states")
-    qa_options = ["any", "with warnings", *qa.CODES]
-    qa_choice = c2.selectbox("QA", qa_options, key="f_qa",
-                             format_func=lambda c: qa.LABELS.get(c, c))
-    score_key, score_range = None, None
-    with_scores = [k for k in review.SCORE_KEYS if any(r.score(k) is not None for r in rows)]
-    if with_scores:
-        score_key = c3.selectbox("Score", ["—", *with_scores], key="f_score")
-        if score_key != "—":
-            values = [r.score(score_key) for r in rows if r.score(score_key) is not None]
-            lo, hi = float(min(values)), float(max(values))
-            if hi > lo:
-                score_range = c3.slider("range", lo, hi, (lo, hi), key=f"f_range_{score_key}",
-                                        label_visibility="collapsed")
-            else:
-                score_range = (lo, hi)
-        else:
-            score_key = None
-    else:
-        c3.selectbox("Score", ["no scores"], key="f_score_none", disabled=True,
-                     help="Segments get scores when QE or HTER is computed (locwork-qe, locwork-hter)")
-    order = c4.selectbox(
-        "Order", review.ORDERS, key="f_order", format_func=ORDER_LABELS.get,
-        help="Worst first: segments still to review by quality estimate, lowest first; "
-             "those without an estimate after them (Scores page: Estimate quality)")
-    query = c5.text_input("Search", key="f_query", placeholder="in source and translation")
-    return dict(states=states, warning_codes=[qa_choice] if qa_choice in qa.CODES else [],
-                with_warnings=qa_choice == "with warnings", score_key=score_key,
-                score_range=score_range, query=query), order
-
-
 def apply_filters(rows: list[review.Row], spec: dict, order: str) -> list[review.Row]:
     return review.sort_rows(review.filter_rows(rows, **spec), order)
 
@@ -361,26 +326,21 @@ def segment_table(shown: list[review.Row], current: str, path: Path) -> None:
     )
 
 
-def segment_list(shown: list[review.Row], rows: list[review.Row], current: str, path: Path) -> None:
-    """The segment table, in an expander that is closed until the reviewer opens it.
+def segment_list(shown: list[review.Row], current: str, path: Path) -> None:
+    """The segment table, drawn while the tool bar's "Segment list" is open.
 
     The data-frame widget is the heaviest single element of the page (1.3 MB of script to
     fetch and compile, a canvas grid to draw): drawn on first load it cost about a quarter of
     Chromium's CPU (12.7 s against 9.7 s closed, interleaved loads on a loaded machine), and
     each editor action redrew it. Closed, it is not sent at all; open, it stays open for the
-    session (its state is keyed) and follows every action.
+    session and follows every action.
     """
-    st.html(f"<div class='lw-meta'>{len(shown)} of {len(rows)} segments shown · open the list "
-            "and click a row to open that segment</div>")
-    box = st.expander("Segment list", key=SEGMENT_LIST, on_change="rerun",
-                      icon=":material/table_rows:")
-    if box.open is False:  # (None: no browser, e.g. AppTest: drawn)
+    if not st.session_state.get(SEGMENT_LIST):
         return
-    with box:
-        if shown:
-            segment_table(shown, current, path)
-        else:
-            st.info("No segment matches the filters.")
+    if shown:
+        segment_table(shown, current, path)
+    else:
+        st.info("No segment matches the filters.")
 
 
 def pick_row(table_key: str, ids: list[str]) -> None:
@@ -404,9 +364,9 @@ def pick_row(table_key: str, ids: list[str]) -> None:
 
 
 def consistency_panel(doc, locales: Path, lang: str) -> None:
-    """Consistency across the document and its languages (locwork qa), on demand."""
-    if not st.toggle("Check consistency across the document and its languages",
-                     key="show_consistency"):
+    """Consistency across the document and its languages (locwork qa), while the tool bar's
+    switch is on."""
+    if not st.session_state.get("show_consistency"):
         return
     report = review.consistency_findings(doc, locales, lang)
     if not report:
@@ -472,7 +432,7 @@ def page() -> None:
         return
     with lang_col:
         lang = language_bar(proj, doc, languages)
-    spec, order = filters(load_rows(path, doc, lang))
+    spec, order = bars.filters(load_rows(path, doc, lang))
     st.session_state["wb_inputs"] = outside_inputs()
     main, side = st.columns([3, 2], gap="medium")
     with main:
@@ -565,10 +525,10 @@ def details_pane(path: Path, doc, lang: str, spec: dict, order: str) -> None:
     workbench.sync("details", catalog_path, row.id)
     ident = workbench.ident_of(catalog_path, row.id, row.source)
     details(row, lang, catalog_path, ident)
-    consistency_panel(doc, common.project().locales, lang)
     shown = apply_filters(rows, spec, order)
     review_tools.toolbar(catalog_path, rows, shown, row.id, go_to)
-    segment_list(shown, rows, row.id, catalog_path)
+    consistency_panel(doc, common.project().locales, lang)
+    segment_list(shown, row.id, catalog_path)
 
 
 @st.fragment

@@ -20,7 +20,7 @@ import streamlit as st
 
 from locwork import catalog, glossary, review, search
 from locwork.errors import LocworkError
-from ui import common
+from ui import bars, common
 
 TextCallback = Callable[[str], None]
 
@@ -82,34 +82,28 @@ def _flash(kind: str, text: str) -> None:
 
 def toolbar(path: Path, rows: list[review.Row], shown: list[review.Row], current: str,
             open_segment: TextCallback) -> None:
-    """Above the table: find and replace, approve the shown list, next untranslated, keys."""
-    # (TOKEN_STYLE and FOCUS_SEARCH_JS: drawn once by the page, outside the editor's fragment)
-    # The popovers' content is drawn only while one is open: closed, it costs no element.
-    with st.container(horizontal=True, gap="small", vertical_alignment="center", key="review_toolbar"):
-        finder = st.popover("Find & replace", icon=":material/find_replace:", key="find_replace",
-                            on_change="rerun")
-        if finder.open is not False:  # (None: no browser, e.g. AppTest: drawn)
-            with finder:
-                replace_panel(path, shown, len(rows))
-        pending = [r for r in shown if r.state != "approved" and r.target.strip()]
-        st.button(f"Approve the {len(pending)} shown…", key="batch_approve",
-                  icon=":material/done_all:", disabled=not pending or not common.reviewer(),
-                  on_click=_ask_batch, args=(str(path), [(r.id, r.target) for r in pending]))
-        target = next_untranslated(shown or rows, current)
-        st.button("Next untranslated", key="next_untranslated", icon=":material/skip_next:",
-                  disabled=target is None, on_click=open_segment, args=(target,))
-        # (Alt+U is the editor's: workbench.js, where the caret is)
-        keys = st.popover("Keyboard", icon=":material/keyboard:", key="keyboard_help",
-                          on_change="rerun")
-        if keys.open is not False:
-            with keys:
-                keyboard_help()
+    """Under the details: the tool bar (ui/bars.py), then the find-and-replace panel while
+    it is open, and the confirmation of a batch approval while one is asked."""
+    pending = [r for r in shown if r.state != "approved" and r.target.strip()]
+    target = next_untranslated(shown or rows, current)
+
+    def act(what: str) -> None:
+        state = st.session_state
+        if what in ("consistency", "find", "list"):
+            key = {"consistency": "show_consistency", "find": "find_replace", "list": "segment_list"}[what]
+            state[key] = not state.get(key)
+        elif what == "batch" and pending and common.reviewer():
+            _ask_batch(str(path), [(r.id, r.target) for r in pending])
+        elif what == "untranslated" and target:
+            open_segment(target)
+
+    bars.tools(rows, shown, pending=len(pending), can_save=bool(common.reviewer()),
+               untranslated=target, shortcuts=SHORTCUTS, on_act=act)
+    if st.session_state.get("find_replace"):
+        with st.container(border=True, key="find_replace_panel"):
+            replace_panel(path, shown, len(rows))
     if st.session_state.get("batch_pending"):
         confirm_batch()
-
-
-def keyboard_help() -> None:
-    st.markdown("\n".join(f"- **{keys}** — {what}" for keys, what in SHORTCUTS))
 
 
 def next_untranslated(rows: list[review.Row], current: str) -> str | None:
