@@ -67,7 +67,9 @@ def _mtime(path: Path) -> tuple:
     return (st_.st_ino, st_.st_mtime_ns, st_.st_size)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+# A resource, not data: st.cache_data unpickles the document on every read (about 4 ms for
+# the article, on each run that reads it). Nothing changes a Document once it is loaded.
+@st.cache_resource(show_spinner=False, max_entries=32)
 def _load_document(path: str, mtime: tuple, overrides_mtime: tuple) -> Document:
     return workspace.load_document(path)
 

@@ -84,7 +84,11 @@ class Filters {
   }
 
   sendQuery() {
-    if (this.query.value !== this.data.query) this.send({ query: this.query.value });
+    // (Enter, then leaving the box, sends the same search once)
+    const value = this.query.value;
+    if (value === this.data.query || value === this.sentQuery) return;
+    this.sentQuery = value;
+    this.send({ query: value });
   }
 
   send(change) {
@@ -93,6 +97,7 @@ class Filters {
 
   render(data) {
     this.data = data;
+    this.sentQuery = undefined;
     const chips = data.state_options.map((s) => `<label><input type="checkbox" value="${esc(s)}"> ${esc(s)}</label>`).join("");
     if (this.chips.__html !== chips) { this.chips.innerHTML = chips; this.chips.__html = chips; }
     for (const box of this.chips.querySelectorAll("input")) box.checked = data.states.includes(box.value);
