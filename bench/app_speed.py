@@ -37,6 +37,8 @@ hits both sides alike:
   ``approve & next, whole page`` is the same click until those are drawn for
   the next segment too and the page is idle (no target). Every click waits
   for a page idle for 0.4 s first, so that no measure overlaps another;
+- ``next, no save`` (no target): the editor's Next button, the same fragment's
+  run as approve & next without the catalog write: what the write costs;
 - ``open list`` (no target): the segment table is in an expander, closed in a
   new session (its data-frame widget is the page's heaviest); a click on it
   until the table is drawn. ``approve & next, list open``: the same click as
@@ -77,6 +79,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 LANGS = ["es", "ca", "en", "de", "it", "pt", "gl", "oc", "eo"]
 APPROVE_TARGET, LOAD_TARGET = 1.5, 2.0
 DONE = "[data-test-script-state=notRunning]"
+LOCATOR_WAITS = False  # --locator-waits: see shown()
 
 BARE_APP = '''import streamlit as st
 
@@ -215,8 +218,14 @@ def shown(page, scope: str, text: str | None = None) -> None:
     Checked in the page on every animation frame: Playwright's own waits (a locator's
     ``wait_for``) retry after 0, 20, 50, 100 ms..., so that a change 30 ms after the
     click is seen at about 75 ms and one 60 ms after it at about 125 ms: both apps' times
-    would be those steps, not theirs.
+    would be those steps, not theirs. ``--locator-waits`` measures that way (the way of
+    this bench before session 8), to compare with older figures.
     """
+    if LOCATOR_WAITS:
+        where = page.locator(scope)
+        (where.get_by_text(text, exact=True) if text is not None else where.first).wait_for()
+        page.locator(DONE).wait_for(state="attached")
+        return
     page.wait_for_function(SHOWN_JS, arg=[scope, text], polling="raf")
 
 
@@ -299,6 +308,16 @@ class Bench:
         idle(page, quiet_ms=150)
         return ready, time.perf_counter() - start - 0.15
 
+    def next_segment(self, seg: str, after: str) -> float:
+        """The editor's Next: the same run as approve & next, without the save."""
+        page = self.review_page
+        page.locator(".st-key-editor_box").get_by_text(seg, exact=True).wait_for()
+        idle(page)
+        start = time.perf_counter()
+        page.locator(".st-key-next button:visible").click()
+        shown(page, ".st-key-editor_box", after)
+        return time.perf_counter() - start
+
     def open_list(self) -> float:
         page = self.review_page
         idle(page)
@@ -354,7 +373,7 @@ def measure(runs: int, root: Path) -> tuple[dict[str, list[float]], dict[str, li
     ids = [e.msgctxt for e in catalog.load(es) if e.msgctxt and e.msgid]
     times: dict[str, list[float]] = {"bare load": [], "review load": [], "bare rerun": [],
                                      "component page rerun": [],
-                                     "approve & next": [], "approve & next, whole page": [],
+                                     "approve & next": [], "approve & next, whole page": [], "next, no save": [],
                                      "open list": [], "approve & next, list open": []}
     cpu: dict[str, list[tuple[float, float]]] = {name: [] for name in times}
     with tempfile.TemporaryDirectory(prefix="locwork-bare-") as tmp:
@@ -390,17 +409,16 @@ def measure(runs: int, root: Path) -> tuple[dict[str, list[float]], dict[str, li
             bench.review_load(ids[0])
             bench.approve_next(ids[0], ids[1])
             for i in range(runs):
-                start = 2 + 5 * i  # four segments approved in a row, one left between runs
+                start = 2 + 5 * i  # three approved, a move, one approved with the list open
                 timed("bare load", bench.bare_load)
                 timed("review load", bench.review_load, ids[start])
                 for k in range(3):
                     timed("bare rerun", bench.bare_rerun)
                     timed("component page rerun", bench.component_rerun)
                     timed("approve & next", bench.approve_next, ids[start + k], ids[start + k + 1])
-                if os.environ.get("LW_EXP"):
-                    continue
+                timed("next, no save", bench.next_segment, ids[start + 3], ids[start + 4])
                 timed("open list", bench.open_list)
-                timed("approve & next, list open", bench.approve_next, ids[start + 3], ids[start + 4])
+                timed("approve & next, list open", bench.approve_next, ids[start + 4], ids[start + 5])
             browser.close()
     return times, cpu
 
@@ -408,7 +426,11 @@ def measure(runs: int, root: Path) -> tuple[dict[str, list[float]], dict[str, li
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--locator-waits", action="store_true",
+                        help="wait with Playwright locators, as before session 8 (see shown())")
     args = parser.parse_args()
+    global LOCATOR_WAITS
+    LOCATOR_WAITS = args.locator_waits
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"{CHROMIUM} is missing (apt-get install chromium)")
     with tempfile.TemporaryDirectory(prefix="locwork-bench-") as tmp:
