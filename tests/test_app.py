@@ -203,7 +203,7 @@ def test_segment_table_loads_only_once_its_list_is_opened(translated):
     assert not at.exception, at.exception
     assert len(at.dataframe) == 0
     assert data(at, "locwork_tools")["list_open"] is False
-    tool(at, "list")  # what a click on the tool bar's "Segment list" sends
+    tool(at, "list", open=True)  # what a click on the tool bar's "Segment list" sends
     assert at.dataframe[0].value["id"].tolist()[:2] == [s.id for s in doc.translatable[:2]]
     act(at, "approve_next")
     assert state_of(path, doc.translatable[0].id) == "approved"
@@ -400,7 +400,7 @@ def test_consistency_panel_flags_a_planted_date_mismatch(translated):
     assert wrong != entry.msgstr
     review.save(path, seg.id, wrong, entry.msgstr, "Ana", approve=True)
     at = start("Ana")
-    tool(at, "consistency")
+    tool(at, "consistency", open=True)
     assert not at.exception, at.exception
     shown = texts(at)
     findings = review.consistency_findings(doc, proj.locales, "es")

@@ -303,6 +303,24 @@ def test_filter_and_tool_bars(served, request):
             page.locator(".st-key-f_qa select").select_option("any")
             settle(page)
 
+            # Two changes made one after the other, the second while the page still runs
+            # for the first: both hold (the bar sends every filter with each change).
+            menu.click()
+            page.locator(".st-key-f_states input[value=machine]").check()
+            page.locator(".st-key-f_qa select").select_option("with warnings")
+            settle(page)
+            both = review.filter_rows(rows, states=["machine"], with_warnings=True)
+            expect(meta).to_contain_text(f"{len(both)} of {len(rows)} segments shown")
+            expect(menu).to_have_text("machine")
+            page.locator(".st-key-f_states input[value=approved]").focus()  # its last box
+            page.keyboard.press("Tab")  # leaving the menu by keyboard closes it
+            expect(machine).to_be_hidden()
+            menu.click()
+            page.locator(".st-key-f_states input[value=machine]").uncheck()
+            page.locator(".st-key-f_qa select").select_option("any")
+            settle(page)
+            expect(meta).to_contain_text(f"{len(rows)} of {len(rows)} segments shown")
+
             # The tool bar: the keys' list (by keyboard), find and replace, consistency, list.
             keys = page.locator(".st-key-keyboard_help button")
             keys.focus()

@@ -307,3 +307,16 @@ def test_review_page_sorts_worst_first(app_root):
     # Next follows the list: from the worst to the second worst.
     act(at, "move", to=data(at)["next"])
     assert at.session_state["seg"] == "p2.s1"
+
+    # The score filter: a range of the estimate shows the segments in it; a score the bar
+    # does not offer is ignored; a range kept from other rows that none of these are in
+    # shows them all rather than none.
+    set_filters(at, score="qe", range=[0.3, 0.5])
+    assert sorted(at.dataframe[0].value["id"].tolist()) == ["p10.s2", "p2.s1"]
+    set_filters(at, score="no such score")
+    assert at.session_state["f_score"] == "qe"
+    at.session_state["f_range_qe"] = (0.9, 0.95)
+    at.run()
+    assert len(at.dataframe[0].value) == len(known)
+    set_filters(at, score="—")
+    assert len(at.dataframe[0].value) == len(rows)

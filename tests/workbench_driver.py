@@ -93,10 +93,10 @@ def set_filters(at: AppTest, **change: Any) -> AppTest:
     return trigger(at, "locwork_filters", "change", change)
 
 
-def tool(at: AppTest, what: str) -> AppTest:
+def tool(at: AppTest, what: str, open: bool | None = None) -> AppTest:
     """Click a button of the review page's tool bar (consistency, find, batch, untranslated,
-    list)."""
-    return trigger(at, "locwork_tools", "act", what)
+    list); ``open``: whether the panel it names is to be open."""
+    return trigger(at, "locwork_tools", "act", {"what": what} if open is None else {"what": what, "open": open})
 
 
 def flash(at: AppTest) -> str:

@@ -59,6 +59,8 @@ def filters(rows: list[review.Row]) -> tuple[dict, str]:
     if bounds:
         lo, hi = state.get(f"f_range_{score_key}") or bounds
         score_range = (max(bounds[0], min(lo, hi)), min(bounds[1], max(lo, hi)))
+        if score_range[0] > score_range[1]:  # a range kept from other rows: all of these
+            score_range = bounds
     order = state.get("f_order") if state.get("f_order") in review.ORDERS else review.ORDERS[0]
     query = str(state.get("f_query") or "")
     data = {
@@ -80,7 +82,8 @@ def filters(rows: list[review.Row]) -> tuple[dict, str]:
 
 
 def _changed() -> None:
-    """A filter changed in the browser: keep it in the session (checked, like a widget's)."""
+    """A filter changed in the browser: keep it in the session (checked, like a widget's).
+    The bar sends every filter as it shows them; a field left out keeps its value."""
     change = (st.session_state.get("review_filters") or {}).get("change")
     if not isinstance(change, dict):
         return
@@ -89,11 +92,13 @@ def _changed() -> None:
         state["f_states"] = [s for s in review.STATES if s in change["states"]]
     if change.get("qa") in ("any", "with warnings", *qa.CODES):
         state["f_qa"] = change["qa"]
-    if isinstance(change.get("score"), str):
+    if change.get("score") in (NO_SCORE, *review.SCORE_KEYS):
         state["f_score"] = change["score"]
     rng = change.get("range")
     key = state.get("f_score")
-    if isinstance(rng, list) and len(rng) == 2 and all(isinstance(v, int | float) for v in rng) and key:
+    numbers = isinstance(rng, list) and len(rng) == 2 and all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in rng)
+    if numbers and key in review.SCORE_KEYS:
         state[f"f_range_{key}"] = (float(min(rng)), float(max(rng)))
     if change.get("order") in review.ORDERS:
         state["f_order"] = change["order"]
@@ -106,8 +111,9 @@ def _changed() -> None:
 
 def tools(rows: list[review.Row], shown: list[review.Row], *, pending: int,
           can_save: bool, untranslated: str | None, shortcuts: list[tuple[str, str]],
-          on_act: Callable[[str], None]) -> None:
-    """Draw the tool bar; ``on_act(what)`` when one of its buttons is clicked."""
+          on_act: Callable[[str, bool | None], None]) -> None:
+    """Draw the tool bar; ``on_act(what, open)`` when one of its buttons is clicked (``open``:
+    whether the panel it names is to be open; None for an action)."""
     state = st.session_state
     data = {
         "consistency": bool(state.get("show_consistency")),
@@ -117,8 +123,9 @@ def tools(rows: list[review.Row], shown: list[review.Row], *, pending: int,
     }
 
     def acted() -> None:
-        what = (st.session_state.get("review_tools") or {}).get("act")
-        if isinstance(what, str):
-            on_act(what)
+        act = (st.session_state.get("review_tools") or {}).get("act")
+        if isinstance(act, dict) and isinstance(act.get("what"), str):
+            wanted = act.get("open")
+            on_act(act["what"], wanted if isinstance(wanted, bool) else None)
 
     _tools(key="review_tools", data=data, on_act_change=acted)

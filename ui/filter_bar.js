@@ -2,7 +2,9 @@
 // select boxes and slider are redrawn by React on every message of every run, the editor's
 // included; these native controls are drawn once and only take new values.
 //
-// Each change sends the whole filter ("change" trigger): the page reruns with it.
+// Each change sends the whole filter as the controls show it ("change" trigger): Streamlit
+// keeps only the last trigger of a component when clicks queue up during a run, so a
+// change sent alone could drop the one before it. The page reruns with it.
 
 function esc(text) {
   return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -17,11 +19,11 @@ function options(select, items, selected) {
 
 function build(parent) {
   const root = document.createElement("div");
-  root.className = "lw-bar lw-filters";
+  root.className = "lw-ctl lw-filters";
   root.innerHTML = `
 <div class="lw-field st-key-f_states">
   <span class="lw-flabel" id="lw-f-states">State</span>
-  <details class="lw-menu"><summary aria-describedby="lw-f-states"></summary>
+  <details class="lw-menu"><summary aria-labelledby="lw-f-states lw-f-states-value"><span id="lw-f-states-value"></span></summary>
     <div class="lw-menu-list" role="group" aria-labelledby="lw-f-states"></div></details>
 </div>
 <label class="lw-field st-key-f_qa"><span class="lw-flabel">QA</span><select></select></label>
@@ -54,54 +56,63 @@ class Filters {
     this.order = q(".st-key-f_order select");
     this.query = q(".st-key-f_query input");
     // A menu of check boxes, like Streamlit's multiselect: none checked shows every state.
-    this.chips.addEventListener("change", () => {
-      const chosen = [...this.chips.querySelectorAll("input:checked")].map((box) => box.value);
-      this.send({ states: chosen });
-    });
-    document.addEventListener("click", (e) => {
-      if (this.menu.open && !this.menu.contains(e.target)) this.menu.open = false;
-    });
+    this.chips.addEventListener("change", () => this.send({}));
     this.menu.addEventListener("keydown", (e) => {
       if (e.key === "Escape" && this.menu.open) { this.menu.open = false; this.menu.querySelector("summary").focus(); }
     });
-    this.qa.addEventListener("change", () => this.send({ qa: this.qa.value }));
-    this.score.addEventListener("change", () => this.send({ score: this.score.value }));
-    this.order.addEventListener("change", () => this.send({ order: this.order.value }));
-    for (const end of [this.lo, this.hi]) {
-      end.addEventListener("change", () => {
-        const lo = Number(this.lo.value);
-        const hi = Number(this.hi.value);
-        if (this.lo.value !== "" && this.hi.value !== "" && !Number.isNaN(lo) && !Number.isNaN(hi)) {
-          this.send({ range: [Math.min(lo, hi), Math.max(lo, hi)] });
+    this.menu.addEventListener("focusout", (e) => {
+      if (this.menu.open && e.relatedTarget && !this.menu.contains(e.relatedTarget)) this.menu.open = false;
+    });
+    if (!window.__lwFilterMenus) {
+      // One listener for the tab (not one per drawing of the bar): a click elsewhere closes the menu.
+      window.__lwFilterMenus = true;
+      document.addEventListener("click", (e) => {
+        for (const menu of document.querySelectorAll(".lw-filters .lw-menu[open]")) {
+          if (!menu.contains(e.target)) menu.open = false;
         }
       });
     }
+    for (const select of [this.qa, this.score, this.order]) select.addEventListener("change", () => this.send({}));
+    for (const end of [this.lo, this.hi]) end.addEventListener("change", () => this.send({}));
     // Like Streamlit's text input: the search runs on Enter, or when the box is left.
     this.query.addEventListener("keydown", (e) => {
-      if (e.key === "Enter") { e.preventDefault(); this.sendQuery(); }
+      if (e.key === "Enter" && !e.isComposing) { e.preventDefault(); this.sendQuery(); }
     });
     this.query.addEventListener("change", () => this.sendQuery());
   }
 
+  // The search the page runs, or will once the last one sent is answered.
+  searched() { return this.sentQuery ?? this.data.query; }
+
   sendQuery() {
     // (Enter, then leaving the box, sends the same search once)
-    const value = this.query.value;
-    if (value === this.data.query || value === this.sentQuery) return;
-    this.sentQuery = value;
-    this.send({ query: value });
+    if (this.query.value !== this.searched()) this.send({ query: this.query.value });
   }
 
   send(change) {
-    this.trigger("change", change);
+    const full = {
+      states: [...this.chips.querySelectorAll("input:checked")].map((box) => box.value),
+      qa: this.qa.value, score: this.score.value, order: this.order.value, query: this.searched(),
+      ...change,
+    };
+    const lo = Number(this.lo.value);
+    const hi = Number(this.hi.value);
+    // (a range belongs to the score it was drawn for)
+    if (!this.range.hidden && this.score.value === this.data.score && this.lo.value !== "" &&
+        this.hi.value !== "" && !Number.isNaN(lo) && !Number.isNaN(hi)) {
+      full.range = [Math.min(lo, hi), Math.max(lo, hi)];
+    }
+    this.sentQuery = full.query;
+    this.trigger("change", full);
   }
 
   render(data) {
     this.data = data;
-    this.sentQuery = undefined;
+    if (this.sentQuery === data.query) this.sentQuery = undefined;
     const chips = data.state_options.map((s) => `<label><input type="checkbox" value="${esc(s)}"> ${esc(s)}</label>`).join("");
     if (this.chips.__html !== chips) { this.chips.innerHTML = chips; this.chips.__html = chips; }
     for (const box of this.chips.querySelectorAll("input")) box.checked = data.states.includes(box.value);
-    this.menu.querySelector("summary").textContent = data.states.length ? data.states.join(", ") : "all states";
+    this.menu.querySelector("summary span").textContent = data.states.length ? data.states.join(", ") : "all states";
     options(this.qa, data.qa_options, data.qa);
     options(this.score, data.score_options, data.score);
     this.score.disabled = data.score_options.length < 2;
@@ -111,6 +122,7 @@ class Filters {
       for (const [input, value] of [[this.lo, data.range.value[0]], [this.hi, data.range.value[1]]]) {
         input.min = data.range.min;
         input.max = data.range.max;
+        input.step = String((data.range.max - data.range.min) / 100);
         if (document.activeElement !== input) input.value = String(value);
       }
     }

@@ -87,11 +87,11 @@ def toolbar(path: Path, rows: list[review.Row], shown: list[review.Row], current
     pending = [r for r in shown if r.state != "approved" and r.target.strip()]
     target = next_untranslated(shown or rows, current)
 
-    def act(what: str) -> None:
+    def act(what: str, wanted: bool | None) -> None:
         state = st.session_state
         if what in ("consistency", "find", "list"):
             key = {"consistency": "show_consistency", "find": "find_replace", "list": "segment_list"}[what]
-            state[key] = not state.get(key)
+            state[key] = (not state.get(key)) if wanted is None else wanted
         elif what == "batch" and pending and common.reviewer():
             _ask_batch(str(path), [(r.id, r.target) for r in pending])
         elif what == "untranslated" and target:

@@ -3,8 +3,10 @@
 // in the browser for the same reason as the filters: Streamlit's toggle, buttons,
 // popovers and expander were redrawn on every message of every run.
 //
-// A click sends "act" with what was clicked; the server opens or closes the panel it
-// names (drawn by Streamlit under this bar) or does the action. The keys' list is drawn here.
+// A click sends "act" with what was clicked, and for a panel whether it is to be open
+// (not a toggle: two clicks queued during a run would cancel out); the server opens or
+// closes the panel (drawn by Streamlit under this bar) or does the action. The keys' list
+// is drawn here.
 
 function esc(text) {
   return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -12,7 +14,7 @@ function esc(text) {
 
 function build(parent) {
   const root = document.createElement("div");
-  root.className = "lw-bar lw-tools st-key-review_toolbar";
+  root.className = "lw-ctl lw-tools st-key-review_toolbar";
   root.innerHTML = `
 <label class="lw-switch st-key-show_consistency"><input type="checkbox" role="switch" data-act="consistency">
   <span>Check consistency across the document and its languages</span></label>
@@ -40,10 +42,12 @@ class Tools {
       if (!button || button.disabled) return;
       const what = button.getAttribute("data-act");
       if (what === "keys") { this.keysOpen = !this.keysOpen; this.drawKeys(); return; }
-      this.trigger("act", what);
+      const expanded = button.getAttribute("aria-expanded");
+      this.trigger("act", expanded === null ? { what } : { what, open: expanded !== "true" });
     });
-    this.root.querySelector("input[data-act=consistency]").addEventListener("change", () => {
-      this.trigger("act", "consistency");
+    const consistency = this.root.querySelector("input[data-act=consistency]");
+    consistency.addEventListener("change", () => {
+      this.trigger("act", { what: "consistency", open: consistency.checked });
     });
   }
 

@@ -57,9 +57,9 @@ SCORE_KEYS = ("qe", "hter")
 # ------------------------------------------------------------------ reading
 
 
-@dataclass
+@dataclass(frozen=True)
 class Row:
-    """One segment on the review screen."""
+    """One segment on the review screen (frozen: the app shares rows between sessions)."""
 
     id: str
     kind: str
