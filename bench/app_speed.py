@@ -295,27 +295,28 @@ class Bench:
         self.review_page = page
         return elapsed
 
-    def approve_next(self, seg: str, after: str) -> tuple[float, float]:
-        """(editor ready, whole page drawn) for one click."""
+    def _editor_click(self, button: str, seg: str, after: str) -> float:
+        """Click the editor's ``button`` on ``seg`` (once the page is idle) and wait for
+        ``after`` in the editor; returns when the click started (``time.perf_counter``)."""
         page = self.review_page
         page.locator(".st-key-editor_box").get_by_text(seg, exact=True).wait_for()
         idle(page)
         start = time.perf_counter()
-        page.locator(".st-key-approve_next button:visible").click()
+        page.locator(f".st-key-{button} button:visible").click()
         shown(page, ".st-key-editor_box", after)
+        return start
+
+    def approve_next(self, seg: str, after: str) -> tuple[float, float]:
+        """(editor ready, whole page drawn) for one click."""
+        start = self._editor_click("approve_next", seg, after)
         ready = time.perf_counter() - start
-        shown(page, f".st-key-preview_box .lw-seg.current[data-seg='{after}']")
-        idle(page, quiet_ms=150)
+        shown(self.review_page, f".st-key-preview_box .lw-seg.current[data-seg='{after}']")
+        idle(self.review_page, quiet_ms=150)
         return ready, time.perf_counter() - start - 0.15
 
     def next_segment(self, seg: str, after: str) -> float:
         """The editor's Next: the same run as approve & next, without the save."""
-        page = self.review_page
-        page.locator(".st-key-editor_box").get_by_text(seg, exact=True).wait_for()
-        idle(page)
-        start = time.perf_counter()
-        page.locator(".st-key-next button:visible").click()
-        shown(page, ".st-key-editor_box", after)
+        start = self._editor_click("next", seg, after)
         return time.perf_counter() - start
 
     def open_list(self) -> float:

@@ -14,8 +14,8 @@ import shutil
 import pytest
 
 from locwork import catalog, review, tokens
-from test_browser import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DOC_NAME, browser_project, settle,
-                          streamlit_app)
+from test_browser import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DOC_NAME, browser_project, screenshots,
+                          settle, streamlit_app)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(180)]
 LANGS = ["es", "ca", "en", "de", "it", "pt", "gl", "oc", "eo"]
@@ -352,8 +352,7 @@ def test_filter_and_tool_bars(served, request):
             toggle.click()
             expect(grid).to_have_count(0)
         except BaseException:
-            ARTIFACTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+            screenshots([page], request.node.name)
             raise
         finally:
             chromium.close()
